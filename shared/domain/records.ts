@@ -1,0 +1,83 @@
+/**
+ * Records the console shows and the store keeps. Shared because the renderer renders them and
+ * main produces them.
+ */
+import type { LicenseState } from './license-state.js';
+
+/** Result of one activation request, as the host log records it (like event 12290). */
+export type RequestResult =
+  | 'granted'
+  | 'count-insufficient'
+  | 'host-not-activated'
+  | 'unknown-product'
+  | 'admission-refused'
+  | 'rate-limited'
+  | 'invalid-request';
+
+/** One row of the client inventory: one client installation (CMID) and what it last asked for. */
+export interface ClientRow {
+  cmid: string;
+  machineName: string;
+  address: string;
+  productId: string;
+  productName: string;
+  applicationId: string;
+  licenseState: LicenseState;
+  isVm: boolean;
+  firstSeen: number;
+  lastSeen: number;
+  requestCount: number;
+  lastResult: RequestResult;
+}
+
+export const CLIENT_SORT_COLUMNS = [
+  'machineName',
+  'address',
+  'productName',
+  'licenseState',
+  'isVm',
+  'firstSeen',
+  'lastSeen',
+  'requestCount',
+  'lastResult',
+  'cmid',
+] as const;
+export type ClientSortColumn = (typeof CLIENT_SORT_COLUMNS)[number];
+
+export interface ClientWindowQuery {
+  offset: number;
+  limit: number;
+  sort: { column: ClientSortColumn; direction: 'asc' | 'desc' };
+  filter: {
+    text?: string;
+    productId?: string;
+    licenseState?: LicenseState;
+    isVm?: boolean;
+    /** Only clients seen within this many milliseconds before now. */
+    seenWithinMs?: number;
+  };
+}
+
+export interface ClientWindow {
+  rows: ClientRow[];
+  /** Rows matching the filter, before offset/limit. */
+  total: number;
+  offset: number;
+}
+
+/** One entry of the request log (Microsoft's event 12290, in Quorum's terms). */
+export interface RequestLogEntry {
+  id: number;
+  at: number;
+  result: RequestResult;
+  countNeeded: number;
+  count: number;
+  machineName: string;
+  address: string;
+  cmid: string;
+  clientTime: number;
+  isVm: boolean;
+  licenseState: LicenseState;
+  remainingMinutes: number;
+  productId: string;
+}

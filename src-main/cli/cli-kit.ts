@@ -1,0 +1,70 @@
+/**
+ * The small toolkit every `quorum` command uses: argument parsing with clear errors, --help,
+ * --json output, and one-line errors with a non-zero exit.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { QuorumError, describeError } from '../../shared/domain/errors.js';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+};
+
+export interface Command {
+  /** Words after `quorum`, e.g. ['key', 'install']. */
+  path: string[];
+  summary: string;
+  /** Full help text: usage line, options, an example. */
+  help: string;
+  /** Returns the exit code. Throw QuorumError (or CliUsageError) for a one-line failure. */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+export class CliUsageError extends QuorumError {
+  constructor(message: string) {
+    super('USAGE', message, 'Run the command with --help for its options.');
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** parseArgs with strict checking; unknown options and missing values become a CliUsageError. */
+export function parseCommandArgs<O extends Options>(args: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals,
+      strict: true,
+    });
+  } catch (e) {
+    throw new CliUsageError(e instanceof Error ? e.message.split('\n')[0]! : String(e));
+  }
+}
+
+/** Parses a positive integer option, with an error naming the option. */
+export function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new CliUsageError(`--${name} must be a whole number; got "${value}".`);
+  const n = Number(value);
+  if (n < min || n > max) throw new CliUsageError(`--${name} must be from ${min} to ${max}; got ${n}.`);
+  return n;
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2));
+}
+
+/** Turns any thrown value into the one line a person reads, and an exit code. */
+export function reportFailure(io: CliIo, e: unknown, json: boolean): number {
+  const info =
+    e instanceof QuorumError ? e.toJSON() : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+  if (json) io.out(JSON.stringify({ ok: false, error: info }, null, 2));
+  else io.err(`quorum: ${describeError(info)}`);
+  return info.code === 'USAGE' ? 2 : 1;
+}

@@ -1,0 +1,4 @@
+/** Every `quorum` command, in the order `quorum --help` lists them. Each lives in its own file. */
+import type { Command } from '../cli-kit.js';
+
+export const COMMANDS: Command[] = [];

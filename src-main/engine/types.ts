@@ -1,0 +1,74 @@
+/**
+ * The engine's seams: what the host runtime feeds it, what it answers, and what it asks the store
+ * to persist. The engine itself is pure (no I/O, no timers, time from the injected Clock).
+ */
+import type { LicenseState, RequestResult } from '../../shared/domain/index.js';
+
+/** One decoded, admitted activation request. */
+export interface ActivationInput {
+  /** Lower-case UUID text. */
+  cmid: string;
+  previousCmid: string | null;
+  machineName: string;
+  /** Remote address as the listener saw it. */
+  address: string;
+  applicationId: string;
+  productId: string;
+  productGroupId: string;
+  licenseState: LicenseState;
+  remainingMinutes: number;
+  isVm: boolean;
+  /** Client's clock, ms since the epoch. */
+  clientTime: number;
+}
+
+export interface ActivationDecision {
+  result: RequestResult;
+  granted: boolean;
+  /** Count of the product's application after recording this request. */
+  count: number;
+  threshold: number;
+  activationIntervalMin: number;
+  renewalIntervalMin: number;
+  validityMin: number;
+  hostTime: number;
+  /** Set when result is neither 'granted' nor 'count-insufficient'. */
+  message?: string;
+}
+
+/** A CMID table entry, as persisted. */
+export interface CmidEntry {
+  applicationId: string;
+  cmid: string;
+  lastSeen: number;
+  machineName: string;
+  address: string;
+  productId: string;
+}
+
+/** What one request changed, for the store to persist in the same transaction as the reply's record. */
+export type EngineChange =
+  | { kind: 'cmid-upsert'; entry: CmidEntry }
+  | { kind: 'cmid-remove'; applicationId: string; cmid: string }
+  | { kind: 'capacity'; applicationId: string; capacity: number };
+
+/** Cumulative request counters, as slmgr /dlv shows them. Reset only on reinstall. */
+export interface RequestCounters {
+  total: number;
+  failed: number;
+  /** Keyed by license state number (0..6). */
+  byLicenseState: Record<number, number>;
+}
+
+export interface CounterSnapshot {
+  all: RequestCounters;
+  byApplication: Record<string, RequestCounters>;
+  byProduct: Record<string, RequestCounters>;
+}
+
+/** Everything the engine needs to resume after a restart. */
+export interface EngineSnapshot {
+  cmids: CmidEntry[];
+  capacities: Record<string, number>;
+  counters: CounterSnapshot;
+}
