@@ -72,3 +72,26 @@ export interface EngineSnapshot {
   capacities: Record<string, number>;
   counters: CounterSnapshot;
 }
+
+export interface EngineOutcome {
+  decision: ActivationDecision;
+  /** For the store, applied in the same transaction as the request's record. */
+  changes: EngineChange[];
+}
+
+/** Whether the host may activate clients (the host-key seam: not until the host key is activated). */
+export type ServingGate = { serving: true } | { serving: false; reason: string };
+
+/** What the activation path needs of the engine. Implemented by `Engine` in engine.ts. */
+export interface ActivationEngine {
+  /** Records the request and decides. Never throws for a well-formed input. */
+  handle(input: ActivationInput): EngineOutcome;
+  /**
+   * Counts a request refused before the engine could decide (admission, rate limit, undecodable
+   * body), so the /dlv counters stay truthful. Fields the request did not yield are omitted.
+   */
+  refuse(
+    partial: { applicationId?: string; productId?: string; licenseState?: number },
+    result: RequestResult,
+  ): void;
+}
