@@ -1,0 +1,46 @@
+/**
+ * The named functions a transport gives the renderer: one per invoke channel, one subscriber per
+ * event channel. The Electron preload and the WebSocket client both produce a QuorumBridge; neither
+ * exposes a generic `invoke(channel, ...)`.
+ */
+import type { EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeResult } from './contract.js';
+import type { Wrapped } from './views.js';
+
+export const BRIDGE_METHODS = {
+  hostStatus: 'host:status',
+  hostEvents: 'host:events',
+  clientsWindow: 'clients:window',
+  requestsWindow: 'requests:window',
+} as const satisfies Record<string, InvokeChannel>;
+
+export const BRIDGE_EVENTS = {
+  onClientsChanged: 'clients:changed',
+  onHostStatusChanged: 'host:status-changed',
+  onHostEvent: 'host:event',
+} as const satisfies Record<string, EventChannel>;
+
+export type BridgeMethod = keyof typeof BRIDGE_METHODS;
+export type BridgeEvent = keyof typeof BRIDGE_EVENTS;
+
+export type QuorumBridge = {
+  [M in BridgeMethod]: (
+    input: InvokeInput<(typeof BRIDGE_METHODS)[M]>,
+  ) => Promise<Wrapped<InvokeResult<(typeof BRIDGE_METHODS)[M]>>>;
+} & {
+  [E in BridgeEvent]: (listener: (payload: EventPayloads[(typeof BRIDGE_EVENTS)[E]]) => void) => () => void;
+};
+
+/** Builds a bridge from two transport primitives; used by the WebSocket client and the preload alike. */
+export function makeBridge(
+  invoke: (channel: InvokeChannel, input: unknown) => Promise<Wrapped<unknown>>,
+  subscribe: (channel: EventChannel, listener: (payload: unknown) => void) => () => void,
+): QuorumBridge {
+  const bridge: Record<string, unknown> = {};
+  for (const [method, channel] of Object.entries(BRIDGE_METHODS)) {
+    bridge[method] = (input: unknown) => invoke(channel, input);
+  }
+  for (const [method, channel] of Object.entries(BRIDGE_EVENTS)) {
+    bridge[method] = (listener: (payload: unknown) => void) => subscribe(channel, listener);
+  }
+  return bridge as QuorumBridge;
+}

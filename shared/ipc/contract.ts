@@ -1,0 +1,80 @@
+/**
+ * THE contract between the console and main. One map of invoke channels (name -> input schema +
+ * result type) and one map of event channels (name -> payload type). Both transports (Electron
+ * IPC and the headless WebSocket) and the service behind them are typed from these maps, and main
+ * validates every input against its schema at runtime.
+ */
+import { z } from 'zod';
+import { CLIENT_SORT_COLUMNS } from '../domain/records.js';
+import type { ClientWindow, RequestLogEntry } from '../domain/records.js';
+import type { HostEventView, HostStatusView } from './views.js';
+
+const uuidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID');
+
+export const clientWindowQuerySchema = z
+  .object({
+    offset: z.number().int().min(0).max(100_000_000),
+    limit: z.number().int().min(1).max(1000),
+    sort: z.object({ column: z.enum(CLIENT_SORT_COLUMNS), direction: z.enum(['asc', 'desc']) }).strict(),
+    filter: z
+      .object({
+        text: z.string().max(200).optional(),
+        productId: uuidText.optional(),
+        licenseState: z.number().int().min(0).max(6).optional(),
+        isVm: z.boolean().optional(),
+        seenWithinMs: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const requestLogQuerySchema = z
+  .object({
+    offset: z.number().int().min(0).max(100_000_000),
+    limit: z.number().int().min(1).max(1000),
+  })
+  .strict();
+
+export const emptyInputSchema = z.object({}).strict();
+
+export interface RequestLogPage {
+  rows: RequestLogEntry[];
+  total: number;
+  offset: number;
+}
+
+/** Phantom marker carrying a result type in a value-level map. */
+export interface ResultOf<T> {
+  readonly __result?: T;
+}
+const result = <T>(): ResultOf<T> => ({});
+
+export const INVOKE_CHANNELS = {
+  'host:status': { input: emptyInputSchema, result: result<HostStatusView>() },
+  'host:events': { input: emptyInputSchema, result: result<HostEventView[]>() },
+  'clients:window': { input: clientWindowQuerySchema, result: result<ClientWindow>() },
+  'requests:window': { input: requestLogQuerySchema, result: result<RequestLogPage>() },
+} as const;
+
+export type InvokeChannel = keyof typeof INVOKE_CHANNELS;
+export type InvokeInput<C extends InvokeChannel> = z.infer<(typeof INVOKE_CHANNELS)[C]['input']>;
+export type InvokeResult<C extends InvokeChannel> =
+  (typeof INVOKE_CHANNELS)[C]['result'] extends ResultOf<infer R> ? R : never;
+
+export interface EventPayloads {
+  /** Coalesced: at most one every 250 ms. The renderer re-reads its window. */
+  'clients:changed': { changed: number; at: number };
+  'host:status-changed': HostStatusView;
+  'host:event': HostEventView;
+}
+export type EventChannel = keyof EventPayloads;
+export const EVENT_CHANNELS: readonly EventChannel[] = ['clients:changed', 'host:status-changed', 'host:event'];
+
+/** The service behind both transports implements exactly this. */
+export type ConsoleContract = {
+  [C in InvokeChannel]: (input: InvokeInput<C>) => Promise<InvokeResult<C>>;
+};
+
+export function isInvokeChannel(name: unknown): name is InvokeChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(INVOKE_CHANNELS, name);
+}

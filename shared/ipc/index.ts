@@ -1,0 +1,3 @@
+export * from './bridge.js';
+export * from './contract.js';
+export * from './views.js';
