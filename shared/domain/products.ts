@@ -3,6 +3,8 @@
  * share one application (one CMID table and one count); the office suite has its own.
  * Identifiers are UUIDs on the wire and never change once published.
  */
+import { QuorumError } from './errors.js';
+
 export type ProductFamily = 'desktop' | 'server' | 'office';
 
 export const PRODUCT_FAMILIES: readonly ProductFamily[] = ['desktop', 'server', 'office'];
@@ -82,6 +84,12 @@ export const BUILTIN_PRODUCTS: readonly Product[] = [
   product('e84fc2ec-c308-407b-b94f-295579ec36db', 'office', 2, 'office-2'),
 ];
 
+/**
+ * The largest threshold a user-added product may have. The cache holds twice the highest threshold
+ * requested, so this bounds one application's CMID table to a million entries (see bench/engine-bench.ts).
+ */
+export const MAX_PRODUCT_THRESHOLD = 500_000;
+
 /** A lookup over the built-in products plus any a user added. */
 export class ProductCatalog {
   readonly #byId = new Map<string, Product>();
@@ -93,8 +101,19 @@ export class ProductCatalog {
 
   add(p: Product): void {
     const id = p.id.toLowerCase();
-    if (this.#byId.has(id)) throw new Error(`A product with id ${p.id} is already in the catalogue.`);
-    if (this.#byName.has(p.name)) throw new Error(`A product named "${p.name}" is already in the catalogue.`);
+    if (this.#byId.has(id)) {
+      throw new QuorumError('PRODUCT_EXISTS', `A product with id ${p.id} is already in the catalogue.`);
+    }
+    if (this.#byName.has(p.name)) {
+      throw new QuorumError('PRODUCT_EXISTS', `A product named "${p.name}" is already in the catalogue.`);
+    }
+    if (!Number.isSafeInteger(p.threshold) || p.threshold < 1 || p.threshold > MAX_PRODUCT_THRESHOLD) {
+      throw new QuorumError(
+        'PRODUCT_THRESHOLD_INVALID',
+        `The threshold of product "${p.name}" must be a whole number from 1 to ${MAX_PRODUCT_THRESHOLD}; got ${String(p.threshold)}.`,
+        'Use 25 for desktop-like products and 5 for server-like ones, as the built-in products do.',
+      );
+    }
     this.#byId.set(id, p);
     this.#byName.set(p.name, p);
   }
@@ -110,6 +129,11 @@ export class ProductCatalog {
 
   all(): Product[] {
     return [...this.#byId.values()];
+  }
+
+  /** Number of products; grows when a user adds one, so callers can cache what they derive. */
+  get size(): number {
+    return this.#byId.size;
   }
 
   names(): string[] {

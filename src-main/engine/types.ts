@@ -90,8 +90,70 @@ export interface ActivationEngine {
    * Counts a request refused before the engine could decide (admission, rate limit, undecodable
    * body), so the /dlv counters stay truthful. Fields the request did not yield are omitted.
    */
-  refuse(
-    partial: { applicationId?: string; productId?: string; licenseState?: number },
-    result: RequestResult,
-  ): void;
+  refuse(partial: { applicationId?: string; productId?: string; licenseState?: number }, result: RequestResult): void;
+}
+
+/** One threshold of an application (products sharing a threshold share a line), with its forecast. */
+export interface ThresholdStatus {
+  threshold: number;
+  productIds: string[];
+  met: boolean;
+  /** More clients needed to meet it; 0 when met. */
+  needed: number;
+  /**
+   * When met: the moment the count falls below the threshold if nobody else renews (the
+   * threshold-th most recent CMID turns 30 days old). Null when not met.
+   */
+  safeUntil: number | null;
+}
+
+export interface ApplicationStatus {
+  applicationId: string;
+  name: string;
+  /** Distinct CMIDs seen in the last 30 days. */
+  count: number;
+  /** Cache size: twice the highest threshold requested so far; 0 before any request. */
+  capacity: number;
+  thresholds: ThresholdStatus[];
+}
+
+/** Everything slmgr /dlv shows that the engine knows, plus the counts against each threshold. */
+export interface EngineStatus {
+  at: number;
+  serving: ServingGate;
+  activationIntervalMin: number;
+  renewalIntervalMin: number;
+  validityMin: number;
+  applications: ApplicationStatus[];
+  counters: CounterSnapshot;
+}
+
+export interface EngineIntervals {
+  activationIntervalMin?: number;
+  renewalIntervalMin?: number;
+}
+
+/** The engine's typed events. */
+export interface EngineEvents {
+  'threshold-crossed': {
+    applicationId: string;
+    productIds: string[];
+    direction: 'up' | 'down';
+    count: number;
+    threshold: number;
+    at: number;
+  };
+  'cmids-expired': { applicationId: string; cmids: string[]; count: number; at: number };
+  'capacity-grew': { applicationId: string; from: number; to: number; at: number };
+  'request-handled': { input: ActivationInput; decision: ActivationDecision };
+  /** One CMID seen from different machine names or addresses: a cloned image that was not generalised. */
+  'clone-suspected': {
+    applicationId: string;
+    cmid: string;
+    machineNames: string[];
+    addresses: string[];
+    /** When the differing sightings happened, oldest first. */
+    seenAt: number[];
+    at: number;
+  };
 }
