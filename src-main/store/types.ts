@@ -2,7 +2,7 @@
  * What the host runtime and the console service ask of the store. The implementation lives in
  * this folder (better-sqlite3, WAL, group commit); callers depend on this interface only.
  */
-import type { ClientWindow, ClientWindowQuery, RequestLogEntry } from '../../shared/domain/index.js';
+import type { ClientWindow, ClientWindowQuery, RequestLogEntry, RequestResult } from '../../shared/domain/index.js';
 import type { ActivationDecision, ActivationInput, EngineChange, EngineSnapshot } from '../engine/types.js';
 
 /** One handled request, persisted as one unit: inventory row, request log entry, CMID table changes, counters. */
@@ -11,6 +11,47 @@ export interface ActivationRecord {
   input: ActivationInput;
   decision: ActivationDecision;
   changes: EngineChange[];
+}
+
+/**
+ * A request refused before the engine decided (admission, rate limit, undecodable body): logged and
+ * counted, but it adds no client to the inventory. Fields the request did not yield are omitted.
+ */
+export interface RefusalRecord {
+  at: number;
+  result: RequestResult;
+  address: string;
+  cmid?: string;
+  machineName?: string;
+  applicationId?: string;
+  productId?: string;
+  licenseState?: number;
+  isVm?: boolean;
+  clientTime?: number;
+  remainingMinutes?: number;
+}
+
+/** A DNS publishing event (Microsoft's 12293/12294). */
+export interface DnsEvent {
+  at: number;
+  domain: string;
+  action: string;
+  ok: boolean;
+  message: string;
+}
+
+export interface StoreStats {
+  file: string;
+  fileBytes: number;
+  walBytes: number;
+  schemaVersion: number;
+  clients: number;
+  requestLogRows: number;
+  commits: number;
+  committedItems: number;
+  largestBatch: number;
+  meanBatch: number;
+  failedItems: number;
 }
 
 export interface RequestLogQuery {

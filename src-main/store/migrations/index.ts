@@ -1,0 +1,12 @@
+/**
+ * Every schema step, in order. To add one: create `NNN-name.ts` exporting a Migration with the next
+ * version number and append it here. Never edit or reorder a released step.
+ */
+import type { Migration } from './migration.js';
+import { migration001 } from './001-initial.js';
+import { migration002 } from './002-client-totals-dns-events.js';
+
+export type { Migration } from './migration.js';
+export { QUORUM_APPLICATION_ID } from './migration.js';
+
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];

@@ -1,0 +1,147 @@
+/**
+ * Opens the host database: refuses what must not be touched (a newer schema, a foreign or damaged
+ * file) before writing a byte, then sets WAL, migrates with a backup, and returns the store.
+ * An existing file is never recreated or replaced.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../../shared/domain/clock.js';
+import { QuorumError } from '../../shared/domain/errors.js';
+import { ProductCatalog } from '../../shared/domain/products.js';
+import { inspectSchema, latestVersion, migrate, type MigrationReport } from './migrate.js';
+import { DEFAULT_RETENTION, type RetentionOptions } from './request-log.js';
+import { SqliteStore } from './sqlite-store.js';
+import { storeError } from './store-errors.js';
+
+export { SqliteStore } from './sqlite-store.js';
+export type { ExportFormat } from './export.js';
+
+export const DATABASE_FILE = 'quorum.db';
+
+/** Settings keys that configure request-log retention when openStore is not told. */
+export const RETENTION_SETTINGS = { maxAgeDays: 'requestLog.maxAgeDays', maxRows: 'requestLog.maxRows' } as const;
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}
+
+export interface OpenStoreOptions {
+  file: string;
+  readonly?: boolean;
+  clock?: Clock;
+  retention?: RetentionOptions;
+  /** Gives client rows their product names. Defaults to the built-in catalogue. */
+  catalog?: ProductCatalog;
+  /** Most activations per transaction (default 1000). 1 gives one transaction per activation. */
+  maxBatch?: number;
+  /** How long to wait for another process's lock before STORE_LOCKED (default 5000 ms). */
+  busyTimeoutMs?: number;
+  /** Called when the schema was upgraded, e.g. to log the backup's path. */
+  onMigrated?: (report: MigrationReport) => void;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+function checkPath(file: string, readonly: boolean): void {
+  if (!existsSync(file)) {
+    if (readonly) {
+      throw new QuorumError(
+        'STORE_NOT_FOUND',
+        `There is no Quorum database at ${file}.`,
+        'Check --data-dir (or QUORUM_DATA_DIR); the host creates the database when it first starts (quorum serve).',
+      );
+    }
+    return;
+  }
+  if (statSync(file).isDirectory()) {
+    throw new QuorumError(
+      'STORE_UNREADABLE',
+      `${file} is a directory, not a database file.`,
+      'Move that directory away or choose another --data-dir.',
+    );
+  }
+}
+
+function positiveInt(name: string, v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 1) {
+    throw new QuorumError('STORE_BAD_SETTING', `Retention ${name} must be a whole number >= 1; got ${v}.`);
+  }
+  return v;
+}
+
+function settingInt(db: Database.Database, key: string): number | undefined {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  if (!row) return undefined;
+  const n = Number(row.value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new QuorumError(
+      'STORE_BAD_SETTING',
+      `The setting ${key} is "${row.value}"; it must be a whole number >= 1.`,
+      `Correct it, e.g. with sqlite3: UPDATE settings SET value = '90' WHERE key = '${key}';`,
+    );
+  }
+  return n;
+}
+
+export function openStore(options: OpenStoreOptions): SqliteStore {
+  const { file } = options;
+  const readonly = options.readonly ?? false;
+  const clock = options.clock ?? systemClock;
+  const latest = latestVersion();
+  checkPath(file, readonly);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? 5000 });
+  } catch (e) {
+    throw storeError(file, e, 'opening');
+  }
+  try {
+    // Read-only checks first: a refused file must be left exactly as it was.
+    const state = inspectSchema(db, file, latest);
+    let version = state.version;
+    if (readonly) {
+      if (version < latest) {
+        throw new QuorumError(
+          'STORE_NEEDS_UPGRADE',
+          `The database ${file} has schema version ${version}; this build reads version ${latest}.`,
+          'Start the host once (quorum serve) so it upgrades the database, then retry.',
+        );
+      }
+    } else {
+      // WAL: readers (the console, `quorum clients`) never block the writer. synchronous=NORMAL:
+      // a commit is in the WAL before commitActivation resolves, so it survives a killed process;
+      // only a power loss may drop the last commits (docs/operations.md, "Data and storage").
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      const report = migrate(db, file, clock.now());
+      version = report.to;
+      if (report.from !== report.to) options.onMigrated?.(report);
+    }
+    db.pragma('cache_size = -32000');
+    const retention = {
+      maxAgeDays:
+        positiveInt('maxAgeDays', options.retention?.maxAgeDays) ??
+        settingInt(db, RETENTION_SETTINGS.maxAgeDays) ??
+        DEFAULT_RETENTION.maxAgeDays,
+      maxRows:
+        positiveInt('maxRows', options.retention?.maxRows) ??
+        settingInt(db, RETENTION_SETTINGS.maxRows) ??
+        DEFAULT_RETENTION.maxRows,
+    };
+    return new SqliteStore({
+      db,
+      file,
+      readonly,
+      clock,
+      catalog: options.catalog ?? new ProductCatalog(),
+      retention,
+      maxBatch: options.maxBatch ?? 1000,
+      schemaVersion: version,
+    });
+  } catch (e) {
+    db.close();
+    throw storeError(file, e, 'opening');
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The host's store over one better-sqlite3 connection: group-committed activations, windowed
+ * reads, exports, settings, DNS events. Opening (checks, pragmas, migrations) is in open-store.ts.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import type { Clock } from '../../shared/domain/clock.js';
+import { QuorumError } from '../../shared/domain/errors.js';
+import type { ProductCatalog } from '../../shared/domain/products.js';
+import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
+import type { EngineSnapshot } from '../engine/types.js';
+import { ClientQueries } from './client-query.js';
+import { loadEngineSnapshot } from './engine-snapshot.js';
+import { exportClients, exportRequestLog, type ExportFormat } from './export.js';
+import { GroupCommitter } from './group-commit.js';
+import { RequestLog, type RetentionOptions } from './request-log.js';
+import { storeError } from './store-errors.js';
+import type {
+  ActivationRecord,
+  ActivationStore,
+  DnsEvent,
+  RefusalRecord,
+  RequestLogQuery,
+  RequestLogWindow,
+  StoreStats,
+} from './types.js';
+import { ActivationWriter, type QueuedWrite } from './write-activations.js';
+
+export interface SqliteStoreConfig {
+  db: Database;
+  file: string;
+  readonly: boolean;
+  clock: Clock;
+  catalog: ProductCatalog;
+  retention: Required<RetentionOptions>;
+  maxBatch: number;
+  schemaVersion: number;
+}
+
+/** Request-log rows pruned per commit at most, beyond the batch's own size. */
+const PRUNE_BUDGET = 512;
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+export class SqliteStore implements ActivationStore {
+  /** The connection, for repositories that add their own tables (host keys, authority ledger). */
+  readonly db: Database;
+  readonly file: string;
+  readonly readonly: boolean;
+  readonly schemaVersion: number;
+  readonly retention: Required<RetentionOptions>;
+  readonly #clock: Clock;
+  readonly #committer: GroupCommitter<QueuedWrite>;
+  readonly #log: RequestLog;
+  readonly #clients: ClientQueries;
+  readonly #listeners = new Set<(records: ActivationRecord[]) => void>();
+  readonly #getSetting: Statement;
+  #closed = false;
+
+  constructor(c: SqliteStoreConfig) {
+    this.db = c.db;
+    this.file = c.file;
+    this.readonly = c.readonly;
+    this.schemaVersion = c.schemaVersion;
+    this.retention = c.retention;
+    this.#clock = c.clock;
+    this.#log = new RequestLog(c.db);
+    this.#clients = new ClientQueries(c.db);
+    this.#getSetting = c.db.prepare('SELECT value FROM settings WHERE key = ?');
+    const writer = c.readonly ? undefined : new ActivationWriter(c.db, c.catalog);
+    const writeBatch = c.db.transaction((items: QueuedWrite[]) => {
+      if (!writer) throw this.#readonlyError();
+      writer.write(items);
+      this.#log.prune(this.#clock.now(), this.retention, PRUNE_BUDGET + items.length);
+    });
+    this.#committer = new GroupCommitter<QueuedWrite>({
+      maxBatch: c.maxBatch,
+      writeBatch: (items) => writeBatch.immediate(items),
+      committed: (items) => this.#notify(items),
+      toError: (e) => storeError(this.file, e, 'recording an activation'),
+    });
+  }
+
+  loadEngineSnapshot(): EngineSnapshot {
+    return this.#run('loading the engine state', () => loadEngineSnapshot(this.db));
+  }
+
+  commitActivation(record: ActivationRecord): Promise<void> {
+    if (this.readonly) return Promise.reject(this.#readonlyError());
+    return this.#committer.enqueue({ kind: 'activation', record });
+  }
+
+  /** Logs and counts a request refused before the engine decided; resolves after commit. */
+  commitRefusal(record: RefusalRecord): Promise<void> {
+    if (this.readonly) return Promise.reject(this.#readonlyError());
+    return this.#committer.enqueue({ kind: 'refusal', record });
+  }
+
+  /** Fires after each group commit with the activations it held, in order. Returns an unsubscribe. */
+  onCommitted(listener: (records: ActivationRecord[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  queryClients(query: ClientWindowQuery): ClientWindow {
+    return this.#run('reading the client table', () => this.#clients.window(query, this.#clock.now()));
+  }
+
+  queryRequestLog(query: RequestLogQuery): RequestLogWindow {
+    return this.#run('reading the request log', () => this.#log.query(query));
+  }
+
+  exportClients(format: ExportFormat, out: (chunk: string) => void): number {
+    return this.#run('exporting clients', () => exportClients(this.db, format, out));
+  }
+
+  exportRequestLog(format: ExportFormat, out: (chunk: string) => void): number {
+    return this.#run('exporting the request log', () => exportRequestLog(this.db, format, out));
+  }
+
+  getSetting(key: string): string | undefined {
+    return this.#run('reading a setting', () => (this.#getSetting.get(key) as { value: string } | undefined)?.value);
+  }
+
+  setSetting(key: string, value: string): void {
+    this.#run('saving a setting', () =>
+      this.db
+        .prepare(
+          'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        )
+        .run(key, value),
+    );
+  }
+
+  recordDnsEvent(e: DnsEvent): void {
+    this.#run('recording a DNS event', () =>
+      this.db
+        .prepare('INSERT INTO dns_events (at, domain, action, ok, message) VALUES (?, ?, ?, ?, ?)')
+        .run(e.at, e.domain, e.action, e.ok ? 1 : 0, e.message),
+    );
+  }
+
+  /** Newest first. */
+  listDnsEvents(limit = 100): DnsEvent[] {
+    const rows = this.#run('reading DNS events', () =>
+      this.db.prepare('SELECT at, domain, action, ok, message FROM dns_events ORDER BY id DESC LIMIT ?').all(limit),
+    ) as { at: number; domain: string; action: string; ok: number; message: string }[];
+    return rows.map((r) => ({ ...r, ok: r.ok === 1 }));
+  }
+
+  stats(): StoreStats {
+    const s = this.#committer.stats;
+    return {
+      file: this.file,
+      fileBytes: fileSize(this.file),
+      walBytes: fileSize(`${this.file}-wal`),
+      schemaVersion: this.schemaVersion,
+      clients: this.#run('counting clients', () => this.#clients.count()),
+      requestLogRows: this.#run('counting the request log', () => this.#log.count()),
+      commits: s.commits,
+      committedItems: s.items,
+      largestBatch: s.largestBatch,
+      meanBatch: s.commits === 0 ? 0 : s.items / s.commits,
+      failedItems: s.failedItems,
+    };
+  }
+
+  /** Writes anything still queued, then closes the connection. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#committer.close();
+    } finally {
+      this.db.close();
+    }
+  }
+
+  #notify(items: QueuedWrite[]): void {
+    if (this.#listeners.size === 0) return;
+    const records: ActivationRecord[] = [];
+    for (const i of items) if (i.kind === 'activation') records.push(i.record);
+    if (records.length === 0) return;
+    for (const l of this.#listeners) {
+      try {
+        l(records);
+      } catch {
+        // A console listener's fault must not affect the activation path.
+      }
+    }
+  }
+
+  #run<T>(doing: string, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      throw storeError(this.file, e, doing);
+    }
+  }
+
+  #readonlyError(): QuorumError {
+    return new QuorumError(
+      'STORE_READONLY',
+      `The database ${this.file} was opened read-only; nothing can be recorded through it.`,
+      'Record activations through the running host (quorum serve).',
+    );
+  }
+}
