@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { CLIENT_SORT_COLUMNS } from '../domain/records.js';
+import type { LicenseState } from '../domain/license-state.js';
 import type { ClientWindow, RequestLogEntry } from '../domain/records.js';
 import type { HostEventView, HostStatusView } from './views.js';
 
@@ -20,7 +21,14 @@ export const clientWindowQuerySchema = z
       .object({
         text: z.string().max(200).optional(),
         productId: uuidText.optional(),
-        licenseState: z.number().int().min(0).max(6).optional(),
+        licenseState: z
+          .union(
+            [0, 1, 2, 3, 4, 5, 6].map((n) => z.literal(n as LicenseState)) as [
+              z.ZodLiteral<LicenseState>,
+              z.ZodLiteral<LicenseState>,
+            ],
+          )
+          .optional(),
         isVm: z.boolean().optional(),
         seenWithinMs: z.number().int().min(0).optional(),
       })

@@ -1,13 +1,15 @@
 /** What the console shows, shaped for the renderer. Main builds these from the engine, store and key state. */
 import type { QuorumErrorInfo } from '../domain/errors.js';
 
+/** One threshold of an application; products sharing a threshold share a line. */
 export interface ThresholdView {
-  productId: string;
-  productName: string;
-  displayName: string;
   threshold: number;
+  /** Display names of the products this threshold applies to. */
+  products: string[];
   met: boolean;
-  /** Moment the threshold is lost if nobody renews (ms); null when not met or no client counts. */
+  /** More clients needed; 0 when met. */
+  needed: number;
+  /** Moment the threshold is lost if nobody renews (ms); null when not met. */
   safeUntil: number | null;
 }
 

@@ -1,0 +1,117 @@
+import { QAP_DEFAULT_PORT } from '../../../shared/protocol/qap-types.js';
+import { QuorumError } from '../../../shared/domain/errors.js';
+import { startHost, type HostRuntime, type ListenAddress } from '../../host/host-runtime.js';
+import { createConsoleService } from '../../service/console-service.js';
+import { startConsoleServer, type ConsoleServer } from '../../headless/console-server.js';
+import { loadOrCreateConsoleToken } from '../../headless/console-token.js';
+import { rendererDir } from '../../headless/renderer-dir.js';
+import { parseListenSpec } from '../../headless/listen-spec.js';
+import { intOption, parseCommandArgs, type CliIo, type Command } from '../cli-kit.js';
+import { resolveDataDir } from '../data-dir.js';
+
+export const DEFAULT_CONSOLE = '127.0.0.1:8690';
+
+const HELP = `Usage: quorum serve [--data-dir DIR] [--port N] [--listen ADDR]... [--console ADDR[:PORT]|off]
+
+Runs the activation host and the web console in this process (no window). Stops cleanly on
+Ctrl-C, SIGINT or SIGTERM. Logs go to standard output, one line each.
+
+Options:
+  --data-dir DIR     the host installation (database, identity key, settings); default
+                     $QUORUM_DATA_DIR or $XDG_DATA_HOME/quorum
+  --port N           activation port (default ${QAP_DEFAULT_PORT})
+  --listen ADDR      address to listen on, repeatable (default: all IPv6 and IPv4 addresses);
+                     ADDR may carry its own port: 192.0.2.10:1688, [::1]:1688
+  --console ADDR     where the web console listens (default ${DEFAULT_CONSOLE}); "off" disables it.
+                     Its URL, with the access token, is printed on start.
+
+Example:
+  quorum serve --data-dir ./office-host --port 1688`;
+
+function logLine(io: CliIo): (line: string) => void {
+  return (line) => io.out(`${new Date().toISOString()} ${line}`);
+}
+
+async function listenDefault(dataDir: string, port: number, log: (l: string) => void): Promise<HostRuntime> {
+  try {
+    return await startHost({ dataDir, listen: [{ host: '::', port }], log });
+  } catch (e) {
+    // Machines without IPv6 cannot bind "::"; fall back to every IPv4 address.
+    if (e instanceof QuorumError && e.code === 'HOST_ADDRESS_UNAVAILABLE') {
+      return startHost({ dataDir, listen: [{ host: '0.0.0.0', port }], log });
+    }
+    throw e;
+  }
+}
+
+export const serve: Command = {
+  path: ['serve'],
+  summary: 'run the activation host and the web console (no window)',
+  help: HELP,
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      listen: { type: 'string', multiple: true },
+      console: { type: 'string' },
+    });
+    const port = intOption('port', values.port, 0, 65535) ?? QAP_DEFAULT_PORT;
+    const listen: ListenAddress[] = (values.listen ?? []).map((s) => parseListenSpec(s, port, '--listen'));
+    const consoleSpec = values.console ?? DEFAULT_CONSOLE;
+    const consoleAt = consoleSpec === 'off' ? null : parseListenSpec(consoleSpec, 8690, '--console');
+    const staticDir = consoleAt ? rendererDir() : '';
+    const dataDir = resolveDataDir(values['data-dir']);
+    const log = logLine(io);
+
+    const host =
+      listen.length > 0 ? await startHost({ dataDir, listen, log }) : await listenDefault(dataDir, port, log);
+    const service = createConsoleService(host);
+    let consoleServer: ConsoleServer | undefined;
+    try {
+      if (consoleAt) {
+        consoleServer = await startConsoleServer({
+          service: service.contract,
+          events: service.events,
+          staticDir,
+          host: consoleAt.host,
+          port: consoleAt.port,
+          token: loadOrCreateConsoleToken(dataDir),
+          log,
+        });
+      }
+    } catch (e) {
+      service.close();
+      await host.close();
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'EADDRINUSE') {
+        throw new QuorumError(
+          'CONSOLE_PORT_IN_USE',
+          `The console address ${consoleSpec} is in use.`,
+          'Choose another with --console ADDR:PORT, or --console off.',
+        );
+      }
+      throw e;
+    }
+
+    const where = host.addresses().map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`));
+    log(`Quorum host ${host.identity.hostId} listening on ${where.join(', ')} (data: ${dataDir})`);
+    log(`host key fingerprint ${host.identity.fingerprint}`);
+    const gate = host.gate();
+    if (!gate.serving) log(`not activating clients yet: ${gate.reason}`);
+    if (consoleServer) log(`console: ${consoleServer.url}`);
+
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        log(`${signal}: shutting down`);
+        resolve();
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    service.close();
+    await consoleServer?.close();
+    await host.close();
+    log('stopped');
+    return 0;
+  },
+};

@@ -1,0 +1,27 @@
+/** The tray icon and its notifications: what needs the admin's attention while the window is closed. */
+import { Menu, Notification, Tray, nativeImage, type BrowserWindow } from 'electron';
+import type { ConsoleService } from '../service/console-service.js';
+
+// A 16x16 neutral dot; a designed icon set comes with the installer artwork.
+const ICON =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAO0lEQVR4nGNQCbvGQAnGJfEfBybKAFyasRpCqmYMQ8jRjGIIuZrhhowaQEUDKI5GqiQkqiRlqmQmkjAAboXrdG26PIoAAAAASUVORK5CYII=';
+
+export function createTray(service: ConsoleService, showWindow: () => BrowserWindow, quit: () => void): Tray {
+  const tray = new Tray(nativeImage.createFromDataURL(ICON));
+  tray.setToolTip('Quorum activation host');
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Open console', click: () => showWindow() },
+      { type: 'separator' },
+      { label: 'Quit Quorum (stops the host)', click: quit },
+    ]),
+  );
+  tray.on('click', () => showWindow());
+  service.events.on('host:event', (e) => {
+    if (e.level === 'info' || !Notification.isSupported()) return;
+    const n = new Notification({ title: e.level === 'error' ? 'Quorum: action needed' : 'Quorum', body: e.message });
+    n.on('click', () => showWindow());
+    n.show();
+  });
+  return tray;
+}

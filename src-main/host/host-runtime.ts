@@ -1,0 +1,137 @@
+/**
+ * One running host: the data directory's store, the engine restored from it, the host identity,
+ * the key gate, and the activation listener. Used by `quorum serve`, the Electron main process,
+ * the tests and the benchmark alike.
+ */
+import { ProductCatalog } from '../../shared/domain/products.js';
+import type { Clock } from '../../shared/domain/clock.js';
+import { QuorumError } from '../../shared/domain/errors.js';
+import { ensureDataDir } from '../cli/data-dir.js';
+import { Engine } from '../engine/engine.js';
+import type { ActivationRecord } from '../store/types.js';
+import { databasePath, openStore } from '../store/open-store.js';
+import { servingState } from '../authority/serving-state.js';
+import { startRpcListener, type RpcLimits, type RpcListener } from '../rpc/listener.js';
+import { createActivationHandler } from './activation-handler.js';
+import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
+import type { ServingGate } from '../engine/types.js';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface HostOptions {
+  dataDir: string;
+  listen: ListenAddress[];
+  clock?: Clock;
+  limits?: Partial<RpcLimits>;
+  log?: (line: string) => void;
+  /** How often expired CMIDs are swept and the key state re-read (ms). */
+  housekeepingMs?: number;
+}
+
+export interface HostRuntime {
+  readonly dataDir: string;
+  readonly engine: Engine;
+  readonly store: ReturnType<typeof openStore>;
+  readonly identity: HostIdentity;
+  readonly catalog: ProductCatalog;
+  readonly startedAt: number;
+  addresses(): ListenAddress[];
+  gate(): ServingGate;
+  /** Called after each group commit with the records it held. */
+  onCommitted(listener: (records: ActivationRecord[]) => void): () => void;
+  close(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+function describeListenError(e: unknown, listen: ListenAddress[]): QuorumError {
+  const err = e as NodeJS.ErrnoException;
+  const where = listen.map((l) => `${l.host}:${l.port}`).join(', ');
+  if (err.code === 'EADDRINUSE') {
+    return new QuorumError(
+      'HOST_PORT_IN_USE',
+      `Cannot listen on ${where}: the port is in use (is another Quorum host or KMS emulator running?).`,
+      'Stop the other program or choose another port with --port.',
+    );
+  }
+  if (err.code === 'EACCES') {
+    return new QuorumError(
+      'HOST_PORT_DENIED',
+      `Not allowed to listen on ${where}.`,
+      'Use a port above 1023 or run with the right privileges.',
+    );
+  }
+  if (err.code === 'EADDRNOTAVAIL') {
+    return new QuorumError(
+      'HOST_ADDRESS_UNAVAILABLE',
+      `No interface of this machine has the address in ${where}.`,
+      'Check --listen.',
+    );
+  }
+  return e instanceof QuorumError
+    ? e
+    : new QuorumError('HOST_LISTEN_FAILED', `Cannot listen on ${where}: ${err.message}`);
+}
+
+export async function startHost(options: HostOptions): Promise<HostRuntime> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? (() => {});
+  const dataDir = ensureDataDir(options.dataDir);
+  const store = openStore({ file: databasePath(dataDir), clock });
+  let listener: RpcListener | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const catalog = new ProductCatalog();
+    const engine = new Engine({ clock, catalog });
+    engine.restore(store.loadEngineSnapshot());
+    const identity = loadOrCreateHostIdentity(dataDir);
+    let gate = servingState(store.db);
+    engine.setServingGate(gate);
+
+    const handler = createActivationHandler({ engine, store, identity, clock });
+    try {
+      listener = await startRpcListener({ listen: options.listen, limits: options.limits, onActivate: handler, log });
+    } catch (e) {
+      throw describeListenError(e, options.listen);
+    }
+
+    // The key can be installed or activated by the CLI while the host runs: re-read its state.
+    timer = setInterval(() => {
+      engine.sweep();
+      const next = servingState(store.db);
+      if (next.serving !== gate.serving) {
+        gate = next;
+        engine.setServingGate(gate);
+        log(gate.serving ? 'host key activated: now activating clients' : `host stopped serving: ${gate.reason}`);
+      }
+    }, options.housekeepingMs ?? 5_000);
+    timer.unref();
+
+    const startedAt = clock.now();
+    const started = listener;
+    return {
+      dataDir,
+      engine,
+      store,
+      identity,
+      catalog,
+      startedAt,
+      addresses: () => started.addresses(),
+      gate: () => gate,
+      onCommitted: (l) => store.onCommitted(l),
+      close: async () => {
+        clearInterval(timer);
+        await started.close();
+        store.close();
+      },
+    };
+  } catch (e) {
+    clearInterval(timer);
+    await listener?.close();
+    store.close();
+    throw e;
+  }
+}

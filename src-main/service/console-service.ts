@@ -1,0 +1,60 @@
+/**
+ * The console service: implements the contract over a running host and turns what happens in the
+ * host into the contract's events. Both transports (Electron IPC, WebSocket) sit on this one object.
+ */
+import type { ConsoleContract } from '../../shared/ipc/contract.js';
+import type { HostEventView } from '../../shared/ipc/views.js';
+import type { HostRuntime } from '../host/host-runtime.js';
+import { ConsoleEvents } from './console-events.js';
+import { hostEventsFrom } from './host-event-feed.js';
+import { buildStatusView } from './status-view.js';
+
+/** Change events are coalesced so a burst of activations costs the renderer one re-read. */
+export const CHANGE_COALESCE_MS = 250;
+const MAX_EVENTS = 500;
+
+export interface ConsoleService {
+  contract: ConsoleContract;
+  events: ConsoleEvents;
+  close(): void;
+}
+
+export function createConsoleService(host: HostRuntime): ConsoleService {
+  const events = new ConsoleEvents();
+  const recent: HostEventView[] = [];
+  let changed = 0;
+  let flush: NodeJS.Timeout | undefined;
+
+  const stopCommits = host.onCommitted((records) => {
+    changed += records.length;
+    flush ??= setTimeout(() => {
+      flush = undefined;
+      events.emit('clients:changed', { changed, at: Date.now() });
+      events.emit('host:status-changed', buildStatusView(host));
+      changed = 0;
+    }, CHANGE_COALESCE_MS);
+  });
+
+  const stopEvents = hostEventsFrom(host, (e) => {
+    recent.unshift(e);
+    recent.length = Math.min(recent.length, MAX_EVENTS);
+    events.emit('host:event', e);
+  });
+
+  const contract: ConsoleContract = {
+    'host:status': async () => buildStatusView(host),
+    'host:events': async () => recent.slice(),
+    'clients:window': async (query) => host.store.queryClients(query),
+    'requests:window': async (query) => host.store.queryRequestLog({ ...query, newestFirst: true }),
+  };
+
+  return {
+    contract,
+    events,
+    close: () => {
+      clearTimeout(flush);
+      stopCommits();
+      stopEvents();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/** Builds the console's host status view from the engine, the listener and the identity. */
+import type { HostStatusView } from '../../shared/ipc/views.js';
+import type { HostRuntime } from '../host/host-runtime.js';
+
+function formatAddress(a: { host: string; port: number }): string {
+  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+}
+
+export function buildStatusView(host: HostRuntime): HostStatusView {
+  const status = host.engine.status();
+  const gate = host.gate();
+  const productName = (id: string) => host.catalog.byId(id)?.displayName ?? id;
+  return {
+    serving: gate.serving,
+    notServingReason: gate.serving ? null : gate.reason,
+    hostId: host.identity.hostId,
+    fingerprint: host.identity.fingerprint,
+    listening: host.addresses().map(formatAddress),
+    activationIntervalMin: status.activationIntervalMin,
+    renewalIntervalMin: status.renewalIntervalMin,
+    applications: status.applications.map((app) => ({
+      applicationId: app.applicationId,
+      name: app.name,
+      count: app.count,
+      capacity: app.capacity,
+      thresholds: app.thresholds.map((t) => ({
+        threshold: t.threshold,
+        products: t.productIds.map(productName),
+        met: t.met,
+        needed: t.needed,
+        safeUntil: t.safeUntil,
+      })),
+    })),
+    counters: {
+      total: status.counters.all.total,
+      failed: status.counters.all.failed,
+      byLicenseState: Object.fromEntries(
+        Object.entries(status.counters.all.byLicenseState).map(([k, v]) => [String(k), v]),
+      ),
+    },
+    startedAt: host.startedAt,
+  };
+}

@@ -1,0 +1,117 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  BRIDGE_EVENTS,
+  BRIDGE_METHODS,
+  EVENT_CHANNELS,
+  INVOKE_CHANNELS,
+  makeBridge,
+  type ConsoleContract,
+  type EventPayloads,
+  type InvokeInput,
+  type InvokeResult,
+  type QuorumBridge,
+} from '../../../shared/ipc/index.js';
+import type { ClientWindow, ClientWindowQuery } from '../../../shared/domain/records.js';
+import type { HostStatusView } from '../../../shared/ipc/views.js';
+import { QuorumError } from '../../../shared/domain/errors.js';
+import { dispatchInvoke } from '../../../src-main/service/dispatch.js';
+
+const validQuery: ClientWindowQuery = {
+  offset: 0,
+  limit: 50,
+  sort: { column: 'lastSeen', direction: 'desc' },
+  filter: { text: 'pc-' },
+};
+
+describe('the contract types', () => {
+  it('pins input and result types per channel', () => {
+    expectTypeOf<InvokeInput<'clients:window'>>().toEqualTypeOf<{
+      offset: number;
+      limit: number;
+      sort: { column: ClientWindowQuery['sort']['column']; direction: 'asc' | 'desc' };
+      filter: {
+        text?: string | undefined;
+        productId?: string | undefined;
+        licenseState?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | undefined;
+        isVm?: boolean | undefined;
+        seenWithinMs?: number | undefined;
+      };
+    }>();
+    expectTypeOf<InvokeResult<'clients:window'>>().toEqualTypeOf<ClientWindow>();
+    expectTypeOf<InvokeResult<'host:status'>>().toEqualTypeOf<HostStatusView>();
+    expectTypeOf<EventPayloads['clients:changed']>().toEqualTypeOf<{ changed: number; at: number }>();
+  });
+
+  it('gives the bridge one named function per channel and per event', () => {
+    expect(Object.values(BRIDGE_METHODS).sort()).toEqual(Object.keys(INVOKE_CHANNELS).sort());
+    expect(Object.values(BRIDGE_EVENTS).sort()).toEqual([...EVENT_CHANNELS].sort());
+    expectTypeOf<QuorumBridge['clientsWindow']>().parameter(0).toEqualTypeOf<InvokeInput<'clients:window'>>();
+    const calls: string[] = [];
+    const bridge = makeBridge(
+      async (channel) => {
+        calls.push(channel);
+        return { ok: true, value: null };
+      },
+      (channel) => {
+        calls.push(`on ${channel}`);
+        return () => {};
+      },
+    );
+    void bridge.hostStatus({});
+    bridge.onClientsChanged(() => {});
+    expect(calls).toEqual(['host:status', 'on clients:changed']);
+    expect(Object.keys(bridge)).not.toContain('invoke');
+  });
+});
+
+describe('dispatchInvoke validates every payload', () => {
+  const seen: unknown[] = [];
+  const service: ConsoleContract = {
+    'host:status': async () => {
+      throw new QuorumError('HOST_DOWN', 'The host is stopping.', 'Start it again.');
+    },
+    'host:events': async () => [],
+    'clients:window': async (q) => {
+      seen.push(q);
+      return { rows: [], total: 0, offset: q.offset };
+    },
+    'requests:window': async (q) => ({ rows: [], total: 0, offset: q.offset }),
+  };
+
+  it('passes a valid input through', async () => {
+    const outcome = await dispatchInvoke(service, 'clients:window', validQuery);
+    expect(outcome).toEqual({ ok: true, value: { rows: [], total: 0, offset: 0 } });
+    expect(seen.at(-1)).toEqual(validQuery);
+  });
+
+  it.each([
+    ['a negative offset', { ...validQuery, offset: -1 }, 'offset'],
+    ['a limit over 1000', { ...validQuery, limit: 5000 }, 'limit'],
+    ['an unknown sort column', { ...validQuery, sort: { column: 'password', direction: 'asc' } }, 'sort.column'],
+    ['an extra key', { ...validQuery, extra: 1 }, ''],
+    ['a licence state of 9', { ...validQuery, filter: { licenseState: 9 } }, 'filter.licenseState'],
+    ['a string', 'select * from clients', ''],
+  ])('refuses %s with a typed error naming the field', async (_label, input, path) => {
+    const before = seen.length;
+    const outcome = await dispatchInvoke(service, 'clients:window', input);
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) {
+      expect(outcome.error.code).toBe('IPC_INVALID_INPUT');
+      expect(outcome.error.message).toContain('clients:window');
+      if (path) expect(outcome.error.message).toContain(path);
+    }
+    expect(seen.length).toBe(before);
+  });
+
+  it('refuses an unknown channel', async () => {
+    const outcome = await dispatchInvoke(service, 'fs:read', { path: '/etc/passwd' });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'IPC_UNKNOWN_CHANNEL' } });
+  });
+
+  it('wraps a thrown QuorumError with its code, message and hint', async () => {
+    expect(await dispatchInvoke(service, 'host:status', {})).toEqual({
+      ok: false,
+      error: { code: 'HOST_DOWN', message: 'The host is stopping.', hint: 'Start it again.' },
+    });
+  });
+});

@@ -1,0 +1,51 @@
+// The layering rules of product.md are lint rules; these cases prove each one refuses a crossing import.
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function ruleHits(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).filter((m) => m.severity === 2).map((m) => m.ruleId ?? m.message);
+}
+
+describe('layering lint rules', () => {
+  it.each([
+    ['shared/domain/bad.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"],
+    [
+      'shared/ipc/bad.ts',
+      "import { startHost } from '../../src-main/host/host-runtime.js';\nexport const x = startHost;\n",
+    ],
+    ['shared/keys/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    [
+      'src-renderer/src/bad.ts',
+      "import { openStore } from '../../src-main/store/open-store.js';\nexport const x = openStore;\n",
+    ],
+    ['src-renderer/src/bad2.ts', "import { createServer } from 'node:net';\nexport const x = createServer;\n"],
+    ['src-main/service/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    ['src-main/engine/bad.ts', "import Database from 'better-sqlite3';\nexport const x = Database;\n"],
+    ['src-main/engine/bad2.ts', "import { writeFileSync } from 'fs';\nexport const x = writeFileSync;\n"],
+  ])('refuses the import in %s', async (file, code) => {
+    expect(await ruleHits(file, code)).toContain('no-restricted-imports');
+  });
+
+  it('refuses the wall clock and timers in the engine', async () => {
+    const hits = await ruleHits('src-main/engine/bad3.ts', 'export const t = Date.now();\nsetTimeout(() => {}, 1);\n');
+    expect(hits.filter((h) => h === 'no-restricted-syntax')).toHaveLength(2);
+  });
+
+  it('accepts the imports each layer may make', async () => {
+    expect(
+      await ruleHits('src-main/electron/ok.ts', "import { app } from 'electron';\nexport const x = app;\n"),
+    ).toEqual([]);
+    expect(
+      await ruleHits(
+        'src-renderer/src/ok.ts',
+        "import { LicenseState } from '../../shared/domain/license-state.js';\nexport const x = LicenseState;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await ruleHits('src-main/store/ok.ts', "import Database from 'better-sqlite3';\nexport const x = Database;\n"),
+    ).toEqual([]);
+  });
+});
