@@ -1,0 +1,63 @@
+/** What `quorum client status` shows: the state file's content with the license states at a moment. */
+import { LICENSE_STATE_NAMES, type LicenseState } from '../../shared/domain/license-state.js';
+import { ProductCatalog } from '../../shared/domain/products.js';
+import { formatHostAddress } from '../dns/host-address.js';
+import { currentPeriodEnd, licenseStateAt, remainingMinutesAt, type AttemptSummary } from './license-machine.js';
+import type { ClientState } from './state-file.js';
+
+export interface LicenseStatus {
+  productId: string;
+  productName: string;
+  state: LicenseState;
+  stateName: string;
+  /** End of the current validity or grace (ms), null in notification. */
+  periodEndsAt: number | null;
+  remainingMinutes: number;
+  validUntil: number | null;
+  lastActivatedAt: number | null;
+  activationIntervalMin: number;
+  renewalIntervalMin: number;
+  intervalsFromHost: boolean;
+  lastAttempt: AttemptSummary | null;
+  nextAttemptAt: number;
+}
+
+export interface ClientStatus {
+  stateFile: string;
+  cmid: string;
+  cachedHost: string | null;
+  pins: Record<string, string>;
+  licenses: LicenseStatus[];
+}
+
+export function describeState(
+  stateFile: string,
+  state: ClientState,
+  now: number,
+  catalog = new ProductCatalog(),
+): ClientStatus {
+  return {
+    stateFile,
+    cmid: state.cmid,
+    cachedHost: state.cachedHost ? formatHostAddress(state.cachedHost) : null,
+    pins: { ...state.pins },
+    licenses: Object.values(state.licenses).map((r) => {
+      const s = licenseStateAt(r, now);
+      return {
+        productId: r.productId,
+        productName: catalog.byId(r.productId)?.name ?? r.productId,
+        state: s,
+        stateName: LICENSE_STATE_NAMES[s],
+        periodEndsAt: currentPeriodEnd(r, now),
+        remainingMinutes: remainingMinutesAt(r, now),
+        validUntil: r.validUntil,
+        lastActivatedAt: r.lastActivatedAt,
+        activationIntervalMin: r.activationIntervalMin,
+        renewalIntervalMin: r.renewalIntervalMin,
+        intervalsFromHost: r.intervalsFromHost,
+        lastAttempt: r.lastAttempt,
+        nextAttemptAt: r.nextAttemptAt,
+      };
+    }),
+  };
+}
