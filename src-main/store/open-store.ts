@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { ProductCatalog } from '../../shared/domain/products.js';
@@ -44,6 +44,13 @@ export interface OpenStoreOptions {
 const systemClock: Clock = { now: () => Date.now() };
 
 function checkPath(file: string, readonly: boolean): void {
+  if (!existsSync(dirname(file))) {
+    throw new QuorumError(
+      'STORE_UNREADABLE',
+      `The folder of the database ${file} does not exist.`,
+      'Check --data-dir (or QUORUM_DATA_DIR); the data directory is created by the host when it first starts.',
+    );
+  }
   if (!existsSync(file)) {
     if (readonly) {
       throw new QuorumError(

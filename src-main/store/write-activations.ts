@@ -4,8 +4,10 @@
  * batch of a thousand activations touches each counter row once.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { isLicenseState } from '../../shared/domain/license-state.js';
 import type { ProductCatalog } from '../../shared/domain/products.js';
 import type { RequestResult } from '../../shared/domain/records.js';
+import { isFailure } from '../engine/counters.js';
 import type { EngineChange } from '../engine/types.js';
 import type { ActivationRecord, RefusalRecord } from './types.js';
 
@@ -13,11 +15,6 @@ export type QueuedWrite = { kind: 'activation'; record: ActivationRecord } | { k
 
 /** How many distinct addresses a client row remembers. */
 const MAX_ADDRESSES = 4;
-
-/** A request counts as failed unless the host processed it (granted or not, the reply carried a count). */
-export function isFailedResult(result: RequestResult): boolean {
-  return result !== 'granted' && result !== 'count-insufficient';
-}
 
 interface ExistingClient {
   addresses: string;
@@ -183,7 +180,8 @@ function countRequest(
   productId: string | undefined,
   licenseState: number | undefined,
 ): void {
-  const failed = isFailedResult(result) ? 1 : 0;
+  // Same rule and same shape as the engine's in-memory counters, so a restart resumes them exactly.
+  const failed = isFailure(result) ? 1 : 0;
   const scopes: [string, string | undefined][] = [
     ['all', ''],
     ['application', applicationId],
@@ -192,6 +190,6 @@ function countRequest(
   for (const [scope, key] of scopes) {
     if (key === undefined || (scope !== 'all' && key === '')) continue;
     counters.add([scope, key, -1], 1, failed);
-    if (licenseState !== undefined && licenseState >= 0) counters.add([scope, key, licenseState], 1, failed);
+    if (licenseState !== undefined && isLicenseState(licenseState)) counters.add([scope, key, licenseState], 1, failed);
   }
 }

@@ -1,0 +1,126 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BUILTIN_PRODUCTS,
+  CLIENT_SORT_COLUMNS,
+  VirtualClock,
+  type ClientRow,
+  type ClientWindowQuery,
+  type LicenseState,
+} from '../../../shared/domain/index.js';
+import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
+import { activation, tempDir } from './fixtures.js';
+
+const clock = new VirtualClock(Date.UTC(2026, 5, 1));
+const N = 400;
+let tmp: ReturnType<typeof tempDir>;
+let store: SqliteStore;
+let all: ClientRow[];
+
+beforeAll(async () => {
+  tmp = tempDir();
+  store = openStore({ file: databasePath(tmp.dir), clock });
+  // Deterministic spread of every column, with duplicates so ties need the cmid tie-break.
+  const records = Array.from({ length: N }, (_, n) =>
+    activation({
+      n,
+      at: clock.now() - ((n * 7919) % 1000) * 60_000,
+      productIndex: (n * 31) % BUILTIN_PRODUCTS.length,
+      licenseState: ((n * 13) % 7) as LicenseState,
+      isVm: n % 4 === 0,
+      machineName: `${['ws', 'LAB', 'srv', 'Kiosk'][n % 4]}-${(n * 37) % 150}`,
+      address: n % 5 === 0 ? `fd00::${n.toString(16)}` : `10.${n % 3}.${(n * 3) % 256}.${n % 256}`,
+      result: n % 6 === 0 ? 'count-insufficient' : 'granted',
+    }),
+  );
+  await Promise.all(records.map((r) => store.commitActivation(r)));
+  // A few clients come back, so request counts differ.
+  for (let n = 0; n < N; n += 9) await store.commitActivation(records[n]!);
+  all = store.queryClients({ offset: 0, limit: 1000, sort: { column: 'cmid', direction: 'asc' }, filter: {} }).rows;
+});
+
+afterAll(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+function reference(q: ClientWindowQuery): { rows: string[]; total: number } {
+  const f = q.filter;
+  const text = f.text?.trim().toLowerCase();
+  const matches = all.filter(
+    (r) =>
+      (f.productId === undefined || r.productId === f.productId) &&
+      (f.licenseState === undefined || r.licenseState === f.licenseState) &&
+      (f.isVm === undefined || r.isVm === f.isVm) &&
+      (f.seenWithinMs === undefined || r.lastSeen >= clock.now() - f.seenWithinMs) &&
+      (!text || [r.machineName, r.address, r.cmid].some((v) => v.toLowerCase().includes(text))),
+  );
+  const col = q.sort.column;
+  const sign = q.sort.direction === 'asc' ? 1 : -1;
+  const key = (r: ClientRow) => (col === 'isVm' ? Number(r.isVm) : r[col]);
+  matches.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    const c = ka < kb ? -1 : ka > kb ? 1 : a.cmid < b.cmid ? -1 : a.cmid > b.cmid ? 1 : 0;
+    return c * sign;
+  });
+  return { rows: matches.slice(q.offset, q.offset + q.limit).map((r) => r.cmid), total: matches.length };
+}
+
+const queryArb: fc.Arbitrary<ClientWindowQuery> = fc.record({
+  offset: fc.integer({ min: 0, max: 450 }),
+  limit: fc.integer({ min: 0, max: 120 }),
+  sort: fc.record({ column: fc.constantFrom(...CLIENT_SORT_COLUMNS), direction: fc.constantFrom('asc', 'desc') }),
+  filter: fc.record(
+    {
+      text: fc.constantFrom('lab', 'KIOSK-1', 'fd00::', '10.1.', '-4', '%', '_', 'zzz', ' ws '),
+      productId: fc.constantFrom(...BUILTIN_PRODUCTS.map((p) => p.id)),
+      licenseState: fc.integer({ min: 0, max: 6 }).map((n) => n as LicenseState),
+      isVm: fc.boolean(),
+      seenWithinMs: fc.integer({ min: 0, max: 1200 }).map((m) => m * 60_000),
+    },
+    { requiredKeys: [] },
+  ),
+});
+
+describe('windowed client queries', () => {
+  it('holds every client once', () => {
+    expect(all).toHaveLength(N);
+    expect(new Set(all.map((r) => r.cmid)).size).toBe(N);
+  });
+
+  it('match a plain in-memory filter + sort + slice for any column, direction, filter and window', () => {
+    fc.assert(
+      fc.property(queryArb, (q) => {
+        const got = store.queryClients(q);
+        const want = reference(q);
+        expect(got.total).toBe(want.total);
+        expect(got.rows.map((r) => r.cmid)).toEqual(want.rows);
+        expect(got.offset).toBe(q.offset);
+      }),
+      { numRuns: 300, seed: 20260101 },
+    );
+  });
+
+  it('treat % and _ in the text filter literally', () => {
+    const q = { offset: 0, limit: 10, sort: { column: 'cmid', direction: 'asc' }, filter: { text: '%' } } as const;
+    expect(store.queryClients(q).total).toBe(0);
+  });
+
+  it('refuse a malformed query with STORE_BAD_QUERY instead of running it', () => {
+    const base: ClientWindowQuery = { offset: 0, limit: 10, sort: { column: 'cmid', direction: 'asc' }, filter: {} };
+    const bad: unknown[] = [
+      { ...base, limit: 100_000 },
+      { ...base, offset: -1 },
+      { ...base, sort: { column: 'cmid; DROP TABLE clients', direction: 'asc' } },
+      { ...base, sort: { column: 'cmid', direction: 'sideways' } },
+      { ...base, filter: { licenseState: 9 } },
+    ];
+    for (const q of bad) {
+      expect(() => store.queryClients(q as ClientWindowQuery)).toThrow(
+        expect.objectContaining({ code: 'STORE_BAD_QUERY' }),
+      );
+    }
+    expect(store.stats().clients).toBe(N);
+  });
+});

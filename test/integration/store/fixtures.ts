@@ -1,0 +1,77 @@
+/** Builders for store tests: activation records as the host would hand them over, and temp dirs. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILTIN_PRODUCTS, type LicenseState, type RequestResult } from '../../../shared/domain/index.js';
+import type { ActivationRecord } from '../../../src-main/store/types.js';
+
+export function tempDir(prefix = 'quorum-store-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A deterministic lower-case UUID for client number n. */
+export function cmidOf(n: number): string {
+  const hex = n.toString(16).padStart(12, '0');
+  return `00000000-0000-4000-8000-${hex}`;
+}
+
+export interface RecordSpec {
+  n: number;
+  at?: number;
+  productIndex?: number;
+  licenseState?: LicenseState;
+  isVm?: boolean;
+  address?: string;
+  machineName?: string;
+  result?: RequestResult;
+  count?: number;
+}
+
+export function activation(spec: RecordSpec): ActivationRecord {
+  const product = BUILTIN_PRODUCTS[(spec.productIndex ?? spec.n) % BUILTIN_PRODUCTS.length]!;
+  const at = spec.at ?? Date.UTC(2026, 0, 1) + spec.n * 1000;
+  const cmid = cmidOf(spec.n);
+  const machineName = spec.machineName ?? `pc-${String(spec.n).padStart(5, '0')}`;
+  const address = spec.address ?? `10.0.${(spec.n >> 8) & 255}.${spec.n & 255}`;
+  const result = spec.result ?? 'granted';
+  return {
+    at,
+    input: {
+      cmid,
+      previousCmid: null,
+      machineName,
+      address,
+      applicationId: product.applicationId,
+      productId: product.id,
+      productGroupId: product.groupId,
+      licenseState: spec.licenseState ?? 2,
+      remainingMinutes: 43_200 - (spec.n % 100),
+      isVm: spec.isVm ?? spec.n % 3 === 0,
+      clientTime: at - 5000,
+    },
+    decision: {
+      result,
+      granted: result === 'granted',
+      count: spec.count ?? 30,
+      threshold: product.threshold,
+      activationIntervalMin: 120,
+      renewalIntervalMin: 10_080,
+      validityMin: 259_200,
+      hostTime: at,
+    },
+    changes: [
+      {
+        kind: 'cmid-upsert',
+        entry: {
+          applicationId: product.applicationId,
+          cmid,
+          lastSeen: at,
+          machineName,
+          address,
+          productId: product.id,
+        },
+      },
+    ],
+  };
+}
