@@ -1,0 +1,169 @@
+/**
+ * The QAP activation listener: TCP on IPv4 and IPv6, TCP_NODELAY, one ServerConnection per
+ * socket, the connection cap with idle eviction, idle and read timeouts, and the per-address call
+ * rate. A slow or hostile peer costs one socket and at most one fragment of memory.
+ */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { resolveLimits, type RpcLimits } from './limits.js';
+import { RateLimiter } from './rate-limiter.js';
+import { ServerConnection, emptyStats, type ActivateHandler, type RpcStats } from './server-connection.js';
+
+export type { RpcLimits } from './limits.js';
+export type { RpcStats, ActivateHandler } from './server-connection.js';
+export { DEFAULT_RPC_LIMITS } from './limits.js';
+
+export interface RpcListenerOptions {
+  listen: { host: string; port: number }[];
+  limits?: Partial<RpcLimits>;
+  onActivate: ActivateHandler;
+  log?: (line: string) => void;
+}
+
+export interface RpcListener {
+  addresses(): { host: string; port: number }[];
+  close(): Promise<void>;
+  stats(): RpcStats;
+  readonly limits: RpcLimits;
+}
+
+interface Live {
+  socket: Socket;
+  conn: ServerConnection;
+  timer: NodeJS.Timeout | null;
+}
+
+export async function startRpcListener(options: RpcListenerOptions): Promise<RpcListener> {
+  const limits = resolveLimits(options.limits);
+  const log = options.log ?? (() => {});
+  const stats = emptyStats();
+  const live = new Set<Live>();
+  const rateLimiter =
+    limits.requestsPerAddressPerSecond > 0
+      ? new RateLimiter({ perSecond: limits.requestsPerAddressPerSecond, now: () => Date.now() })
+      : null;
+  let assocGroup = 0x1000;
+
+  // One timer per connection, re-armed on every event: idle when between calls, read while a
+  // message is half-received, none while the host itself is working on a call.
+  const arm = (l: Live): void => {
+    if (l.timer) clearTimeout(l.timer);
+    l.timer = null;
+    if (l.conn.closed) return;
+    const ms = l.conn.idle ? limits.idleTimeoutMs : l.conn.midMessage ? limits.readTimeoutMs : 0;
+    if (ms <= 0) return;
+    l.timer = setTimeout(() => {
+      stats.timeouts++;
+      l.conn.close(l.conn.idle ? 'idle timeout' : 'read timeout: a message did not complete in time');
+      l.socket.destroySoon();
+    }, ms);
+    l.timer.unref();
+  };
+
+  const makeRoom = (): boolean => {
+    if (live.size < limits.maxConnections) return true;
+    for (const l of live) {
+      if (l.conn.idle) {
+        stats.evicted++;
+        l.conn.close('closed to make room at the connection cap');
+        l.socket.destroy();
+        return true;
+      }
+    }
+    return false;
+  };
+
+  const onSocket = (socket: Socket): void => {
+    if (!makeRoom()) {
+      stats.refusedAtCap++;
+      socket.destroy();
+      return;
+    }
+    stats.accepted++;
+    socket.setNoDelay(true);
+    const remoteAddress = socket.remoteAddress ?? 'unknown';
+    const l: Live = { socket, conn: null as unknown as ServerConnection, timer: null };
+    l.conn = new ServerConnection(
+      {
+        write: (bytes) => {
+          if (!socket.destroyed) socket.write(bytes);
+        },
+        end: () => socket.end(),
+        pause: () => socket.pause(),
+        resume: () => {
+          socket.resume();
+          arm(l);
+        },
+      },
+      {
+        remoteAddress,
+        localPort: socket.localPort ?? 0,
+        assocGroupId: (assocGroup = (assocGroup + 1) >>> 0),
+        limits,
+        onActivate: options.onActivate,
+        rateLimiter,
+        stats,
+        log,
+      },
+    );
+    live.add(l);
+    stats.open = live.size;
+    const forget = (): void => {
+      if (l.timer) clearTimeout(l.timer);
+      l.timer = null;
+      if (live.delete(l)) stats.open = live.size;
+    };
+    l.conn.onClose = () => {
+      forget();
+      // A peer that never reads must not keep a closed connection's socket alive.
+      setTimeout(() => socket.destroy(), 5_000).unref();
+    };
+    socket.on('data', (chunk: Buffer) => {
+      l.conn.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      arm(l);
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      l.conn.close();
+      forget();
+    });
+    arm(l);
+  };
+
+  const servers: Server[] = [];
+  try {
+    for (const address of options.listen) {
+      const server = createServer({ noDelay: true }, onSocket);
+      // Above the cap the listener evicts or refuses itself; the kernel backlog stays generous.
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: address.host, port: address.port, ipv6Only: address.host.includes(':') }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      server.on('error', (e) => log(`rpc listener error: ${e.message}`));
+      servers.push(server);
+    }
+  } catch (e) {
+    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    throw e;
+  }
+
+  return {
+    limits,
+    addresses: () =>
+      servers.map((s) => {
+        const a = s.address() as AddressInfo;
+        return { host: a.address, port: a.port };
+      }),
+    stats: () => ({ ...stats }),
+    close: async () => {
+      const closing = servers.map((s) => new Promise<void>((r) => s.close(() => r())));
+      for (const l of [...live]) {
+        l.conn.close();
+        l.socket.destroy();
+      }
+      await Promise.all(closing);
+    },
+  };
+}
