@@ -124,3 +124,27 @@ export async function writeClientState(file: string, state: ClientState): Promis
     );
   }
 }
+
+/** Where a client keeps its state. The file is the default; the simulator can keep a fleet in memory. */
+export interface ClientStateStore {
+  /** A label for messages and `status` (the file path). */
+  readonly location: string;
+  read(): Promise<ClientState | null>;
+  write(state: ClientState): Promise<void>;
+}
+
+export function fileStateStore(file: string): ClientStateStore {
+  return { location: file, read: () => readClientState(file), write: (s) => writeClientState(file, s) };
+}
+
+/** Keeps a deep copy, so callers cannot change the stored state by accident. */
+export function memoryStateStore(label = 'memory'): ClientStateStore {
+  let stored: string | null = null;
+  return {
+    location: label,
+    read: async () => (stored === null ? null : (JSON.parse(stored) as ClientState)),
+    write: async (s) => {
+      stored = JSON.stringify(s);
+    },
+  };
+}
