@@ -1,5 +1,13 @@
 /** Every `quorum` command, in the order `quorum --help` lists them. Each lives in its own file. */
 import type { Command } from '../cli-kit.js';
 import { serve } from './serve.js';
+import { keyInstall } from './key-install.js';
+import { keyActivate } from './key-activate.js';
+import { keyInfoCommand } from './key-info.js';
+import { keyUninstall } from './key-uninstall.js';
+import { authorityIssue } from './authority-issue.js';
+import { authorityConfirm } from './authority-confirm.js';
+import { authorityLedger } from './authority-ledger.js';
 
 export const COMMANDS: Command[] = [serve];
+COMMANDS.push(keyInstall, keyActivate, keyInfoCommand, keyUninstall, authorityIssue, authorityConfirm, authorityLedger);
