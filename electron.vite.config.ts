@@ -22,7 +22,7 @@ export default defineConfig({
   renderer: {
     root: here('./src-renderer'),
     base: './',
-    plugins: [svelte()],
+    plugins: [svelte({ configFile: here('./svelte.config.js') })],
     build: { outDir: here('./out/renderer'), rollupOptions: { input: here('./src-renderer/index.html') } },
   },
 });

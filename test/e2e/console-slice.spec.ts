@@ -1,0 +1,65 @@
+// The slice, end to end as a user runs it: serve, activate a client over TCP with the CLI, and see
+// the client appear in the console's Clients view without reloading the page (pushed event).
+import { expect, test } from '@playwright/test';
+import { activatedDataDir, quorum, serve, type ServedHost } from './serve-harness.js';
+
+let host: ServedHost;
+
+test.beforeAll(async () => {
+  host = await serve(activatedDataDir());
+});
+
+test.afterAll(async () => {
+  await host.stop();
+});
+
+test('a client activated from the CLI appears live in the console', async ({ page }, testInfo) => {
+  await page.goto(host.consoleUrl);
+  await expect(page.getByTestId('connection')).toHaveText('Serving');
+  // The token leaves the address bar once read.
+  expect(page.url()).not.toContain('token=');
+  await expect(page.getByTestId('application-Operating systems').getByTestId('count')).toHaveText('0');
+
+  await page.getByRole('button', { name: 'Clients' }).click();
+  await expect(page.getByText('No client has asked for activation yet')).toBeVisible();
+  await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+
+  const result = quorum([
+    'client',
+    'activate',
+    '--host',
+    `127.0.0.1:${host.port}`,
+    '--product',
+    'desktop',
+    '--machine-name',
+    'e2e-reception-01',
+    '--state',
+    `${host.dataDir}/client-e2e.json`,
+  ]);
+  // One client of the 25 a desktop product needs: the host answers, but does not activate it yet.
+  expect(result.code).not.toBe(0);
+  expect(`${result.stdout}${result.stderr}`).toMatch(/1 of 25|25/);
+
+  const row = page.getByTestId('client-row').filter({ hasText: 'e2e-reception-01' });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('count-insufficient');
+  await expect(page.getByTestId('clients-total')).toHaveText('1 client');
+  expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+  await page.screenshot({ path: testInfo.outputPath('console-clients.png'), fullPage: true });
+
+  await page.getByRole('button', { name: 'Overview' }).click();
+  await expect(page.getByTestId('application-Operating systems').getByTestId('count')).toHaveText('1');
+  await expect(page.getByTestId('requests-total')).toHaveText('1');
+  await page.screenshot({ path: testInfo.outputPath('console-overview.png'), fullPage: true });
+});
+
+test('the console says so when the host is not activated', async ({ page }) => {
+  const fresh = await serve(`${host.dataDir}-fresh`);
+  try {
+    await page.goto(fresh.consoleUrl);
+    await expect(page.getByRole('alert')).toContainText('not activating clients');
+    await expect(page.getByRole('alert')).toContainText('quorum key');
+  } finally {
+    await fresh.stop();
+  }
+});

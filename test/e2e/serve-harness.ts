@@ -1,0 +1,85 @@
+/**
+ * Runs the real CLI as a user would: `quorum authority issue`, `key install`, `key activate`, then
+ * `quorum serve` on loopback with ephemeral ports, reading the addresses it prints.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ServedHost {
+  dataDir: string;
+  port: number;
+  consoleUrl: string;
+  process: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export function quorum(args: string[]): { code: number; stdout: string; stderr: string } {
+  try {
+    const stdout = execFileSync('node', ['bin/quorum.js', ...args], { encoding: 'utf8', stdio: 'pipe' });
+    return { code: 0, stdout, stderr: '' };
+  } catch (e) {
+    const err = e as { status: number; stdout: string; stderr: string };
+    return { code: err.status, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+export function activatedDataDir(): string {
+  const dataDir = mkdtempSync(join(tmpdir(), 'quorum-e2e-'));
+  const issued = quorum(['authority', 'issue', '--family', 'desktop', '--data-dir', dataDir, '--json']);
+  const key = (JSON.parse(issued.stdout) as { key: string }).key;
+  for (const args of [
+    ['key', 'install', key],
+    ['key', 'activate'],
+  ]) {
+    const r = quorum([...args, '--data-dir', dataDir]);
+    if (r.code !== 0) throw new Error(`quorum ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  return dataDir;
+}
+
+export async function serve(dataDir: string): Promise<ServedHost> {
+  const child = spawn(
+    'node',
+    [
+      'bin/quorum.js',
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--listen',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--console',
+      '127.0.0.1:0',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let text = '';
+  child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const port = /listening on 127\.0\.0\.1:(\d+)/.exec(text)?.[1];
+    const consoleUrl = /console: (http\S+)/.exec(text)?.[1];
+    if (port && consoleUrl) {
+      return {
+        dataDir,
+        port: Number(port),
+        consoleUrl,
+        process: child,
+        output: () => text,
+        stop: () =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      };
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`quorum serve did not start:\n${text}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
