@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src-main/cli/main.js';
+import type { CliIo } from '../../../src-main/cli/cli-kit.js';
+import { databasePath, openStore } from '../../../src-main/store/open-store.js';
+import { activation, tempDir } from './fixtures.js';
+
+let tmp: ReturnType<typeof tempDir>;
+const N = 120;
+
+beforeAll(async () => {
+  tmp = tempDir();
+  const s = openStore({ file: databasePath(tmp.dir) });
+  await Promise.all(
+    Array.from({ length: N }, (_, n) => s.commitActivation(activation({ n, at: Date.UTC(2026, 0, 1) + n * 60_000 }))),
+  );
+  s.close();
+});
+afterAll(() => tmp.cleanup());
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += `${t}\n`) };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+describe('quorum clients', () => {
+  it('shows the most recently seen clients first and says how many there are', async () => {
+    const r = await run('clients', '--data-dir', tmp.dir, '--limit', '5');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^MACHINE\s+ADDRESS\s+PRODUCT\s+LICENSE STATE\s+VM\s+LAST SEEN\s+REQUESTS\s+LAST RESULT$/);
+    expect(lines.slice(1, 6).map((l) => l.split(/\s+/)[0])).toEqual([
+      'pc-00119',
+      'pc-00118',
+      'pc-00117',
+      'pc-00116',
+      'pc-00115',
+    ]);
+    expect(lines.at(-1)).toBe('120 clients, the 5 most recently seen shown. Export all with --csv or --json.');
+  });
+
+  it('filters the table by product short name', async () => {
+    const r = await run('clients', '--data-dir', tmp.dir, '--product', 'office');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^20 clients\./m);
+    expect(r.out).not.toMatch(/Quorum Desktop/);
+  });
+
+  it('--csv writes every client with a header', async () => {
+    const r = await run('clients', '--data-dir', tmp.dir, '--csv');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\r\n').filter((l) => l.trim() !== '');
+    expect(lines[0]!.startsWith('machineName,address,')).toBe(true);
+    expect(lines).toHaveLength(N + 1);
+  });
+
+  it('--json writes every client as one array', async () => {
+    const r = await run('clients', '--data-dir', tmp.dir, '--json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out) as { machineName: string; lastSeen: string }[];
+    expect(rows).toHaveLength(N);
+    expect(rows[0]).toMatchObject({ machineName: 'pc-00000', lastSeen: '2026-01-01T00:00:00.000Z' });
+  });
+
+  it('refuses --csv with --json, an unknown product, and a data directory with no database', async () => {
+    expect((await run('clients', '--data-dir', tmp.dir, '--csv', '--json')).code).toBe(2);
+    const unknown = await run('clients', '--data-dir', tmp.dir, '--product', 'nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/Unknown product "nope"/);
+    const empty = tempDir();
+    try {
+      const r = await run('clients', '--data-dir', empty.dir);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/There is no Quorum database at .*quorum\.db/);
+      const j = await run('clients', '--data-dir', empty.dir, '--json');
+      expect(JSON.parse(j.out)).toMatchObject({ ok: false, error: { code: 'STORE_NOT_FOUND' } });
+    } finally {
+      empty.cleanup();
+    }
+  });
+});
