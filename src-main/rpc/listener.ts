@@ -30,6 +30,7 @@ interface Live {
   socket: Socket;
   conn: ServerConnection;
   timer: NodeJS.Timeout | null;
+  timerKind: 'idle' | 'read' | null;
 }
 
 export async function startRpcListener(options: RpcListenerOptions): Promise<RpcListener> {
@@ -43,17 +44,32 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
       : null;
   let assocGroup = 0x1000;
 
-  // One timer per connection, re-armed on every event: idle when between calls, read while a
-  // message is half-received, none while the host itself is working on a call.
+  // One timer per connection: the idle timeout between calls, restarted by each event; the read
+  // timeout from the first byte of a message, NOT restarted by later bytes (a peer trickling one
+  // byte at a time must still finish in time); none while the host itself works on a call.
   const arm = (l: Live): void => {
+    if (l.conn.closed) return clearTimer(l);
+    if (l.conn.midMessage) {
+      if (l.timerKind === 'read') return;
+      setTimer(l, 'read', limits.readTimeoutMs);
+    } else if (l.conn.idle) {
+      setTimer(l, 'idle', limits.idleTimeoutMs);
+    } else clearTimer(l);
+  };
+
+  const clearTimer = (l: Live): void => {
     if (l.timer) clearTimeout(l.timer);
     l.timer = null;
-    if (l.conn.closed) return;
-    const ms = l.conn.idle ? limits.idleTimeoutMs : l.conn.midMessage ? limits.readTimeoutMs : 0;
+    l.timerKind = null;
+  };
+
+  const setTimer = (l: Live, kind: 'idle' | 'read', ms: number): void => {
+    clearTimer(l);
     if (ms <= 0) return;
+    l.timerKind = kind;
     l.timer = setTimeout(() => {
       stats.timeouts++;
-      l.conn.close(l.conn.idle ? 'idle timeout' : 'read timeout: a message did not complete in time');
+      l.conn.close(kind === 'idle' ? 'idle timeout' : 'read timeout: a message did not complete in time');
       l.socket.destroySoon();
     }, ms);
     l.timer.unref();
@@ -81,7 +97,7 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
     stats.accepted++;
     socket.setNoDelay(true);
     const remoteAddress = socket.remoteAddress ?? 'unknown';
-    const l: Live = { socket, conn: null as unknown as ServerConnection, timer: null };
+    const l: Live = { socket, conn: null as unknown as ServerConnection, timer: null, timerKind: null };
     l.conn = new ServerConnection(
       {
         write: (bytes) => {
@@ -108,8 +124,7 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
     live.add(l);
     stats.open = live.size;
     const forget = (): void => {
-      if (l.timer) clearTimeout(l.timer);
-      l.timer = null;
+      clearTimer(l);
       if (live.delete(l)) stats.open = live.size;
     };
     l.conn.onClose = () => {
