@@ -76,6 +76,7 @@ export async function runAttempt(
 ): Promise<AttemptResult> {
   const failures: errors.HostFailure[] = [];
   const refusals: QuorumError[] = [];
+  const dnsErrors: QuorumError[] = [];
   const pins: PinPolicy = { admin: setup.adminPins, tofu: state.pins };
   const tried = new Set<string>();
 
@@ -164,6 +165,7 @@ export async function runAttempt(
         try {
           records = await lookup.srv(name);
         } catch (e) {
+          if (e instanceof QuorumError) dnsErrors.push(e);
           failures.push(failureOf(`DNS ${name}`, e));
           continue;
         }
@@ -182,9 +184,8 @@ export async function runAttempt(
       }
     }
     if (refusals.length > 0) return failed(refusals[0]!);
-    if (failures.length === 1 && failures[0]!.code === 'CLIENT_DNS_FAILED') {
-      return failed(new QuorumError('CLIENT_DNS_FAILED', failures[0]!.message));
-    }
+    // DNS itself failed and no host was even tried: say so, with the server it asked.
+    if (dnsErrors.length > 0 && dnsErrors.length === failures.length) return failed(dnsErrors[0]!);
     return failed(errors.noHostAnswered(failures));
   } catch (e) {
     if (e instanceof SecurityFailure) return failed(e.error);

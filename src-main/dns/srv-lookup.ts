@@ -30,6 +30,14 @@ export interface SrvLookup {
 /** Errors that mean "this name has no such records" rather than "DNS did not work". */
 const NO_DATA = new Set(['ENOTFOUND', 'ENODATA', 'ENONAME', 'NOTFOUND', 'NODATA']);
 
+const DNS_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'nothing answers there (connection refused)',
+  ETIMEOUT: 'no answer in time',
+  EREFUSED: 'the server refused the query (it does not serve this domain and does not recurse for this machine)',
+  ESERVFAIL: 'the server failed to answer (SERVFAIL)',
+  EBADRESP: 'the answer was malformed',
+};
+
 export function queryNameOf(serviceName: string, domain: string): string {
   return `${serviceName.replace(/\.$/, '')}.${domain.replace(/\.$/, '')}`;
 }
@@ -38,8 +46,9 @@ export function createSrvLookup(options: SrvLookupOptions = {}): SrvLookup {
   const timeout = options.timeoutMs ?? 3000;
   const resolver = new dns.Resolver({ timeout, tries: 2 });
   let serverLabel = 'the system resolver';
+  let server: HostAddress | undefined;
   if (options.dnsServer !== undefined) {
-    const server = parseHostAddress(options.dnsServer, 53, '--dns-server');
+    server = parseHostAddress(options.dnsServer, 53, '--dns-server');
     if (isIP(server.host) === 0) {
       throw new QuorumError(
         'CLIENT_BAD_ADDRESS',
@@ -54,12 +63,16 @@ export function createSrvLookup(options: SrvLookupOptions = {}): SrvLookup {
 
   const fail = (what: string, e: unknown): QuorumError => {
     const code = (e as { code?: string }).code ?? 'unknown';
+    const why = DNS_FAILURES[code] ?? `it failed (${code})`;
+    const ask = custom ? `dig @${server?.host} -p ${server?.port} ${what}` : `dig ${what}`;
     return new QuorumError(
       'CLIENT_DNS_FAILED',
-      `DNS query for ${what} at ${serverLabel} failed (${code}).`,
-      custom
-        ? `Check that a DNS server answers at ${serverLabel} (e.g. dig @ADDR -p PORT ${what}).`
-        : `Check the machine's DNS settings, or name a server with --dns-server ADDR[:PORT].`,
+      `DNS query for ${what} at ${serverLabel}: ${why}.`,
+      code === 'EREFUSED' || code === 'ESERVFAIL'
+        ? `Check --domain, and that ${serverLabel} serves that domain or recurses for this machine (${ask}).`
+        : custom
+          ? `Check that a DNS server runs at ${serverLabel} and is reachable (${ask}).`
+          : "Check the machine's DNS settings, or name a server with --dns-server ADDR[:PORT].",
     );
   };
 
