@@ -71,7 +71,7 @@ export function seedCorpus(requestHex: string): { pdus: Uint8Array[]; stubs: Uin
 }
 
 export function mutate(r: Rng, input: Uint8Array): Uint8Array {
-  let b = input.slice();
+  let b: Uint8Array = input.slice();
   const edits = 1 + int(r, 4);
   for (let e = 0; e < edits; e++) {
     const at = b.byteLength > 0 ? int(r, b.byteLength) : 0;
