@@ -85,7 +85,16 @@ export class CmidTable {
       node.address = entry.address;
       node.productId = entry.productId;
     } else {
-      node = { ...entry, lastSeen, older: null, newer: null };
+      // Built field by field so every node shares one hidden class.
+      node = {
+        cmid: entry.cmid,
+        lastSeen,
+        machineName: entry.machineName,
+        address: entry.address,
+        productId: entry.productId,
+        older: null,
+        newer: null,
+      };
       this.#byCmid.set(entry.cmid, node);
     }
     this.#append(node);
