@@ -12,6 +12,8 @@ interface Node {
   machineName: string;
   address: string;
   productId: string;
+  /** When a clone warning was last raised for this CMID (0: never); throttles repeats. */
+  cloneReportedAt: number;
   /** Toward the oldest end. */
   older: Node | null;
   /** Toward the newest end. */
@@ -23,6 +25,7 @@ export interface PreviousSighting {
   lastSeen: number;
   machineName: string;
   address: string;
+  cloneReportedAt: number;
 }
 
 export class CmidTable {
@@ -78,7 +81,12 @@ export class CmidTable {
     let node = this.#byCmid.get(entry.cmid);
     let previous: PreviousSighting | null = null;
     if (node) {
-      previous = { lastSeen: node.lastSeen, machineName: node.machineName, address: node.address };
+      previous = {
+        lastSeen: node.lastSeen,
+        machineName: node.machineName,
+        address: node.address,
+        cloneReportedAt: node.cloneReportedAt,
+      };
       this.#unlink(node);
       node.lastSeen = lastSeen;
       node.machineName = entry.machineName;
@@ -92,6 +100,7 @@ export class CmidTable {
         machineName: entry.machineName,
         address: entry.address,
         productId: entry.productId,
+        cloneReportedAt: 0,
         older: null,
         newer: null,
       };
@@ -99,6 +108,11 @@ export class CmidTable {
     }
     this.#append(node);
     return { entry: toEntry(this.applicationId, node), previous };
+  }
+
+  markCloneReported(cmid: string, at: number): void {
+    const node = this.#byCmid.get(cmid);
+    if (node) node.cloneReportedAt = at;
   }
 
   remove(cmid: string): boolean {

@@ -254,7 +254,10 @@ export class Engine implements ActivationEngine {
       { machineName: input.machineName, address: input.address, at: now },
       this.#activationIntervalMin * MINUTE_MS,
     );
-    if (clone) this.#events.emit('clone-suspected', { applicationId, cmid, ...clone, at: now });
+    if (clone) {
+      table.markCloneReported(cmid, now);
+      this.#events.emit('clone-suspected', { applicationId, cmid, ...clone, at: now });
+    }
 
     const count = table.countAt(now);
     this.#reportCount(table, now);

@@ -46,6 +46,16 @@ describe('cloned images', () => {
     expect(clones[0]!.addresses).toEqual(['192.168.1.5', '10.0.0.1']);
   });
 
+  it('clones retrying every two hours are reported once a day, not on every request', () => {
+    const env = setup();
+    const clones = collect(env, 'clone-suspected');
+    for (let i = 0; i < 24; i++) {
+      env.engine.handle(request(server, 1, { machineName: i % 2 === 0 ? 'LAB-01' : 'LAB-02' }));
+      env.clock.advance(2 * HOUR_MS);
+    }
+    expect(clones.map((c) => c.at - clones[0]!.at)).toEqual([0, DAY_MS]);
+  });
+
   it('a machine renewing from the same name and address raises nothing', () => {
     const env = setup();
     const clones = collect(env, 'clone-suspected');
