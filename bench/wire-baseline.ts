@@ -29,7 +29,7 @@ export async function startBareTcpServer(host = '127.0.0.1', port = 0): Promise<
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16LE(0)) {
@@ -65,7 +65,7 @@ export async function openBareTcpSession(target: { host: string; port: number })
     s.once('error', reject);
   });
   const request = frame(BASELINE_REQUEST_BYTES, 0x51);
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let waiter: ((b: Buffer) => void) | null = null;
   socket.on('data', (chunk: Buffer) => {
     pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
