@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CMID_LIFETIME_MS, DAY_MS, ProductCatalog, type Product } from '../../../shared/domain/index.js';
+import type { EngineSnapshot } from '../../../src-main/engine/types.js';
 import { cmid, request, setup } from './fixtures.js';
 
 const FULL = process.env.QUORUM_FULL === '1';
@@ -106,7 +107,7 @@ function run(sequence: Op[]) {
       else expect(engine.count(app)).toBeLessThanOrEqual(liveInModel(app));
     }
   }
-  return evicted;
+  return { evicted, engine, clock, catalog };
 }
 
 describe('engine invariants (fast-check)', () => {
@@ -115,7 +116,7 @@ describe('engine invariants (fast-check)', () => {
   it('hold with few clients (the cache never fills)', () => {
     fc.assert(
       fc.property(ops(4), (sequence) => {
-        expect(run(sequence).size).toBe(0);
+        expect(run(sequence).evicted.size).toBe(0);
       }),
       { numRuns },
     );
@@ -125,11 +126,27 @@ describe('engine invariants (fast-check)', () => {
     let sawEviction = false;
     fc.assert(
       fc.property(ops(70), (sequence) => {
-        if (run(sequence).size > 0) sawEviction = true;
+        if (run(sequence).evicted.size > 0) sawEviction = true;
       }),
       { numRuns },
     );
     // Otherwise the generator would not be testing the eviction path at all.
     expect(sawEviction).toBe(true);
+  });
+
+  it('a restart from the snapshot resumes the same state and the same decisions', () => {
+    fc.assert(
+      fc.property(ops(30), fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 20 }), (sequence, next) => {
+        const a = run(sequence);
+        const b = setup({ catalog: a.catalog, start: a.clock.now() });
+        expect(b.engine.restore(JSON.parse(JSON.stringify(a.engine.snapshot())) as EngineSnapshot)).toEqual([]);
+        expect(b.engine.status()).toEqual(a.engine.status());
+        const tiny = a.catalog.find('tiny')!;
+        for (const n of next) {
+          expect(b.engine.handle(request(tiny, n))).toEqual(a.engine.handle(request(tiny, n)));
+        }
+      }),
+      { numRuns: Math.ceil(numRuns / 2) },
+    );
   });
 });
