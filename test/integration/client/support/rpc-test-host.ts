@@ -1,4 +1,4 @@
-/** A test host (real codec and signatures) behind the real DCE/RPC listener on 127.0.0.1. */
+/** A test host (real codec and signatures) behind the real DCE/RPC listener on loopback. */
 import type { Clock } from '../../../../shared/domain/clock.js';
 import { startRpcListener, type RpcListener } from '../../../../src-main/rpc/listener.js';
 import { createTestHost, type Behaviour, type TestHost } from '../../../unit/client/support/test-host.js';
@@ -14,10 +14,11 @@ export async function startRpcTestHost(
   seedByte: number,
   behaviour: Behaviour = {},
   port = 0,
+  address: '127.0.0.1' | '::1' = '127.0.0.1',
 ): Promise<RpcTestHost> {
   const host = createTestHost(clock, seedByte, behaviour);
   const listener = await startRpcListener({
-    listen: [{ host: '127.0.0.1', port }],
+    listen: [{ host: address, port }],
     onActivate: async (stub) => host.handle(stub),
   });
   return { host, listener, port: listener.addresses()[0]!.port };
