@@ -22,7 +22,7 @@ test('a client activated from the CLI appears live in the console', async ({ pag
 
   await page.getByRole('button', { name: 'Clients' }).click();
   await expect(page.getByText('No client has asked for activation yet')).toBeVisible();
-  await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+  await page.evaluate(() => ((globalThis as unknown as { marker: string }).marker = 'same page'));
 
   const result = quorum([
     'client',
@@ -44,7 +44,7 @@ test('a client activated from the CLI appears live in the console', async ({ pag
   await expect(row).toBeVisible();
   await expect(row).toContainText('count-insufficient');
   await expect(page.getByTestId('clients-total')).toHaveText('1 client');
-  expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+  expect(await page.evaluate(() => (globalThis as unknown as { marker?: string }).marker)).toBe('same page');
   await page.screenshot({ path: testInfo.outputPath('console-clients.png'), fullPage: true });
 
   await page.getByRole('button', { name: 'Overview' }).click();

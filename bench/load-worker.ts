@@ -1,0 +1,107 @@
+/**
+ * One load-generating client process. Modes: "new" opens a TCP connection per activation (the
+ * normal KMS pattern), "reused" sends every activation on one connection, "rate" offers a fixed
+ * rate with a new connection each. Bounded by a duration and a count; prints one JSON line.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { encodeActivationRequest, QAP_OPNUM_ACTIVATE } from '../shared/protocol/index.js';
+import { BUILTIN_PRODUCTS } from '../shared/domain/products.js';
+import { LicenseState } from '../shared/domain/license-state.js';
+import { openRpcSession, rpcCall } from '../src-main/rpc/rpc-client.js';
+import { openBareTcpSession } from './wire-baseline.js';
+
+type Kind = 'quorum' | 'baseline';
+type Mode = 'new' | 'reused' | 'rate';
+
+const [kind, mode, portText, secondsText, rateText] = process.argv.slice(2) as [Kind, Mode, string, string, string?];
+const port = Number(portText);
+const durationMs = Number(secondsText) * 1000;
+const rate = Number(rateText ?? 0);
+const MAX_REQUESTS = 2_000_000;
+const target = { host: '127.0.0.1', port };
+
+const product = BUILTIN_PRODUCTS.find((p) => p.name === 'desktop')!;
+const cmids = Array.from({ length: 5000 }, () => randomUUID());
+let seq = 0;
+function quorumStub(): Uint8Array {
+  seq += 1;
+  return encodeActivationRequest({
+    version: 1,
+    cmid: cmids[seq % cmids.length]!,
+    previousCmid: null,
+    machineName: `bench-${seq % cmids.length}`,
+    applicationId: product.applicationId,
+    productId: product.id,
+    productGroupId: product.groupId,
+    licenseState: LicenseState.Licensed,
+    remainingMinutes: 259_200,
+    isVm: false,
+    clientTime: Date.now(),
+    nonce: new Uint8Array(randomBytes(16)),
+    siteTokenMac: null,
+  });
+}
+
+async function oneNewConnection(): Promise<void> {
+  if (kind === 'quorum') {
+    await rpcCall(target, QAP_OPNUM_ACTIVATE, quorumStub());
+    return;
+  }
+  const session = await openBareTcpSession(target);
+  await session.call();
+  session.close();
+}
+
+async function makeReused(): Promise<{ call: () => Promise<void>; close: () => void }> {
+  if (kind === 'quorum') {
+    const session = await openRpcSession(target);
+    return {
+      call: async () => void (await session.call(QAP_OPNUM_ACTIVATE, quorumStub())),
+      close: () => session.close(),
+    };
+  }
+  const session = await openBareTcpSession(target);
+  return { call: async () => void (await session.call()), close: () => session.close() };
+}
+
+const latencies: number[] = [];
+let errors = 0;
+let firstError = '';
+const started = performance.now();
+const deadline = started + durationMs;
+
+async function timed(op: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  try {
+    await op();
+    latencies.push(performance.now() - t0);
+  } catch (e) {
+    errors += 1;
+    firstError ||= e instanceof Error ? e.message : String(e);
+  }
+}
+
+if (mode === 'new') {
+  while (performance.now() < deadline && latencies.length + errors < MAX_REQUESTS) await timed(oneNewConnection);
+} else if (mode === 'reused') {
+  const conn = await makeReused();
+  while (performance.now() < deadline && latencies.length + errors < MAX_REQUESTS) await timed(conn.call);
+  conn.close();
+} else {
+  // Open loop: requests start on schedule whether or not earlier ones have finished.
+  const intervalMs = 1000 / rate;
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; started + i * intervalMs < deadline && i < MAX_REQUESTS; i++) {
+    const due = started + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(timed(oneNewConnection));
+  }
+  await Promise.all(inFlight);
+}
+const elapsedMs = performance.now() - started;
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? null;
+process.stdout.write(
+  `${JSON.stringify({ count: latencies.length, errors, firstError, elapsedMs, p50Ms: pct(50), p99Ms: pct(99) })}\n`,
+);

@@ -1,0 +1,159 @@
+/**
+ * `npm run bench`: activation throughput and latency of a real Quorum host (every activation
+ * committed to SQLite before its reply, every reply signed) against a bare Node TCP server with the
+ * same connection patterns, measured in the same run. Host, baseline and load workers are separate
+ * processes sharing this machine's cores. Prints one JSON object.
+ *
+ * BENCH_SECONDS sets each scenario's duration (default 4).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { activateDataDir } from '../test/support/activated-host.js';
+import type { ProcessStats } from './process-stats.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const FIXED_RATE = 1000;
+
+interface Server {
+  port: number;
+  stats(): Promise<ProcessStats>;
+  stop(): Promise<void>;
+}
+
+interface WorkerResult {
+  count: number;
+  errors: number;
+  firstError: string;
+  elapsedMs: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+function tsProcess(file: string, args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['bin/run-ts.js', file, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+async function startServer(file: string, args: string[]): Promise<Server> {
+  const child = tsProcess(file, args);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = createInterface({ input: child.stdout });
+  const waiting: ((value: Record<string, unknown>) => void)[] = [];
+  lines.on('line', (line) => waiting.shift()?.(JSON.parse(line) as Record<string, unknown>));
+  const next = () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      waiting.push(resolve);
+      child.once('exit', () => reject(new Error(`${file} exited: ${stderr}`)));
+    });
+  const { port } = (await next()) as { port: number };
+  return {
+    port,
+    stats: async () => {
+      const reply = next();
+      child.stdin.write('stats\n');
+      return (await reply).stats as ProcessStats;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+function runWorker(kind: string, mode: string, port: number, seconds: number, rate = 0): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = tsProcess('bench/load-worker.ts', [kind, mode, String(port), String(seconds), String(rate)]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as WorkerResult) : reject(new Error(`load worker failed: ${err}`)),
+    );
+  });
+}
+
+const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function throughput(server: Server, kind: string, mode: 'new' | 'reused', workers: number) {
+  const before = await server.stats();
+  const results = await Promise.all(Array.from({ length: workers }, () => runWorker(kind, mode, server.port, SECONDS)));
+  const after = await server.stats();
+  const count = results.reduce((s, r) => s + r.count, 0);
+  const errors = results.reduce((s, r) => s + r.errors, 0);
+  const seconds = Math.max(...results.map((r) => r.elapsedMs)) / 1000;
+  return {
+    perSecond: round(count / seconds),
+    count,
+    errors,
+    firstError: results.find((r) => r.firstError)?.firstError || undefined,
+    serverCpuUsPerActivation: count > 0 ? round((after.cpuUs - before.cpuUs) / count, 1) : null,
+  };
+}
+
+async function measure(server: Server, kind: string) {
+  const result = {
+    newConnection: {
+      workers1: await throughput(server, kind, 'new', 1),
+      workers2: await throughput(server, kind, 'new', 2),
+    },
+    reusedConnection: {
+      workers1: await throughput(server, kind, 'reused', 1),
+      workers2: await throughput(server, kind, 'reused', 2),
+    },
+    fixedLoad: await runWorker(kind, 'rate', server.port, SECONDS, FIXED_RATE).then((r) => ({
+      offeredPerSecond: FIXED_RATE,
+      achievedPerSecond: round(r.count / (r.elapsedMs / 1000)),
+      p50Ms: r.p50Ms === null ? null : round(r.p50Ms, 3),
+      p99Ms: r.p99Ms === null ? null : round(r.p99Ms, 3),
+      errors: r.errors,
+    })),
+    rssMB: round((await server.stats()).rssBytes / 2 ** 20, 1),
+  };
+  return result;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'quorum-bench-'));
+activateDataDir(dataDir, 'desktop');
+const baselineServer = await startServer('bench/baseline-process.ts', []);
+const baseline = await measure(baselineServer, 'baseline');
+await baselineServer.stop();
+const hostServer = await startServer('bench/host-process.ts', [dataDir]);
+const quorum = await measure(hostServer, 'quorum');
+await hostServer.stop();
+rmSync(dataDir, { recursive: true, force: true });
+
+const ratio = (a: number | null, b: number | null) => (a && b ? round(a / b, 3) : null);
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      benchmark:
+        'activation over TCP: Quorum host (SQLite commit before reply, Ed25519-signed) vs bare Node TCP server',
+      secondsPerScenario: SECONDS,
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      quorum,
+      baseline,
+      ratios: {
+        newConnection1: ratio(quorum.newConnection.workers1.perSecond, baseline.newConnection.workers1.perSecond),
+        newConnection2: ratio(quorum.newConnection.workers2.perSecond, baseline.newConnection.workers2.perSecond),
+        reusedConnection1: ratio(
+          quorum.reusedConnection.workers1.perSecond,
+          baseline.reusedConnection.workers1.perSecond,
+        ),
+        reusedConnection2: ratio(
+          quorum.reusedConnection.workers2.perSecond,
+          baseline.reusedConnection.workers2.perSecond,
+        ),
+        p99AtFixedLoad: ratio(quorum.fixedLoad.p99Ms, baseline.fixedLoad.p99Ms),
+        rss: ratio(quorum.rssMB, baseline.rssMB),
+      },
+      targets: { newConnectionPerSecond: 5000, reusedConnectionPerSecond: 20000, p99MsAt1000PerSecond: 2 },
+    },
+    null,
+    2,
+  )}\n`,
+);
