@@ -6,7 +6,7 @@
 import type { Clock } from '../../shared/domain/clock.js';
 import type { RequestResult } from '../../shared/domain/records.js';
 import { DEFAULT_ACTIVATION_INTERVAL_MIN, DEFAULT_RENEWAL_INTERVAL_MIN } from '../../shared/domain/timings.js';
-import { decodeActivationRequest, encodeResponseBody, encodeSignedResponse } from '../../shared/protocol/qap-codec.js';
+import { SIGNATURE_LENGTH, decodeActivationRequest, encodeResponseBody } from '../../shared/protocol/qap-codec.js';
 import { QapStatus, type ActivationRequest, type ActivationResponse } from '../../shared/protocol/qap-types.js';
 import type { ActivationDecision, ActivationEngine, ActivationInput } from '../engine/types.js';
 import type { ActivationRecord, ActivationStore, RefusalRecord } from '../store/types.js';
@@ -80,7 +80,12 @@ export function createActivationHandler(deps: ActivationHandlerDeps): Activation
       validityMin: d?.validityMin ?? 0,
       hostTime: d?.hostTime ?? clock.now(),
     };
-    return encodeSignedResponse(response, identity.sign(encodeResponseBody(response)));
+    // Encoded once: the signed bytes and the bytes sent are the same body (encodeSignedResponse layout).
+    const body = encodeResponseBody(response);
+    const signed = new Uint8Array(body.byteLength + SIGNATURE_LENGTH);
+    signed.set(body, 0);
+    signed.set(identity.sign(body), body.byteLength);
+    return signed;
   };
 
   return async (stub, ctx) => {
