@@ -17,7 +17,7 @@ import { queryNameOf, type SrvLookup } from '../dns/srv-lookup.js';
 import { orderSrvTargets, type RandomSource } from '../dns/srv-select.js';
 import * as errors from './errors.js';
 import type { ClientEvent } from './events.js';
-import type { ClientState } from './state-file.js';
+import type { CachedHost, ClientState } from './state-file.js';
 import type { ActivationTransport } from './transport.js';
 import { verifyReply, type PinPolicy } from './verify-response.js';
 
@@ -60,6 +60,7 @@ class SecurityFailure extends Error {
 interface Answer {
   label: string;
   target: HostAddress;
+  via: string;
   response: ActivationResponse;
   fingerprint: string;
 }
@@ -80,7 +81,7 @@ export async function runAttempt(
   const pins: PinPolicy = { admin: setup.adminPins, tofu: state.pins };
   const tried = new Set<string>();
 
-  const tryTarget = async (target: HostAddress, cached: boolean): Promise<Answer | null> => {
+  const tryTarget = async (target: HostAddress, cached: boolean, via: string): Promise<Answer | null> => {
     const label = formatHostAddress(target);
     tried.add(label);
     let addresses: string[];
@@ -106,7 +107,7 @@ export async function runAttempt(
         );
         const reply = decodeSignedResponse(bytes);
         const fingerprint = verifyReply(label, request, reply, pins);
-        return { label, target, response: reply.response, fingerprint };
+        return { label, target, via, response: reply.response, fingerprint };
       } catch (e) {
         if (e instanceof QuorumError && SECURITY_CODES.has(e.code)) throw new SecurityFailure(e);
         const failure = failureOf(label === formatHostAddress(connectTo) ? label : `${label} (${address})`, e);
@@ -122,7 +123,7 @@ export async function runAttempt(
     const r = answer.response;
     if (r.status === QapStatus.Ok) {
       if (!pins.admin.length) state.pins[answer.label] ??= answer.fingerprint;
-      if (setup.hostCaching) state.cachedHost = { host: answer.target.host, port: answer.target.port };
+      if (setup.hostCaching) state.cachedHost = { host: answer.target.host, port: answer.target.port, via: answer.via };
       const error = r.granted
         ? null
         : errors.countInsufficient(
@@ -140,9 +141,9 @@ export async function runAttempt(
   };
 
   try {
-    const cached = setup.hostCaching ? state.cachedHost : null;
+    const cached = setup.hostCaching ? usableCache(setup.discovery, state.cachedHost) : null;
     if (cached) {
-      const answer = await tryTarget(cached, true);
+      const answer = await tryTarget(cached, true, cached.via ?? 'static');
       const done = answer && settle(answer);
       if (done) return done;
       setup.emit({ type: 'cache-dropped', host: formatHostAddress(cached) });
@@ -151,7 +152,7 @@ export async function runAttempt(
     if (setup.discovery.kind === 'static') {
       for (const host of setup.discovery.hosts) {
         if (tried.has(formatHostAddress(host))) continue;
-        const answer = await tryTarget(host, false);
+        const answer = await tryTarget(host, false, 'static');
         const done = answer && settle(answer);
         if (done) return done;
       }
@@ -174,7 +175,7 @@ export async function runAttempt(
         for (const record of orderSrvTargets(records, setup.random)) {
           const target = { host: record.name, port: record.port };
           if (tried.has(formatHostAddress(target))) continue;
-          const answer = await tryTarget(target, false);
+          const answer = await tryTarget(target, false, name);
           const done = answer && settle(answer);
           if (done) return done;
         }
@@ -201,6 +202,19 @@ function encodeRequest(request: ActivationRequest, siteToken: string | null): Ui
 }
 
 const SECURITY_CODES = new Set(['CLIENT_SIGNATURE_INVALID', 'CLIENT_REPLAY', 'CLIENT_HOST_KEY_MISMATCH']);
+
+/**
+ * The cached host, if it belongs to the current configuration: one of the fixed hosts, or found
+ * through one of the SRV names now queried. A host cached under other settings is not used
+ * (a person who pins `--host A` means A), and is replaced by the next answer.
+ */
+function usableCache(discovery: Discovery, cached: CachedHost | null): CachedHost | null {
+  if (!cached) return null;
+  const label = formatHostAddress(cached);
+  if (discovery.kind === 'static') return discovery.hosts.some((h) => formatHostAddress(h) === label) ? cached : null;
+  const names = discovery.domains.map((d) => queryNameOf(discovery.serviceName, d));
+  return cached.via !== undefined && names.includes(cached.via) ? cached : null;
+}
 
 function failed(error: QuorumError): AttemptResult {
   return { activated: false, error, response: null, host: null, fingerprint: null };

@@ -16,6 +16,8 @@ export const STATE_FILE_VERSION = 1;
 export interface CachedHost {
   host: string;
   port: number;
+  /** How it was found: "static", or the SRV query name it came from. Another configuration ignores it. */
+  via?: string;
 }
 
 export interface ClientState {
@@ -56,7 +58,9 @@ const stateSchema = z.object({
   cmid: z.uuid(),
   createdAt: time,
   pins: z.record(z.string(), z.string().min(1)),
-  cachedHost: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).nullable(),
+  cachedHost: z
+    .object({ host: z.string().min(1), port: z.number().int().min(1).max(65535), via: z.string().optional() })
+    .nullable(),
   licenses: z.record(z.string(), licenseSchema),
 });
 

@@ -90,7 +90,11 @@ describe('client discovery against BIND9', () => {
     expect(events.find((e) => e.type === 'host-failed')).toMatchObject({ code: 'RPC_CONNECT_REFUSED' });
     expect([`alpha.office.test:${alpha.port}`, `gamma.office.test:${gamma.port}`]).toContain(out.host);
     const state = await readClientState(join(dir, 'state.json'));
-    expect(state!.cachedHost).toEqual({ host: out.host!.split(':')[0], port: Number(out.host!.split(':')[1]) });
+    expect(state!.cachedHost).toEqual({
+      host: out.host!.split(':')[0],
+      port: Number(out.host!.split(':')[1]),
+      via: '_quorum._tcp.office.test',
+    });
     expect(Object.keys(state!.pins)).toEqual([out.host]);
   });
 

@@ -52,7 +52,7 @@ describe('client verification and errors', () => {
     expect(host.requests[0]).toMatchObject({ isVm: true, machineName: 'pc-01', siteTokenMac: null });
     const state = await readClientState(join(dir, 'state.json'));
     expect(state!.pins).toEqual({ '127.0.0.1:1700': host.identity.fingerprint });
-    expect(state!.cachedHost).toEqual(A);
+    expect(state!.cachedHost).toEqual({ ...A, via: 'static' });
   });
 
   it('refuses a reply altered after signing: CLIENT_SIGNATURE_INVALID, nothing activated or pinned', async () => {
@@ -85,6 +85,18 @@ describe('client verification and errors', () => {
     expect(out.error?.message).toContain('HOST KEY MISMATCH');
     expect(out.error?.message).toContain(host.identity.fingerprint);
     expect(network.contacted).not.toContain('127.0.0.1:1701');
+  });
+
+  it('ignores a host cached under other settings: --host A means A', async () => {
+    network.add(B, createTestHost(clock, 3));
+    await client({ hosts: ['127.0.0.1:1701'] }).activateOnce();
+    const events: ClientEvent[] = [];
+    const out = await client({ onEvent: (e) => events.push(e) }).activateOnce();
+    expect(out.host).toBe('127.0.0.1:1700');
+    expect(events.filter((e) => e.type === 'host-try').map((e) => (e as { host: string }).host)).toEqual([
+      '127.0.0.1:1700',
+    ]);
+    expect(out.status.cachedHost).toBe('127.0.0.1:1700');
   });
 
   it('with admin fingerprints accepts only those keys', async () => {
