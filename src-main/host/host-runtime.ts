@@ -8,12 +8,14 @@ import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { ensureDataDir } from '../cli/data-dir.js';
 import { Engine } from '../engine/engine.js';
+import { intervalsFromSettings } from '../engine/settings.js';
 import type { ActivationRecord } from '../store/types.js';
 import { databasePath, openStore } from '../store/open-store.js';
 import { servingState } from '../authority/serving-state.js';
 import { startRpcListener, type RpcLimits, type RpcListener } from '../rpc/listener.js';
 import { createActivationHandler } from './activation-handler.js';
 import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
+import { createAdmission } from './admission.js';
 import type { ServingGate } from '../engine/types.js';
 
 export interface ListenAddress {
@@ -27,6 +29,8 @@ export interface HostOptions {
   clock?: Clock;
   limits?: Partial<RpcLimits>;
   log?: (line: string) => void;
+  /** Optional client admission: a site token and/or allowed address ranges (docs/protocol.md, "Admission"). */
+  admission?: { siteToken?: string; allowedRanges?: string[] };
   /** How often expired CMIDs are swept and the key state re-read (ms). */
   housekeepingMs?: number;
 }
@@ -85,13 +89,17 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const catalog = new ProductCatalog();
-    const engine = new Engine({ clock, catalog });
+    const engine = new Engine({ clock, catalog, ...intervalsFromSettings((key) => store.getSetting(key)) });
     engine.restore(store.loadEngineSnapshot());
     const identity = loadOrCreateHostIdentity(dataDir);
     let gate = servingState(store.db);
     engine.setServingGate(gate);
 
-    const handler = createActivationHandler({ engine, store, identity, clock });
+    const admission =
+      options.admission?.siteToken || options.admission?.allowedRanges?.length
+        ? createAdmission({ ...options.admission, clock })
+        : undefined;
+    const handler = createActivationHandler({ engine, store, identity, clock, admission });
     try {
       listener = await startRpcListener({ listen: options.listen, limits: options.limits, onActivate: handler, log });
     } catch (e) {

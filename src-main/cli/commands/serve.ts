@@ -1,6 +1,8 @@
 import { QAP_DEFAULT_PORT } from '../../../shared/protocol/qap-types.js';
 import { QuorumError } from '../../../shared/domain/errors.js';
-import { startHost, type HostRuntime, type ListenAddress } from '../../host/host-runtime.js';
+import { readFileSync } from 'node:fs';
+import { startHost, type HostOptions, type HostRuntime, type ListenAddress } from '../../host/host-runtime.js';
+import { parseRanges } from '../../host/admission.js';
 import { createConsoleService } from '../../service/console-service.js';
 import { startConsoleServer, type ConsoleServer } from '../../headless/console-server.js';
 import { loadOrCreateConsoleToken } from '../../headless/console-token.js';
@@ -22,6 +24,11 @@ Options:
   --port N           activation port (default ${QAP_DEFAULT_PORT})
   --listen ADDR      address to listen on, repeatable (default: all IPv6 and IPv4 addresses);
                      ADDR may carry its own port: 192.0.2.10:1688, [::1]:1688
+  --allow CIDR       only clients from these ranges may activate, repeatable
+                     (e.g. 192.168.1.0/24, fd00::/8); others are refused and counted as failed
+  --site-token-file FILE
+                     require every request to carry an HMAC with the token in FILE
+                     (clients: quorum client activate --site-token ...); or set QUORUM_SITE_TOKEN
   --console ADDR     where the web console listens (default ${DEFAULT_CONSOLE}); "off" disables it.
                      Its URL, with the access token, is printed on start.
 
@@ -32,13 +39,36 @@ function logLine(io: CliIo): (line: string) => void {
   return (line) => io.out(`${new Date().toISOString()} ${line}`);
 }
 
-async function listenDefault(dataDir: string, port: number, log: (l: string) => void): Promise<HostRuntime> {
+function admissionOptions(allow: string[] | undefined, tokenFile: string | undefined): HostOptions['admission'] {
+  let siteToken = process.env.QUORUM_SITE_TOKEN;
+  if (tokenFile) {
+    try {
+      siteToken = readFileSync(tokenFile, 'utf8').trim();
+    } catch (e) {
+      throw new QuorumError(
+        'SITE_TOKEN_UNREADABLE',
+        `Cannot read the site token file ${tokenFile}: ${(e as Error).message}`,
+      );
+    }
+    if (!siteToken) throw new QuorumError('SITE_TOKEN_EMPTY', `The site token file ${tokenFile} is empty.`);
+  }
+  // Ranges are checked now so a typo fails at start, not on the first client.
+  if (allow?.length) parseRanges(allow);
+  return { ...(siteToken ? { siteToken } : {}), ...(allow?.length ? { allowedRanges: allow } : {}) };
+}
+
+async function listenDefault(
+  dataDir: string,
+  port: number,
+  log: (l: string) => void,
+  admission: HostOptions['admission'],
+): Promise<HostRuntime> {
   try {
-    return await startHost({ dataDir, listen: [{ host: '::', port }], log });
+    return await startHost({ dataDir, listen: [{ host: '::', port }], log, admission });
   } catch (e) {
     // Machines without IPv6 cannot bind "::"; fall back to every IPv4 address.
     if (e instanceof QuorumError && e.code === 'HOST_ADDRESS_UNAVAILABLE') {
-      return startHost({ dataDir, listen: [{ host: '0.0.0.0', port }], log });
+      return startHost({ dataDir, listen: [{ host: '0.0.0.0', port }], log, admission });
     }
     throw e;
   }
@@ -54,6 +84,8 @@ export const serve: Command = {
       port: { type: 'string' },
       listen: { type: 'string', multiple: true },
       console: { type: 'string' },
+      allow: { type: 'string', multiple: true },
+      'site-token-file': { type: 'string' },
     });
     const port = intOption('port', values.port, 0, 65535) ?? QAP_DEFAULT_PORT;
     const listen: ListenAddress[] = (values.listen ?? []).map((s) => parseListenSpec(s, port, '--listen'));
@@ -62,9 +94,12 @@ export const serve: Command = {
     const staticDir = consoleAt ? rendererDir() : '';
     const dataDir = resolveDataDir(values['data-dir']);
     const log = logLine(io);
+    const admission = admissionOptions(values.allow, values['site-token-file']);
 
     const host =
-      listen.length > 0 ? await startHost({ dataDir, listen, log }) : await listenDefault(dataDir, port, log);
+      listen.length > 0
+        ? await startHost({ dataDir, listen, log, admission })
+        : await listenDefault(dataDir, port, log, admission);
     const service = createConsoleService(host);
     let consoleServer: ConsoleServer | undefined;
     try {
@@ -98,6 +133,8 @@ export const serve: Command = {
     log(`host key fingerprint ${host.identity.fingerprint}`);
     const gate = host.gate();
     if (!gate.serving) log(`not activating clients yet: ${gate.reason}`);
+    if (admission?.allowedRanges) log(`admitting clients from ${admission.allowedRanges.join(', ')} only`);
+    if (admission?.siteToken) log('requests must carry the site token');
     if (consoleServer) log(`console: ${consoleServer.url}`);
 
     await new Promise<void>((resolve) => {
