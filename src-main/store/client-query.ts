@@ -95,43 +95,37 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-interface Where {
-  sql: string;
-  params: (string | number)[];
-  /** True when client_totals can answer the count. */
-  totalsOnly: boolean;
+/** A trigram phrase query: the text as one quoted phrase, so it matches as a substring. */
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
-function buildWhere(q: ClientWindowQuery, now: number): Where {
-  const parts: string[] = [];
-  const params: (string | number)[] = [];
-  const f = q.filter;
-  if (f.productId !== undefined) {
-    parts.push('product_id = ?');
-    params.push(f.productId.toLowerCase());
-  }
-  if (f.licenseState !== undefined) {
-    parts.push('license_state = ?');
-    params.push(f.licenseState);
-  }
-  if (f.isVm !== undefined) {
-    parts.push('is_vm = ?');
-    params.push(f.isVm ? 1 : 0);
-  }
-  let totalsOnly = true;
-  if (f.seenWithinMs !== undefined) {
-    parts.push('last_seen >= ?');
-    params.push(now - f.seenWithinMs);
-    totalsOnly = false;
-  }
-  const text = f.text?.trim();
-  if (text) {
-    const p = likePattern(text);
-    parts.push("(machine_name LIKE ? ESCAPE '\\' OR address LIKE ? ESCAPE '\\' OR cmid LIKE ? ESCAPE '\\')");
-    params.push(p, p, p);
-    totalsOnly = false;
-  }
-  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params, totalsOnly };
+/** Probes count matching rows only up to this many: enough to know a filter is selective. */
+const PROBE_CAP = 20_000;
+/** Text shorter than a trigram cannot use the full-text index. */
+const MIN_FTS_TEXT = 3;
+
+interface Group {
+  product_id: string;
+  license_state: number;
+  is_vm: number;
+  n: number;
+}
+
+export type Driver = 'sort' | 'group' | 'range' | 'text';
+
+/** Conditions of one query, in the forms the drivers need. */
+interface Conditions {
+  /** product/state/VM as IN lists over the groups that exist (always present; an index range on clients_by_group). */
+  groupSql: string;
+  groupParams: (string | number)[];
+  /** True when the query filters on product, state or VM. */
+  hasEq: boolean;
+  eqTotal: number;
+  cutoff: number | undefined;
+  text: string | undefined;
+  /** Rowids matching the text, when the full-text probe found at most PROBE_CAP: reused, not re-searched. */
+  textIds?: number[];
 }
 
 export class ClientQueries {
@@ -151,26 +145,155 @@ export class ClientQueries {
     return s;
   }
 
-  window(q: ClientWindowQuery, now: number): ClientWindow {
-    checkClientQuery(q);
-    const where = buildWhere(q, now);
-    const col = SQL_COLUMN[q.sort.column];
-    const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
-    const order = col === 'cmid' ? `cmid ${dir}` : `${col} ${dir}, cmid ${dir}`;
-    const sql = `SELECT ${CLIENT_COLUMNS} FROM clients ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`;
-    const rows = (this.#prepare(sql).all(...where.params, q.limit, q.offset) as ClientDbRow[]).map(toClientRow);
-    return { rows, total: this.#total(q, where), offset: q.offset };
-  }
-
-  #total(q: ClientWindowQuery, where: Where): number {
-    if (where.totalsOnly) {
-      const sql = `SELECT COALESCE(SUM(n), 0) AS n FROM client_totals ${where.sql}`;
-      return (this.#prepare(sql).get(...where.params) as { n: number }).n;
-    }
-    return (this.#prepare(`SELECT COUNT(*) AS n FROM clients ${where.sql}`).get(...where.params) as { n: number }).n;
-  }
-
   count(): number {
     return (this.#prepare('SELECT COALESCE(SUM(n), 0) AS n FROM client_totals').get() as { n: number }).n;
   }
+
+  /**
+   * Picks how to read the window: walk the sort column's index and test each row (cheap when
+   * matches are dense), or fetch the matching rows through the most selective filter's index and
+   * sort them (cheap when they are few). Selectivity is known exactly for product/state/VM
+   * (client_totals) and probed, up to PROBE_CAP rows, for last-seen and text.
+   */
+  window(q: ClientWindowQuery, now: number, force?: Driver): ClientWindow {
+    checkClientQuery(q);
+    const c = this.#conditions(q, now);
+    if (c.eqTotal === 0) return { rows: [], total: 0, offset: q.offset };
+    const all = this.count();
+    const range = c.cutoff === undefined ? all : this.#probeRange(c.cutoff);
+    if (c.text !== undefined && c.text.length >= MIN_FTS_TEXT) {
+      const ids = this.#probeText(c.text);
+      if (ids.length < PROBE_CAP) c.textIds = ids;
+    }
+    const text = c.textIds?.length ?? all;
+    const estimate = (c.eqTotal * range * text) / (all * all);
+    const candidates: [Driver, number][] = [['sort', estimate > 0 ? ((q.offset + q.limit) * all) / estimate : all]];
+    if (c.hasEq) candidates.push(['group', c.eqTotal]);
+    if (c.cutoff !== undefined && range < PROBE_CAP) candidates.push(['range', range]);
+    if (c.text !== undefined && text < PROBE_CAP) candidates.push(['text', text]);
+    const ftsUsable = c.text !== undefined && c.text.length >= MIN_FTS_TEXT;
+    // `force` lets the tests check that every driver returns the same window.
+    const usable = force !== undefined && (force !== 'text' || ftsUsable);
+    const rowsDriver = usable ? force : cheapest(candidates);
+    const rows = this.#select(q, c, rowsDriver).map(toClientRow);
+
+    let total: number;
+    if (c.cutoff === undefined && c.text === undefined) total = c.eqTotal;
+    else {
+      // Counting never walks the sort index; without a text filter the group index covers the count.
+      const countCandidates: [Driver, number][] = [['group', c.text === undefined ? c.eqTotal / 10 : c.eqTotal]];
+      if (c.cutoff !== undefined && c.text === undefined && !c.hasEq) countCandidates.push(['range', range / 10]);
+      if (ftsUsable) countCandidates.push(['text', text]);
+      total = this.#count(c, usable && force !== 'sort' ? force : cheapest(countCandidates));
+    }
+    return { rows, total, offset: q.offset };
+  }
+
+  #conditions(q: ClientWindowQuery, now: number): Conditions {
+    const f = q.filter;
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (f.productId !== undefined) {
+      where.push('product_id = ?');
+      params.push(f.productId.toLowerCase());
+    }
+    if (f.licenseState !== undefined) {
+      where.push('license_state = ?');
+      params.push(f.licenseState);
+    }
+    if (f.isVm !== undefined) {
+      where.push('is_vm = ?');
+      params.push(f.isVm ? 1 : 0);
+    }
+    const groups = this.#prepare(
+      `SELECT product_id, license_state, is_vm, n FROM client_totals WHERE n > 0 ${where.length ? `AND ${where.join(' AND ')}` : ''}`,
+    ).all(...params) as Group[];
+    const distinct = <T>(pick: (g: Group) => T) => [...new Set(groups.map(pick))];
+    const lists: [string, (string | number)[]][] = [
+      ['product_id', distinct((g) => g.product_id)],
+      ['license_state', distinct((g) => g.license_state)],
+      ['is_vm', distinct((g) => g.is_vm)],
+    ];
+    let cutoff = f.seenWithinMs === undefined ? undefined : now - f.seenWithinMs;
+    if (cutoff !== undefined) {
+      // A window wider than the whole inventory filters nothing: drop it and keep exact totals.
+      const oldest = (this.#prepare('SELECT MIN(last_seen) AS t FROM clients').get() as { t: number | null }).t;
+      if (oldest !== null && cutoff <= oldest) cutoff = undefined;
+    }
+    const text = f.text?.trim() || undefined;
+    return {
+      groupSql: lists.map(([col, vals]) => `${col} IN (${vals.map(() => '?').join(', ')})`).join(' AND '),
+      groupParams: lists.flatMap(([, vals]) => vals),
+      hasEq: where.length > 0,
+      eqTotal: groups.reduce((sum, g) => sum + g.n, 0),
+      cutoff,
+      text,
+    };
+  }
+
+  #probeRange(cutoff: number): number {
+    const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ? LIMIT ${PROBE_CAP})`;
+    return (this.#prepare(sql).get(cutoff) as { n: number }).n;
+  }
+
+  /** Matching rowids, up to PROBE_CAP. A full-text search costs more than a probe, so it runs once per window. */
+  #probeText(text: string): number[] {
+    const sql = `SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ${PROBE_CAP}`;
+    return this.#prepare(sql).pluck().all(ftsPhrase(text)) as number[];
+  }
+
+  /** FROM + WHERE for a driver: the index it reads, then every condition of the query. */
+  #from(c: Conditions, driver: Driver, sortIndex: string): { sql: string; params: (string | number)[] } {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (c.hasEq || driver === 'group') {
+      where.push(c.groupSql);
+      params.push(...c.groupParams);
+    }
+    if (c.cutoff !== undefined) {
+      where.push('last_seen >= ?');
+      params.push(c.cutoff);
+    }
+    if (c.text !== undefined) {
+      if (driver === 'text' && c.textIds) {
+        where.push('rowid IN (SELECT value FROM json_each(?))');
+        params.push(JSON.stringify(c.textIds));
+      } else if (driver === 'text') {
+        where.push('rowid IN (SELECT rowid FROM clients_text WHERE clients_text MATCH ?)');
+        params.push(ftsPhrase(c.text));
+      } else {
+        const p = likePattern(c.text);
+        where.push("(machine_name LIKE ? ESCAPE '\\' OR address LIKE ? ESCAPE '\\' OR cmid LIKE ? ESCAPE '\\')");
+        params.push(p, p, p);
+      }
+    }
+    const index =
+      driver === 'sort'
+        ? `INDEXED BY ${sortIndex}`
+        : driver === 'group'
+          ? 'INDEXED BY clients_by_group'
+          : driver === 'range'
+            ? 'INDEXED BY clients_by_last_seen'
+            : 'NOT INDEXED';
+    return { sql: `FROM clients ${index} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params };
+  }
+
+  #select(q: ClientWindowQuery, c: Conditions, driver: Driver): ClientDbRow[] {
+    const col = SQL_COLUMN[q.sort.column];
+    const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
+    const order = col === 'cmid' ? `cmid ${dir}` : `${col} ${dir}, cmid ${dir}`;
+    const sortIndex = col === 'cmid' ? 'sqlite_autoindex_clients_1' : `clients_by_${col}`;
+    const from = this.#from(c, driver, sortIndex);
+    const sql = `SELECT ${CLIENT_COLUMNS} ${from.sql} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    return this.#prepare(sql).all(...from.params, q.limit, q.offset) as ClientDbRow[];
+  }
+
+  #count(c: Conditions, driver: Driver): number {
+    const from = this.#from(c, driver, '');
+    return (this.#prepare(`SELECT COUNT(*) AS n ${from.sql}`).get(...from.params) as { n: number }).n;
+  }
+}
+
+function cheapest(candidates: [Driver, number][]): Driver {
+  return candidates.reduce((best, c) => (c[1] < best[1] ? c : best))[0];
 }

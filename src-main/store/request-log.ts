@@ -56,13 +56,17 @@ export function toRequestLogEntry(r: LogRow): RequestLogEntry {
 export class RequestLog {
   readonly #range: Statement;
   readonly #oldest: Statement;
+  readonly #firstYoung: Statement;
   readonly #deleteThrough: Statement;
   readonly #newestFirst: Statement;
   readonly #oldestFirst: Statement;
 
   constructor(db: Database) {
-    this.#range = db.prepare('SELECT MIN(id) AS lo, MAX(id) AS hi FROM request_log');
-    this.#oldest = db.prepare('SELECT id, at FROM request_log ORDER BY id LIMIT ?');
+    // Two subqueries: SQLite answers a lone MIN or MAX from the b-tree's edge, but both in one
+    // SELECT would scan the whole table.
+    this.#range = db.prepare('SELECT (SELECT MIN(id) FROM request_log) AS lo, (SELECT MAX(id) FROM request_log) AS hi');
+    this.#oldest = db.prepare('SELECT at FROM request_log ORDER BY id LIMIT 1');
+    this.#firstYoung = db.prepare('SELECT id FROM request_log WHERE id <= ? AND at >= ? ORDER BY id LIMIT 1');
     this.#deleteThrough = db.prepare('DELETE FROM request_log WHERE id <= ?');
     this.#newestFirst = db.prepare(`SELECT ${REQUEST_LOG_COLUMNS} FROM request_log ORDER BY id DESC LIMIT ? OFFSET ?`);
     this.#oldestFirst = db.prepare(`SELECT ${REQUEST_LOG_COLUMNS} FROM request_log ORDER BY id LIMIT ? OFFSET ?`);
@@ -86,10 +90,12 @@ export class RequestLog {
     // Over the row limit: everything up to hi - maxRows goes, oldest first.
     let through = Math.min(hi - retention.maxRows, lo + budget - 1);
     const cutoff = now - retention.maxAgeDays * DAY_MS;
-    const head = this.#oldest.all(budget) as { id: number; at: number }[];
-    for (const r of head) {
-      if (r.at >= cutoff) break;
-      through = Math.max(through, r.id);
+    // Usually the oldest entry is young enough and this is one b-tree probe.
+    const oldest = this.#oldest.get() as { at: number };
+    if (oldest.at < cutoff) {
+      const last = lo + budget - 1;
+      const young = this.#firstYoung.get(last, cutoff) as { id: number } | undefined;
+      through = Math.max(through, young ? young.id - 1 : last);
     }
     if (through < lo) return 0;
     return this.#deleteThrough.run(through).changes;

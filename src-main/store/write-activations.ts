@@ -17,6 +17,9 @@ export type QueuedWrite = { kind: 'activation'; record: ActivationRecord } | { k
 const MAX_ADDRESSES = 4;
 
 interface ExistingClient {
+  rowid: number;
+  machine_name: string;
+  address: string;
   addresses: string;
   product_id: string;
   license_state: number;
@@ -38,6 +41,7 @@ class DeltaMap {
 export class ActivationWriter {
   readonly #catalog: ProductCatalog;
   readonly #getClient: Statement;
+  readonly #indexText: Statement;
   readonly #insertClient: Statement;
   readonly #updateClient: Statement;
   readonly #insertLog: Statement;
@@ -49,7 +53,12 @@ export class ActivationWriter {
 
   constructor(db: Database, catalog: ProductCatalog) {
     this.#catalog = catalog;
-    this.#getClient = db.prepare('SELECT addresses, product_id, license_state, is_vm FROM clients WHERE cmid = ?');
+    this.#getClient = db.prepare(
+      'SELECT rowid, machine_name, address, addresses, product_id, license_state, is_vm FROM clients WHERE cmid = ?',
+    );
+    this.#indexText = db.prepare(
+      'INSERT OR REPLACE INTO clients_text (rowid, machine_name, address, cmid) VALUES (?, ?, ?, ?)',
+    );
     this.#insertClient = db.prepare(`INSERT INTO clients
       (cmid, machine_name, address, addresses, product_id, product_name, application_id, license_state, is_vm,
        first_seen, last_seen, request_count, last_result)
@@ -114,12 +123,16 @@ export class ActivationWriter {
     };
     if (old) {
       this.#updateClient.run(row);
+      if (old.machine_name !== input.machineName || old.address !== input.address) {
+        this.#indexText.run(old.rowid, input.machineName, input.address, input.cmid);
+      }
       if (old.product_id !== input.productId || old.license_state !== input.licenseState || old.is_vm !== isVm) {
         totals.add([old.product_id, old.license_state, old.is_vm], -1);
         totals.add([input.productId, input.licenseState, isVm], 1);
       }
     } else {
-      this.#insertClient.run(row);
+      const rowid = this.#insertClient.run(row).lastInsertRowid;
+      this.#indexText.run(rowid, input.machineName, input.address, input.cmid);
       totals.add([input.productId, input.licenseState, isVm], 1);
     }
     this.#insertLog.run({

@@ -8,6 +8,7 @@ import {
   type ClientWindowQuery,
   type LicenseState,
 } from '../../../shared/domain/index.js';
+import { ClientQueries, type Driver } from '../../../src-main/store/client-query.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
 import { activation, tempDir } from './fixtures.js';
 
@@ -99,6 +100,20 @@ describe('windowed client queries', () => {
         expect(got.offset).toBe(q.offset);
       }),
       { numRuns: 300, seed: 20260101 },
+    );
+  });
+
+  it('return the same window whichever index drives the read (sort walk, group, last seen, full text)', () => {
+    const queries = new ClientQueries(store.db);
+    const drivers: Driver[] = ['sort', 'group', 'range', 'text'];
+    fc.assert(
+      fc.property(queryArb, fc.constantFrom(...drivers), (q, driver) => {
+        const got = queries.window(q, clock.now(), driver);
+        const want = reference(q);
+        expect(got.total).toBe(want.total);
+        expect(got.rows.map((r) => r.cmid)).toEqual(want.rows);
+      }),
+      { numRuns: 400, seed: 42 },
     );
   });
 

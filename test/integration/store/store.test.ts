@@ -68,6 +68,12 @@ describe('SqliteStore: recording activations', () => {
     });
     const addresses = s.db.prepare('SELECT addresses FROM clients').get() as { addresses: string };
     expect(addresses.addresses).toBe('10.0.0.1,10.0.0.2');
+    // The text index follows a client whose address changed.
+    const byText = (text: string) =>
+      s.queryClients({ offset: 0, limit: 5, sort: { column: 'cmid', direction: 'asc' }, filter: { text } }).total;
+    expect(byText('10.0.0.1')).toBe(1);
+    expect(byText('10.0.0.2')).toBe(0);
+    expect(byText('PC-00001')).toBe(1);
     // The totals follow a client whose license state changed.
     expect(
       s.queryClients({ offset: 0, limit: 1, sort: { column: 'cmid', direction: 'asc' }, filter: { licenseState: 2 } })

@@ -1,0 +1,261 @@
+/**
+ * Store benchmark (issue 5). Prints one JSON object:
+ * - writes/s with group commit vs one transaction per activation, same workload, same run;
+ * - time of 100-row windows, sorted and filtered, over 1,000,000 clients;
+ * - open + engine-snapshot time and RSS of a fresh process on that database.
+ * Run: node bin/run-ts.js bench/store-bench.ts [--clients N] [--writes N] [--rebuild]
+ * The million-client database is built once under .bench/ (gitignored) and reused.
+ */
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { APPLICATION_OS, BUILTIN_PRODUCTS, DAY_MS, type ClientWindowQuery } from '../shared/domain/index.js';
+import { openStore } from '../src-main/store/open-store.js';
+import type { ActivationRecord } from '../src-main/store/types.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BENCH_DIR = resolve(ROOT, '.bench');
+const NOW = Date.UTC(2026, 5, 1);
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '1000000' },
+    writes: { type: 'string', default: '20000' },
+    rebuild: { type: 'boolean', default: false },
+    'probe-startup': { type: 'string' },
+  },
+});
+
+function cmidOf(n: number): string {
+  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
+function record(n: number, at: number): ActivationRecord {
+  const p = BUILTIN_PRODUCTS[n % BUILTIN_PRODUCTS.length]!;
+  const cmid = cmidOf(n);
+  const machineName = `pc-${n}`;
+  const address = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+  return {
+    at,
+    input: {
+      cmid,
+      previousCmid: null,
+      machineName,
+      address,
+      applicationId: p.applicationId,
+      productId: p.id,
+      productGroupId: p.groupId,
+      licenseState: 1,
+      remainingMinutes: 259_000,
+      isVm: n % 3 === 0,
+      clientTime: at,
+    },
+    decision: {
+      result: 'granted',
+      granted: true,
+      count: 60,
+      threshold: p.threshold,
+      activationIntervalMin: 120,
+      renewalIntervalMin: 10_080,
+      validityMin: 259_200,
+      hostTime: at,
+    },
+    changes: [
+      {
+        kind: 'cmid-upsert',
+        entry: { applicationId: p.applicationId, cmid, lastSeen: at, machineName, address, productId: p.id },
+      },
+    ],
+  };
+}
+
+/** Startup probe, run in a fresh process: open + snapshot time and resident memory. */
+if (values['probe-startup']) {
+  const t0 = performance.now();
+  const store = openStore({ file: values['probe-startup'], clock: { now: () => NOW } });
+  const snapshot = store.loadEngineSnapshot();
+  const openMs = performance.now() - t0;
+  const first = store.queryClients({
+    offset: 0,
+    limit: 100,
+    sort: { column: 'lastSeen', direction: 'desc' },
+    filter: {},
+  });
+  const firstWindowMs = performance.now() - t0 - openMs;
+  process.stdout.write(
+    JSON.stringify({
+      openAndSnapshotMs: round(openMs),
+      firstWindowMs: round(firstWindowMs),
+      total: first.total,
+      snapshotCmids: snapshot.cmids.length,
+      rssMB: round(process.memoryUsage().rss / 2 ** 20),
+    }),
+  );
+  store.close();
+  process.exit(0);
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function stats(samples: number[]): { medianMs: number; p95Ms: number; maxMs: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return { medianMs: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(s.at(-1)!) };
+}
+
+/** Builds the big database straight through SQL: one transaction, prepared statements. */
+function buildBig(file: string, clients: number): number {
+  const t0 = performance.now();
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  openStore({ file }).close();
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -200000');
+  const ins = db.prepare(`INSERT INTO clients (cmid, machine_name, address, addresses, product_id, product_name,
+    application_id, license_state, is_vm, first_seen, last_seen, request_count, last_result) VALUES
+    (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const results = ['granted', 'granted', 'granted', 'count-insufficient'];
+  db.transaction(() => {
+    for (let n = 0; n < clients; n++) {
+      const p = BUILTIN_PRODUCTS[n % BUILTIN_PRODUCTS.length]!;
+      // A spread-out fleet: last seen within 200 days, names and addresses in no particular order.
+      const h = (n * 2654435761) >>> 0;
+      const lastSeen = NOW - (h % ((200 * DAY_MS) / 1000)) * 1000;
+      const address = `10.${(h >> 16) & 255}.${(h >> 8) & 255}.${h & 255}`;
+      ins.run(
+        cmidOf(h),
+        `pc-${(h % 10_000_000).toString().padStart(7, '0')}-${n}`,
+        address,
+        address,
+        p.id,
+        p.displayName,
+        p.applicationId,
+        h % 7,
+        n % 3 === 0 ? 1 : 0,
+        lastSeen - 90 * DAY_MS,
+        lastSeen,
+        1 + (h % 60),
+        results[h % 4]!,
+      );
+    }
+    db.exec(`INSERT INTO clients_text (rowid, machine_name, address, cmid)
+      SELECT rowid, machine_name, address, cmid FROM clients`);
+    db.exec(`INSERT INTO client_totals (product_id, license_state, is_vm, n)
+      SELECT product_id, license_state, is_vm, COUNT(*) FROM clients GROUP BY 1, 2, 3`);
+    const cm = db.prepare('INSERT INTO cmids VALUES (?, ?, ?, ?, ?, ?)');
+    for (let i = 0; i < 50; i++)
+      cm.run(APPLICATION_OS.id, cmidOf(i), NOW - i * 1000, `pc-${i}`, '10.0.0.1', BUILTIN_PRODUCTS[0]!.id);
+    db.prepare('INSERT INTO capacities VALUES (?, 50)').run(APPLICATION_OS.id);
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return round((performance.now() - t0) / 1000);
+}
+
+async function writeThroughput(maxBatch: number, writes: number, concurrency: number) {
+  const file = resolve(BENCH_DIR, `writes-${maxBatch}.db`);
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  const store = openStore({ file, maxBatch, clock: { now: () => NOW } });
+  // Warm-up, then the measured run: `concurrency` activations in flight, as from that many connections.
+  // A third are renewals of known clients, the rest new clients.
+  const t0 = performance.now();
+  let next = 0;
+  const distinct = Math.ceil((writes * 2) / 3);
+  async function worker(): Promise<void> {
+    while (next < writes) {
+      const i = next++;
+      await store.commitActivation(record(i % distinct, NOW + i));
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  const s = store.stats();
+  store.close();
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  return {
+    maxBatch,
+    concurrency,
+    writes,
+    perSecond: Math.round(writes / seconds),
+    commits: s.commits,
+    meanBatch: round(s.meanBatch),
+  };
+}
+
+function windows(file: string) {
+  const store = openStore({ file, clock: { now: () => NOW } });
+  const desktop = BUILTIN_PRODUCTS[0]!.id;
+  const q = (
+    label: string,
+    sort: ClientWindowQuery['sort'],
+    filter: ClientWindowQuery['filter'],
+    offset = 0,
+  ): [string, ClientWindowQuery] => [label, { offset, limit: 100, sort, filter }];
+  const cases = [
+    q('lastSeen desc, no filter', { column: 'lastSeen', direction: 'desc' }, {}),
+    q('lastSeen desc, product', { column: 'lastSeen', direction: 'desc' }, { productId: desktop }),
+    q(
+      'machineName asc, product + license state + VM',
+      { column: 'machineName', direction: 'asc' },
+      { productId: desktop, licenseState: 1, isVm: false },
+    ),
+    q('requestCount desc, license state', { column: 'requestCount', direction: 'desc' }, { licenseState: 3 }),
+    q('productName asc, VM', { column: 'productName', direction: 'asc' }, { isVm: true }),
+    q('address asc, seen within 1 day', { column: 'address', direction: 'asc' }, { seenWithinMs: DAY_MS }),
+    q('lastSeen desc, seen within 7 days', { column: 'lastSeen', direction: 'desc' }, { seenWithinMs: 7 * DAY_MS }),
+    q('machineName asc, text "pc-12345"', { column: 'machineName', direction: 'asc' }, { text: 'pc-12345' }),
+    q('lastSeen desc, text "10.20.30" (rare)', { column: 'lastSeen', direction: 'desc' }, { text: '10.20.30.' }),
+    q(
+      'lastSeen desc, product, page at offset 10,000',
+      { column: 'lastSeen', direction: 'desc' },
+      { productId: desktop },
+      10_000,
+    ),
+  ];
+  const out: Record<string, unknown> = {};
+  for (const [label, query] of cases) {
+    const samples: number[] = [];
+    let total = 0;
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now();
+      const w = store.queryClients(query);
+      samples.push(performance.now() - t0);
+      total = w.total;
+    }
+    out[label] = { ...stats(samples.slice(3)), total };
+  }
+  store.close();
+  return out;
+}
+
+mkdirSync(BENCH_DIR, { recursive: true });
+const clients = Number(values.clients);
+const writes = Number(values.writes);
+const bigFile = resolve(BENCH_DIR, `store-${clients}.db`);
+const result: Record<string, unknown> = {
+  clients,
+  node: process.version,
+  cpus: (await import('node:os')).cpus().length,
+};
+if (values.rebuild || !existsSync(bigFile)) result.buildSeconds = buildBig(bigFile, clients);
+
+result.writes = {
+  groupCommit: await writeThroughput(1000, writes, 256),
+  oneTransactionPerWrite: await writeThroughput(1, writes, 256),
+  groupCommitSequentialCaller: await writeThroughput(1000, Math.min(writes, 5000), 1),
+};
+
+const t0 = performance.now();
+const probe = JSON.parse(
+  execFileSync(process.execPath, ['bin/run-ts.js', 'bench/store-bench.ts', '--probe-startup', bigFile], {
+    cwd: ROOT,
+  }).toString(),
+) as Record<string, unknown>;
+result.startup = { ...probe, processWallMs: round(performance.now() - t0) };
+result.windows = windows(bigFile);
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
