@@ -85,7 +85,7 @@ const when = (ms: number | null): string => (ms === null ? '-' : new Date(ms).to
 export function describeStatus(status: ClientStatus): string {
   const lines = [
     `State file:   ${status.stateFile}`,
-    `CMID:         ${status.cmid}`,
+    `CMID:         ${status.cmid ?? 'none yet'}`,
     `Cached host:  ${status.cachedHost ?? 'none'}`,
     `Pinned keys:  ${Object.keys(status.pins).length === 0 ? 'none' : ''}`,
     ...Object.entries(status.pins).map(([h, fp]) => `  ${h}  ${fp}`),
@@ -124,7 +124,7 @@ export function describeEvent(e: ClientEvent): string | null {
     case 'cache-dropped':
       return `cached host ${e.host} dropped; discovering again`;
     case 'attempt-end':
-      return `${e.activated ? `activated by ${e.host ?? '?'}` : `not activated [${e.code ?? '?'}]`}; next attempt ${when(e.nextAttemptAt)}`;
+      return `${e.activated ? `activated by ${e.host ?? '?'}` : `not activated: ${e.message ?? '?'} [${e.code ?? '?'}]`}; next attempt ${when(e.nextAttemptAt)}`;
     default:
       return null;
   }

@@ -16,7 +16,7 @@ import type { RandomSource } from '../dns/srv-select.js';
 import { runAttempt, type AttemptResult, type Discovery } from './attempt.js';
 import type { ClientEvent } from './events.js';
 import { afterAttempt, licenseStateAt, newLicenseRecord, remainingMinutesAt } from './license-machine.js';
-import { describeState, type ClientStatus } from './status.js';
+import { describeState, emptyStatus, type ClientStatus } from './status.js';
 import { fileStateStore, newClientState, type ClientState, type ClientStateStore } from './state-file.js';
 import { systemScheduler } from './system-scheduler.js';
 import type { ActivationTransport } from './transport.js';
@@ -174,7 +174,7 @@ export function createClient(options: ClientOptions): QuorumClient {
       type: 'attempt-end',
       at: now,
       activated: result.activated,
-      ...(result.error ? { code: result.error.code } : {}),
+      ...(result.error ? { code: result.error.code, message: result.error.message } : {}),
       ...(result.host ? { host: result.host } : {}),
       nextAttemptAt: updated.nextAttemptAt,
     });
@@ -205,8 +205,9 @@ export function createClient(options: ClientOptions): QuorumClient {
         } catch (e) {
           // A state file that cannot be written or read: retry later rather than die silently.
           const code = e instanceof QuorumError ? e.code : 'INTERNAL';
+          const message = e instanceof Error ? e.message : String(e);
           const retry = scheduler.now() + (await retryIntervalMs());
-          emit({ type: 'attempt-end', at: scheduler.now(), activated: false, code, nextAttemptAt: retry });
+          emit({ type: 'attempt-end', at: scheduler.now(), activated: false, code, message, nextAttemptAt: retry });
           next = retry;
         }
         if (running) schedule(next);
@@ -240,8 +241,8 @@ export function createClient(options: ClientOptions): QuorumClient {
       return running ? nextAt : null;
     },
     async status() {
-      const now = scheduler.now();
-      return describeState(store.location, await loadState(now), now);
+      const state = await store.read();
+      return state ? describeState(store.location, state, scheduler.now()) : emptyStatus(store.location);
     },
   };
 }

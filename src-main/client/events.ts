@@ -8,4 +8,12 @@ export type ClientEvent =
   | { type: 'host-try'; host: string; address: string; cached: boolean }
   | { type: 'host-failed'; host: string; code: string; message: string }
   | { type: 'cache-dropped'; host: string }
-  | { type: 'attempt-end'; at: number; activated: boolean; code?: string; host?: string; nextAttemptAt: number };
+  | {
+      type: 'attempt-end';
+      at: number;
+      activated: boolean;
+      code?: string;
+      message?: string;
+      host?: string;
+      nextAttemptAt: number;
+    };

@@ -24,7 +24,8 @@ export interface LicenseStatus {
 
 export interface ClientStatus {
   stateFile: string;
-  cmid: string;
+  /** Null until the first attempt creates the state. */
+  cmid: string | null;
   cachedHost: string | null;
   pins: Record<string, string>;
   licenses: LicenseStatus[];
@@ -60,4 +61,9 @@ export function describeState(
       };
     }),
   };
+}
+
+/** The status of a client that has not tried yet (no state file). */
+export function emptyStatus(stateFile: string): ClientStatus {
+  return { stateFile, cmid: null, cachedHost: null, pins: {}, licenses: [] };
 }

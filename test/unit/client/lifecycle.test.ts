@@ -2,12 +2,13 @@
  * The whole client lifecycle on a VirtualClock: the real agent loop, state file, codec and
  * signatures, with an in-process host whose answers the test controls.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, LicenseState, MINUTE_MS, VirtualClock } from '../../../shared/domain/index.js';
 import { createClient, type QuorumClient } from '../../../src-main/client/client.js';
+import type { ClientEvent } from '../../../src-main/client/events.js';
 import { memoryStateStore, readClientState } from '../../../src-main/client/state-file.js';
 import { createTestHost, InProcessNetwork, type TestHost } from './support/test-host.js';
 import { runUntil } from './support/run-until.js';
@@ -127,6 +128,35 @@ describe('client lifecycle on a virtual clock', () => {
     expect(gaps(requestTimes().slice(-4))).toEqual([DAY_MS, DAY_MS, DAY_MS]);
     const lic = (await c.status()).licenses[0]!;
     expect(lic).toMatchObject({ activationIntervalMin: 30, renewalIntervalMin: 1440, intervalsFromHost: true });
+  });
+
+  it('keeps running when its state file is damaged, says why, and leaves the file for a person', async () => {
+    const events: ClientEvent[] = [];
+    const c = createClient({
+      stateFile: join(dir, 'state.json'),
+      product: 'desktop',
+      hosts: ['127.0.0.1:1688'],
+      machineName: 'pc-01',
+      isVm: false,
+      scheduler: clock,
+      transport: network,
+      onEvent: (e) => events.push(e),
+    });
+    clients.push(c);
+    expect(await c.status()).toMatchObject({ cmid: null, licenses: [] });
+    await c.run();
+    await runUntil(clock, c, T0 + HOUR_MS);
+    await writeFile(join(dir, 'state.json'), '{"version": 1, "cmid": ');
+    await runUntil(clock, c, T0 + 7 * DAY_MS);
+    expect(events.at(-1)).toMatchObject({
+      type: 'attempt-end',
+      activated: false,
+      code: 'CLIENT_STATE_DAMAGED',
+      nextAttemptAt: T0 + 7 * DAY_MS + 2 * HOUR_MS,
+    });
+    expect((events.at(-1) as { message: string }).message).toContain('left untouched');
+    expect(await readFile(join(dir, 'state.json'), 'utf8')).toBe('{"version": 1, "cmid": ');
+    expect(host.requests).toHaveLength(1);
   });
 
   it('keeps its CMID and schedule across an agent restart', async () => {
