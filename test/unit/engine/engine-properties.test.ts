@@ -9,6 +9,8 @@ import type { EngineSnapshot } from '../../../src-main/engine/types.js';
 import { cmid, request, setup } from './fixtures.js';
 
 const FULL = process.env.QUORUM_FULL === '1';
+/** The full run (QUORUM_FULL=1) takes minutes on a shared 2-core machine. */
+const TIMEOUT_MS = FULL ? 900_000 : 30_000;
 
 /** The built-ins plus a small-threshold product, so caches fill and evict within short sequences. */
 function catalogWithTinyProduct(): ProductCatalog {
@@ -113,40 +115,52 @@ function run(sequence: Op[]) {
 describe('engine invariants (fast-check)', () => {
   const numRuns = FULL ? 2_000 : 100;
 
-  it('hold with few clients (the cache never fills)', () => {
-    fc.assert(
-      fc.property(ops(4), (sequence) => {
-        expect(run(sequence).evicted.size).toBe(0);
-      }),
-      { numRuns },
-    );
-  });
+  it(
+    'hold with few clients (the cache never fills)',
+    () => {
+      fc.assert(
+        fc.property(ops(4), (sequence) => {
+          expect(run(sequence).evicted.size).toBe(0);
+        }),
+        { numRuns },
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  it('hold with many clients (the cache fills and evicts)', () => {
-    let sawEviction = false;
-    fc.assert(
-      fc.property(ops(70), (sequence) => {
-        if (run(sequence).evicted.size > 0) sawEviction = true;
-      }),
-      { numRuns },
-    );
-    // Otherwise the generator would not be testing the eviction path at all.
-    expect(sawEviction).toBe(true);
-  });
+  it(
+    'hold with many clients (the cache fills and evicts)',
+    () => {
+      let sawEviction = false;
+      fc.assert(
+        fc.property(ops(70), (sequence) => {
+          if (run(sequence).evicted.size > 0) sawEviction = true;
+        }),
+        { numRuns },
+      );
+      // Otherwise the generator would not be testing the eviction path at all.
+      expect(sawEviction).toBe(true);
+    },
+    TIMEOUT_MS,
+  );
 
-  it('a restart from the snapshot resumes the same state and the same decisions', () => {
-    fc.assert(
-      fc.property(ops(30), fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 20 }), (sequence, next) => {
-        const a = run(sequence);
-        const b = setup({ catalog: a.catalog, start: a.clock.now() });
-        expect(b.engine.restore(JSON.parse(JSON.stringify(a.engine.snapshot())) as EngineSnapshot)).toEqual([]);
-        expect(b.engine.status()).toEqual(a.engine.status());
-        const tiny = a.catalog.find('tiny')!;
-        for (const n of next) {
-          expect(b.engine.handle(request(tiny, n))).toEqual(a.engine.handle(request(tiny, n)));
-        }
-      }),
-      { numRuns: Math.ceil(numRuns / 2) },
-    );
-  });
+  it(
+    'a restart from the snapshot resumes the same state and the same decisions',
+    () => {
+      fc.assert(
+        fc.property(ops(30), fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 20 }), (sequence, next) => {
+          const a = run(sequence);
+          const b = setup({ catalog: a.catalog, start: a.clock.now() });
+          expect(b.engine.restore(JSON.parse(JSON.stringify(a.engine.snapshot())) as EngineSnapshot)).toEqual([]);
+          expect(b.engine.status()).toEqual(a.engine.status());
+          const tiny = a.catalog.find('tiny')!;
+          for (const n of next) {
+            expect(b.engine.handle(request(tiny, n))).toEqual(a.engine.handle(request(tiny, n)));
+          }
+        }),
+        { numRuns: Math.ceil(numRuns / 2) },
+      );
+    },
+    TIMEOUT_MS,
+  );
 });
