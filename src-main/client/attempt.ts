@@ -84,16 +84,19 @@ export async function runAttempt(
   const tryTarget = async (target: HostAddress, cached: boolean, via: string): Promise<Answer | null> => {
     const label = formatHostAddress(target);
     tried.add(label);
+    const fail = (failure: errors.HostFailure): null => {
+      setup.emit({ type: 'host-failed', host: label, code: failure.code, message: failure.message });
+      failures.push(failure);
+      return null;
+    };
     let addresses: string[];
     try {
       addresses = await addressesOf(setup.discovery, target.host);
     } catch (e) {
-      failures.push(failureOf(label, e));
-      return null;
+      return fail(failureOf(label, e));
     }
     if (addresses.length === 0) {
-      failures.push({ host: label, code: 'CLIENT_NO_ADDRESS', message: 'its name has no A or AAAA record' });
-      return null;
+      return fail({ host: label, code: 'CLIENT_NO_ADDRESS', message: 'its name has no A or AAAA record' });
     }
     for (const address of addresses) {
       const connectTo = { host: address, port: target.port };
@@ -110,9 +113,7 @@ export async function runAttempt(
         return { label, target, via, response: reply.response, fingerprint };
       } catch (e) {
         if (e instanceof QuorumError && SECURITY_CODES.has(e.code)) throw new SecurityFailure(e);
-        const failure = failureOf(label === formatHostAddress(connectTo) ? label : `${label} (${address})`, e);
-        setup.emit({ type: 'host-failed', host: label, code: failure.code, message: failure.message });
-        failures.push(failure);
+        fail(failureOf(label === formatHostAddress(connectTo) ? label : `${label} (${address})`, e));
       }
     }
     return null;
