@@ -94,7 +94,8 @@ export async function readClientState(file: string): Promise<ClientState | null>
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
     throw damaged(file, `${issue?.message ?? 'unexpected content'}${where}`);
   }
-  return parsed.data as ClientState;
+  // A hand-edited file may carry the CMID in capitals; the wire and the host's table use lower case.
+  return { ...(parsed.data as ClientState), cmid: parsed.data.cmid.toLowerCase() };
 }
 
 function damaged(file: string, why: string): QuorumError {

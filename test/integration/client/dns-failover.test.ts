@@ -135,6 +135,19 @@ describe('client discovery against BIND9', () => {
     expect((await readClientState(join(dir, 'state.json')))!.cachedHost).toBeNull();
   });
 
+  it('tries several domains in order, skipping one without records', async () => {
+    const events: ClientEvent[] = [];
+    const out = await client(events, { domains: ['branch.office.test', 'office.test'] }).activateOnce();
+    expect(out.activated).toBe(true);
+    expect(events.filter((e) => e.type === 'dns-records').map((e) => (e as { name: string }).name)).toEqual([
+      '_quorum._tcp.branch.office.test',
+      '_quorum._tcp.office.test',
+    ]);
+    const none = await client([], { domains: ['a.office.test', 'b.office.test'], hostCaching: false }).activateOnce();
+    expect(none.error?.code).toBe('CLIENT_DNS_NO_RECORDS');
+    expect(none.error?.message).toContain('_quorum._tcp.a.office.test SRV, _quorum._tcp.b.office.test SRV');
+  });
+
   it('names the query and the server when DNS has no records', async () => {
     const out = await client([], { serviceName: '_nothing._tcp' }).activateOnce();
     expect(out.error?.code).toBe('CLIENT_DNS_NO_RECORDS');
