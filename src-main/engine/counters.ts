@@ -13,9 +13,13 @@ export function emptyCounterSnapshot(): CounterSnapshot {
   return { all: emptyCounters(), byApplication: {}, byProduct: {} };
 }
 
-/** Only a granted request counts as successful; a count below threshold is a failed activation. */
+/**
+ * A failed request is one the host refused to process (not activated, unknown product, admission,
+ * rate limit, undecodable). A request answered with the count, granted or not, is a handled request:
+ * a KMS host below its threshold shows every request under its license state and none as failed.
+ */
 export function isFailure(result: RequestResult): boolean {
-  return result !== 'granted';
+  return result !== 'granted' && result !== 'count-insufficient';
 }
 
 export function copyCounters(c: RequestCounters): RequestCounters {

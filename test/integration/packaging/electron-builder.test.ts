@@ -50,7 +50,12 @@ describe('electron-builder packaging', () => {
   it('puts main, preload and renderer into app.asar', () => {
     const files = listPackage(join(output, 'linux-unpacked', 'resources', 'app.asar'), { isPack: false });
     expect(files).toEqual(
-      expect.arrayContaining(['/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/package.json']),
+      expect.arrayContaining([
+        '/out/main/index.js',
+        '/out/preload/index.cjs',
+        '/out/renderer/index.html',
+        '/package.json',
+      ]),
     );
     expect(files.some((f) => f.startsWith('/src-main') || f.startsWith('/test'))).toBe(false);
   });

@@ -190,9 +190,10 @@ describe('counters and intervals', () => {
     engine.handle(request(server, 1, { licenseState: LicenseState.Licensed }));
     engine.handle(request(office, 9, { licenseState: LicenseState.Notification }));
     const c = engine.snapshotCounters();
-    expect(c.all).toEqual({ total: 7, failed: 5, byLicenseState: { 1: 1, 2: 5, 5: 1 } });
-    expect(c.byApplication[APPLICATION_OS.id]).toEqual({ total: 6, failed: 4, byLicenseState: { 1: 1, 2: 5 } });
-    expect(c.byProduct[office.id]).toEqual({ total: 1, failed: 1, byLicenseState: { 5: 1 } });
+    // Below-threshold answers are handled requests, not failures (as on a KMS host's /dlv).
+    expect(c.all).toEqual({ total: 7, failed: 0, byLicenseState: { 1: 1, 2: 5, 5: 1 } });
+    expect(c.byApplication[APPLICATION_OS.id]).toEqual({ total: 6, failed: 0, byLicenseState: { 1: 1, 2: 5 } });
+    expect(c.byProduct[office.id]).toEqual({ total: 1, failed: 0, byLicenseState: { 5: 1 } });
   });
 
   it('intervals are configurable from 15 minutes to 30 days and sent in every reply', () => {
