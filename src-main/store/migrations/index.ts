@@ -5,8 +5,9 @@
 import type { Migration } from './migration.js';
 import { migration001 } from './001-initial.js';
 import { migration002 } from './002-client-totals-dns-events.js';
+import { migration003 } from './003-host-keys.js';
 
 export type { Migration } from './migration.js';
 export { QUORUM_APPLICATION_ID } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPLICATION_OS, BUILTIN_PRODUCTS } from '../../../shared/domain/index.js';
 import { latestVersion, migrate, type MigrationReport } from '../../../src-main/store/migrate.js';
@@ -17,15 +18,20 @@ afterEach(() => tmp.cleanup());
 const LATEST = latestVersion();
 const desktop = BUILTIN_PRODUCTS[0]!;
 
-/** A database left at schema `version` by an older build, holding data written by that build. */
+/**
+ * A database left at schema `version` by an older build: created at version 1, filled with data,
+ * then upgraded step by step to `version`, as an installation that lived through those builds.
+ */
 function databaseAt(file: string, version: number): void {
   const db = new Database(file);
   try {
-    migrate(db, file, Date.UTC(2025, 0, 1), MIGRATIONS.slice(0, version));
+    migrate(db, file, Date.UTC(2025, 0, 1), MIGRATIONS.slice(0, Math.min(version, 1)));
     if (version >= 1) seedVersion1(db);
+    migrate(db, file, Date.UTC(2025, 0, 2), MIGRATIONS.slice(0, version));
   } finally {
     db.close();
   }
+  for (const f of readdirSync(dirname(file))) if (f.includes('.bak-')) rmSync(join(dirname(file), f));
 }
 
 /** Rows in the version-1 tables, written with version 1's columns. */
@@ -99,6 +105,14 @@ describe('migrations', () => {
         });
         expect(licensed.total).toBe(15);
         expect(licensed.rows.every((r) => r.licenseState === 1)).toBe(true);
+        // The full-text index was built from the old rows: old-1 and old-10 .. old-19.
+        const text = s.queryClients({
+          offset: 0,
+          limit: 100,
+          sort: { column: 'cmid', direction: 'asc' },
+          filter: { text: 'OLD-1' },
+        });
+        expect(text.total).toBe(11);
         const snap = s.loadEngineSnapshot();
         expect(snap.cmids.map((c) => c.cmid)).toEqual([cmidOf(0)]);
         expect(snap.capacities[APPLICATION_OS.id]).toBe(50);
