@@ -13,6 +13,11 @@ export interface GroupCommitOptions<T> {
   maxBatch: number;
   /** Turns a thrown value into the error each waiting caller receives. */
   toError(e: unknown): Error;
+  /**
+   * Whether a failed batch is worth retrying item by item (an item-specific fault). A lock, a full
+   * disk or a damaged file fails every item alike: retrying each would only multiply the wait.
+   */
+  retryItems?(e: unknown): boolean;
 }
 
 interface Pending<T> {
@@ -85,7 +90,13 @@ export class GroupCommitter<T> {
     try {
       this.#opts.writeBatch(batch.map((p) => p.item));
       this.#settle(batch);
-    } catch {
+    } catch (e) {
+      if (batch.length === 1 || this.#opts.retryItems?.(e) === false) {
+        this.#stats.failedItems += batch.length;
+        const err = this.#opts.toError(e);
+        for (const p of batch) p.reject(err);
+        return;
+      }
       // One bad item must not lose the others: retry them one transaction each.
       for (const p of batch) {
         try {

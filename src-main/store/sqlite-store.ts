@@ -37,6 +37,15 @@ export interface SqliteStoreConfig {
   schemaVersion: number;
 }
 
+/** Failures that are not about one record: retrying records one by one would not help. */
+const WHOLE_BATCH_FAULTS = new Set([
+  'STORE_LOCKED',
+  'STORE_CORRUPT',
+  'STORE_READONLY',
+  'STORE_DISK_FULL',
+  'STORE_IO_ERROR',
+]);
+
 /** Request-log rows pruned per commit at most, beyond the batch's own size. */
 const PRUNE_BUDGET = 512;
 
@@ -84,6 +93,7 @@ export class SqliteStore implements ActivationStore {
       writeBatch: (items) => writeBatch.immediate(items),
       committed: (items) => this.#notify(items),
       toError: (e) => storeError(this.file, e, 'recording an activation'),
+      retryItems: (e) => !WHOLE_BATCH_FAULTS.has(storeError(this.file, e, '').code),
     });
   }
 

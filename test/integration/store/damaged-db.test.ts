@@ -79,15 +79,17 @@ describe('a damaged, locked or unreadable database', () => {
     s.close();
   });
 
-  it('a write blocked by another writer rejects that activation with STORE_LOCKED; later ones succeed', async () => {
+  it('writes blocked by another writer are rejected with STORE_LOCKED (one wait per batch); later ones succeed', async () => {
     const file = databasePath(tmp.dir);
     const s = openStore({ file, busyTimeoutMs: 50 });
     const other = new Database(file);
     try {
       other.exec('BEGIN IMMEDIATE');
-      await expect(s.commitActivation(activation({ n: 1, at: Date.now() }))).rejects.toMatchObject({
-        code: 'STORE_LOCKED',
-      });
+      const blocked = await Promise.allSettled(
+        [1, 3, 4].map((n) => s.commitActivation(activation({ n, at: Date.now() }))),
+      );
+      for (const r of blocked) expect(r).toMatchObject({ status: 'rejected', reason: { code: 'STORE_LOCKED' } });
+      expect(s.stats()).toMatchObject({ failedItems: 3 });
       other.exec('ROLLBACK');
       await s.commitActivation(activation({ n: 2, at: Date.now() }));
       expect(s.stats().clients).toBe(1);

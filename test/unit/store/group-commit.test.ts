@@ -56,6 +56,24 @@ describe('GroupCommitter', () => {
     expect(c.stats.failedItems).toBe(1);
   });
 
+  it('fails the whole batch at once when the fault is not about one item (no per-item retry)', async () => {
+    let writes = 0;
+    const c = new GroupCommitter<number>({
+      maxBatch: 10,
+      writeBatch: () => {
+        writes++;
+        throw new Error('database is locked');
+      },
+      committed: () => {},
+      toError: (e) => e as Error,
+      retryItems: () => false,
+    });
+    const results = await Promise.allSettled([1, 2, 3].map((n) => c.enqueue(n)));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(writes).toBe(1);
+    expect(c.stats.failedItems).toBe(3);
+  });
+
   it('writes what is queued on close, then refuses new items', async () => {
     const { c, batches } = makeCommitter(10);
     const p = c.enqueue(1);
