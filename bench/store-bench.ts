@@ -202,7 +202,7 @@ function windows(file: string) {
     q(
       'machineName asc, product + license state + VM',
       { column: 'machineName', direction: 'asc' },
-      { productId: desktop, licenseState: 1, isVm: false },
+      { productId: desktop, licenseState: 1, isVm: true },
     ),
     q('requestCount desc, license state', { column: 'requestCount', direction: 'desc' }, { licenseState: 3 }),
     q('productName asc, VM', { column: 'productName', direction: 'asc' }, { isVm: true }),
