@@ -1,0 +1,65 @@
+// `quorum serve` is the host process itself (no wrapper child), so a service manager's signals reach
+// it; SIGINT and SIGTERM stop it cleanly with exit code 0 and the database intact.
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { tempDataDir } from '../../support/activated-host.js';
+
+async function startServe(dataDir: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/quorum.js',
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--listen',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--console',
+      '127.0.0.1:0',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  for (let i = 0; i < 400 && !/console: http/.test(out); i++) {
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(out).toMatch(/console: http/);
+  return { child, output: () => out };
+}
+
+function exitOf(child: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: string | null }> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+describe('quorum serve lifecycle', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('stops cleanly on %s', async (signal) => {
+    const dataDir = tempDataDir();
+    const { child, output } = await startServe(dataDir);
+    // The listening sockets belong to this very process: no child process was spawned.
+    const parents = execFileSync('ps', ['-e', '-o', 'ppid=']).toString().split('\n');
+    expect(parents.filter((ppid) => Number(ppid) === child.pid)).toEqual([]);
+    const exited = exitOf(child);
+    child.kill(signal);
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(output()).toContain(`${signal}: shutting down`);
+    expect(output()).toMatch(/stopped\n$/);
+    const db = new Database(join(dataDir, 'quorum.db'), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('says in one line what to do when the host key is missing', async () => {
+    const { child, output } = await startServe(tempDataDir());
+    const exited = exitOf(child);
+    child.kill('SIGTERM');
+    await exited;
+    expect(output()).toMatch(/not activating clients yet: .*quorum (authority issue|key install)/);
+  });
+});
