@@ -10,6 +10,7 @@ export type RequestResult =
   | 'count-insufficient'
   | 'host-not-activated'
   | 'unknown-product'
+  | 'product-not-covered'
   | 'admission-refused'
   | 'rate-limited'
   | 'invalid-request';

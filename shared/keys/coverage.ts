@@ -7,7 +7,17 @@ export interface KeyCoverage {
   maxGeneration: number;
 }
 
-/** A key covers its generation and the older ones of its family (kms-facts.md). */
+/**
+ * Families a key of each family activates. As with Microsoft's server host keys, a server key also
+ * activates desktop clients, so one host can serve the operating-system count that both share.
+ */
+export const FAMILIES_COVERED: Readonly<Record<ProductFamily, readonly ProductFamily[]>> = {
+  desktop: ['desktop'],
+  server: ['server', 'desktop'],
+  office: ['office'],
+};
+
+/** A key covers its generation and the older ones of the families it covers (kms-facts.md). */
 export function keyCovers(coverage: KeyCoverage, product: { family: ProductFamily; generation: number }): boolean {
-  return product.family === coverage.family && product.generation <= coverage.maxGeneration;
+  return FAMILIES_COVERED[coverage.family].includes(product.family) && product.generation <= coverage.maxGeneration;
 }

@@ -39,6 +39,7 @@ export const QapStatus = {
   AdmissionRefused: 3,
   RateLimited: 4,
   InvalidRequest: 5,
+  ProductNotCovered: 6,
 } as const;
 export type QapStatus = (typeof QapStatus)[keyof typeof QapStatus];
 

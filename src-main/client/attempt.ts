@@ -241,6 +241,12 @@ function refusalError(host: string, r: ActivationResponse): QuorumError {
       return errors.admissionRefused(host, r.hostId);
     case QapStatus.UnknownProduct:
       return errors.hostRefused(host, r.hostId, 'it does not serve this product');
+    case QapStatus.ProductNotCovered:
+      return errors.hostRefused(
+        host,
+        r.hostId,
+        "its host key does not cover this product (install a key of the product's family on a host)",
+      );
     case QapStatus.RateLimited:
       return errors.hostRefused(host, r.hostId, 'this client asked too often (rate limited)');
     default:

@@ -4,6 +4,7 @@
  * Pure: time comes from the injected Clock, persistence is the EngineChange list each call returns.
  * The rules are kms-facts.md's; src-main/engine/README.md explains them with the choices made here.
  */
+import { keyCovers } from '../../shared/keys/coverage.js';
 import {
   APPLICATIONS,
   DEFAULT_ACTIVATION_INTERVAL_MIN,
@@ -80,7 +81,12 @@ export class Engine implements ActivationEngine {
   }
 
   setServingGate(gate: ServingGate): void {
-    this.#gate = gate.serving ? { serving: true } : { serving: false, reason: gate.reason };
+    // A copy, so a caller mutating its object cannot change what the engine decides with.
+    this.#gate = gate.serving
+      ? gate.coverage
+        ? { serving: true, coverage: { ...gate.coverage } }
+        : { serving: true }
+      : { serving: false, reason: gate.reason };
   }
 
   /** Both values are checked before either changes. Throws INTERVAL_OUT_OF_RANGE. */
@@ -119,6 +125,11 @@ export class Engine implements ActivationEngine {
     }
     const mismatch = describeMismatch(input, product);
     if (mismatch) return this.#reject(input, now, 'invalid-request', mismatch, product, applicationId);
+    const coverage = this.#gate.coverage;
+    if (coverage && !keyCovers(coverage, product)) {
+      const message = `This host's key (${coverage.family}, generations 1 to ${coverage.maxGeneration}) does not cover ${product.displayName}.`;
+      return this.#reject(input, now, 'product-not-covered', message, product, applicationId);
+    }
     return this.#record(input, product, now);
   }
 

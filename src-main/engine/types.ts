@@ -3,6 +3,7 @@
  * to persist. The engine itself is pure (no I/O, no timers, time from the injected Clock).
  */
 import type { LicenseState, RequestResult } from '../../shared/domain/index.js';
+import type { KeyCoverage } from '../../shared/keys/coverage.js';
 
 /** One decoded, admitted activation request. */
 export interface ActivationInput {
@@ -80,7 +81,13 @@ export interface EngineOutcome {
 }
 
 /** Whether the host may activate clients (the host-key seam: not until the host key is activated). */
-export type ServingGate = { serving: true } | { serving: false; reason: string };
+export type ServingGate =
+  | {
+      serving: true;
+      /** Products the installed host key covers; absent means every product (an engine used on its own). */
+      coverage?: KeyCoverage;
+    }
+  | { serving: false; reason: string };
 
 /** What the activation path needs of the engine. Implemented by `Engine` in engine.ts. */
 export interface ActivationEngine {

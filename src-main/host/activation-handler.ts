@@ -30,6 +30,7 @@ const STATUS_OF: Readonly<Record<RequestResult, QapStatus>> = {
   'count-insufficient': QapStatus.Ok,
   'host-not-activated': QapStatus.HostNotActivated,
   'unknown-product': QapStatus.UnknownProduct,
+  'product-not-covered': QapStatus.ProductNotCovered,
   'admission-refused': QapStatus.AdmissionRefused,
   'rate-limited': QapStatus.RateLimited,
   'invalid-request': QapStatus.InvalidRequest,

@@ -11,7 +11,7 @@ import { Engine } from '../engine/engine.js';
 import { intervalsFromSettings } from '../engine/settings.js';
 import type { ActivationRecord } from '../store/types.js';
 import { databasePath, openStore } from '../store/open-store.js';
-import { servingState } from '../authority/serving-state.js';
+import { coveredProducts, servingState } from '../authority/serving-state.js';
 import { startRpcListener, type RpcLimits, type RpcListener } from '../rpc/listener.js';
 import { createActivationHandler } from './activation-handler.js';
 import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
@@ -50,6 +50,14 @@ export interface HostRuntime {
 }
 
 const systemClock: Clock = { now: () => Date.now() };
+
+/** The key's state as the engine needs it: whether to serve, and which products the key covers. */
+function readGate(db: Parameters<typeof servingState>[0]): ServingGate {
+  const gate = servingState(db);
+  if (!gate.serving) return gate;
+  const coverage = coveredProducts(db);
+  return coverage ? { serving: true, coverage } : gate;
+}
 
 function describeListenError(e: unknown, listen: ListenAddress[]): QuorumError {
   const err = e as NodeJS.ErrnoException;
@@ -92,7 +100,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     const engine = new Engine({ clock, catalog, ...intervalsFromSettings((key) => store.getSetting(key)) });
     engine.restore(store.loadEngineSnapshot());
     const identity = loadOrCreateHostIdentity(dataDir);
-    let gate = servingState(store.db);
+    let gate = readGate(store.db);
     engine.setServingGate(gate);
 
     const admission =
@@ -109,8 +117,8 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     // The key can be installed or activated by the CLI while the host runs: re-read its state.
     timer = setInterval(() => {
       engine.sweep();
-      const next = servingState(store.db);
-      if (next.serving !== gate.serving) {
+      const next = readGate(store.db);
+      if (JSON.stringify(next) !== JSON.stringify(gate)) {
         gate = next;
         engine.setServingGate(gate);
         log(gate.serving ? 'host key activated: now activating clients' : `host stopped serving: ${gate.reason}`);
