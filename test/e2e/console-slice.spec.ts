@@ -1,7 +1,7 @@
 // The slice, end to end as a user runs it: serve, activate a client over TCP with the CLI, and see
 // the client appear in the console's Clients view without reloading the page (pushed event).
 import { expect, test } from '@playwright/test';
-import { activatedDataDir, quorum, serve, type ServedHost } from './serve-harness.js';
+import { activatedDataDir, quorum, serve, type ServedHost } from '../support/quorum-cli.js';
 
 let host: ServedHost;
 

@@ -1,40 +1,18 @@
 // `quorum serve` is the host process itself (no wrapper child), so a service manager's signals reach
 // it; SIGINT and SIGTERM stop it cleanly with exit code 0 and the database intact.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDataDir } from '../../support/activated-host.js';
+import { serve } from '../../support/quorum-cli.js';
 
 async function startServe(dataDir: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      'bin/quorum.js',
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--listen',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--console',
-      '127.0.0.1:0',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  for (let i = 0; i < 400 && !/console: http/.test(out); i++) {
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  expect(out).toMatch(/console: http/);
-  return { child, output: () => out };
+  const served = await serve(dataDir);
+  return { child: served.process, output: served.output };
 }
 
-function exitOf(child: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: string | null }> {
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
