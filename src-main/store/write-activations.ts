@@ -22,9 +22,32 @@ interface ExistingClient {
   address: string;
   addresses: string;
   product_id: string;
+  product_name: string;
+  application_id: string;
   license_state: number;
   is_vm: number;
+  last_seen: number;
+  last_result: string;
 }
+
+/**
+ * The inventory columns an activation may change, in a fixed order: bit i of an update's mask
+ * says column i is written. Only changed columns are written because SQLite rewrites the entry of
+ * every index over a written column, and each rewritten entry is WAL pages in this commit; a
+ * renewal from an unchanged machine then touches only last_seen and request_count's indexes.
+ */
+const UPDATABLE = [
+  'machine_name',
+  'address',
+  'addresses',
+  'product_id',
+  'product_name',
+  'application_id',
+  'license_state',
+  'is_vm',
+  'last_seen',
+  'last_result',
+] as const;
 
 class DeltaMap {
   readonly entries = new Map<string, { parts: (string | number)[]; a: number; b: number }>();
@@ -39,11 +62,13 @@ class DeltaMap {
 }
 
 export class ActivationWriter {
+  readonly #db: Database;
   readonly #catalog: ProductCatalog;
   readonly #getClient: Statement;
   readonly #indexText: Statement;
   readonly #insertClient: Statement;
-  readonly #updateClient: Statement;
+  /** UPDATE statements by the mask of columns they write, prepared on first use (a handful in practice). */
+  readonly #updateClient = new Map<number, Statement>();
   readonly #insertLog: Statement;
   readonly #upsertCmid: Statement;
   readonly #removeCmid: Statement;
@@ -52,30 +77,23 @@ export class ActivationWriter {
   readonly #bumpTotal: Statement;
 
   constructor(db: Database, catalog: ProductCatalog) {
+    this.#db = db;
     this.#catalog = catalog;
-    this.#getClient = db.prepare(
-      'SELECT rowid, machine_name, address, addresses, product_id, license_state, is_vm FROM clients WHERE cmid = ?',
-    );
+    this.#getClient = db.prepare(`SELECT rowid, ${UPDATABLE.join(', ')} FROM clients WHERE cmid = ?`);
     this.#indexText = db.prepare(
       'INSERT OR REPLACE INTO clients_text (rowid, machine_name, address, cmid) VALUES (?, ?, ?, ?)',
     );
     this.#insertClient = db.prepare(`INSERT INTO clients
       (cmid, machine_name, address, addresses, product_id, product_name, application_id, license_state, is_vm,
        first_seen, last_seen, request_count, last_result)
-      VALUES (@cmid, @machineName, @address, @addresses, @productId, @productName, @applicationId, @licenseState,
-       @isVm, @at, @at, 1, @result)`);
-    this.#updateClient = db.prepare(`UPDATE clients SET machine_name = @machineName, address = @address,
-      addresses = @addresses, product_id = @productId, product_name = @productName, application_id = @applicationId,
-      license_state = @licenseState, is_vm = @isVm, last_seen = MAX(last_seen, @at),
-      request_count = request_count + 1, last_result = @result WHERE cmid = @cmid`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`);
     this.#insertLog = db.prepare(`INSERT INTO request_log
       (at, result, count_needed, count, machine_name, address, cmid, client_time, is_vm, license_state,
        remaining_minutes, product_id)
-      VALUES (@at, @result, @countNeeded, @count, @machineName, @address, @cmid, @clientTime, @isVm, @licenseState,
-       @remainingMinutes, @productId)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#upsertCmid =
       db.prepare(`INSERT INTO cmids (application_id, cmid, last_seen, machine_name, address, product_id)
-      VALUES (@applicationId, @cmid, @lastSeen, @machineName, @address, @productId)
+      VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (application_id, cmid) DO UPDATE SET last_seen = excluded.last_seen,
       machine_name = excluded.machine_name, address = excluded.address, product_id = excluded.product_id`);
     this.#removeCmid = db.prepare('DELETE FROM cmids WHERE application_id = ? AND cmid = ?');
@@ -104,25 +122,10 @@ export class ActivationWriter {
   #writeActivation(r: ActivationRecord, counters: DeltaMap, totals: DeltaMap): void {
     const { input, decision } = r;
     const isVm = input.isVm ? 1 : 0;
+    const productName = this.#catalog.byId(input.productId)?.displayName ?? input.productId;
     const old = this.#getClient.get(input.cmid) as ExistingClient | undefined;
-    const addresses = [input.address, ...(old?.addresses.split(',') ?? []).filter((a) => a && a !== input.address)]
-      .slice(0, MAX_ADDRESSES)
-      .join(',');
-    const row = {
-      cmid: input.cmid,
-      machineName: input.machineName,
-      address: input.address,
-      addresses,
-      productId: input.productId,
-      productName: this.#catalog.byId(input.productId)?.displayName ?? input.productId,
-      applicationId: input.applicationId,
-      licenseState: input.licenseState,
-      isVm,
-      at: r.at,
-      result: decision.result,
-    };
     if (old) {
-      this.#updateClient.run(row);
+      this.#updateExisting(old, r, productName, isVm);
       if (old.machine_name !== input.machineName || old.address !== input.address) {
         this.#indexText.run(old.rowid, input.machineName, input.address, input.cmid);
       }
@@ -131,51 +134,108 @@ export class ActivationWriter {
         totals.add([input.productId, input.licenseState, isVm], 1);
       }
     } else {
-      const rowid = this.#insertClient.run(row).lastInsertRowid;
+      const rowid = this.#insertClient.run(
+        input.cmid,
+        input.machineName,
+        input.address,
+        input.address,
+        input.productId,
+        productName,
+        input.applicationId,
+        input.licenseState,
+        isVm,
+        r.at,
+        r.at,
+        decision.result,
+      ).lastInsertRowid;
       this.#indexText.run(rowid, input.machineName, input.address, input.cmid);
       totals.add([input.productId, input.licenseState, isVm], 1);
     }
-    this.#insertLog.run({
-      at: r.at,
-      result: decision.result,
-      countNeeded: decision.threshold,
-      count: decision.count,
-      machineName: input.machineName,
-      address: input.address,
-      cmid: input.cmid,
-      clientTime: input.clientTime,
+    this.#insertLog.run(
+      r.at,
+      decision.result,
+      decision.threshold,
+      decision.count,
+      input.machineName,
+      input.address,
+      input.cmid,
+      input.clientTime,
       isVm,
-      licenseState: input.licenseState,
-      remainingMinutes: input.remainingMinutes,
-      productId: input.productId,
-    });
+      input.licenseState,
+      input.remainingMinutes,
+      input.productId,
+    );
     for (const c of r.changes) this.#applyChange(c);
     countRequest(counters, decision.result, input.applicationId, input.productId, input.licenseState);
   }
 
+  /** request_count always grows; of the other columns only those whose value differs are written. */
+  #updateExisting(old: ExistingClient, r: ActivationRecord, productName: string, isVm: number): void {
+    const { input } = r;
+    const next: Record<(typeof UPDATABLE)[number], string | number> = {
+      machine_name: input.machineName,
+      address: input.address,
+      addresses: recentAddresses(input.address, old.addresses),
+      product_id: input.productId,
+      product_name: productName,
+      application_id: input.applicationId,
+      license_state: input.licenseState,
+      is_vm: isVm,
+      // A batch may hold an older request after a newer one; last seen never goes back.
+      last_seen: Math.max(old.last_seen, r.at),
+      last_result: r.decision.result,
+    };
+    let mask = 0;
+    const values: (string | number)[] = [];
+    for (let i = 0; i < UPDATABLE.length; i++) {
+      const column = UPDATABLE[i]!;
+      if (next[column] !== old[column]) {
+        mask |= 1 << i;
+        values.push(next[column]);
+      }
+    }
+    values.push(old.rowid);
+    this.#updateStatement(mask).run(values);
+  }
+
+  #updateStatement(mask: number): Statement {
+    let stmt = this.#updateClient.get(mask);
+    if (!stmt) {
+      const set = ['request_count = request_count + 1'];
+      UPDATABLE.forEach((column, i) => {
+        if (mask & (1 << i)) set.push(`${column} = ?`);
+      });
+      stmt = this.#db.prepare(`UPDATE clients SET ${set.join(', ')} WHERE rowid = ?`);
+      this.#updateClient.set(mask, stmt);
+    }
+    return stmt;
+  }
+
   #writeRefusal(r: RefusalRecord, counters: DeltaMap): void {
-    this.#insertLog.run({
-      at: r.at,
-      result: r.result,
-      countNeeded: 0,
-      count: 0,
-      machineName: r.machineName ?? '',
-      address: r.address,
-      cmid: r.cmid ?? '',
-      clientTime: r.clientTime ?? 0,
-      isVm: r.isVm ? 1 : 0,
-      licenseState: r.licenseState ?? -1,
-      remainingMinutes: r.remainingMinutes ?? 0,
-      productId: r.productId ?? '',
-    });
+    this.#insertLog.run(
+      r.at,
+      r.result,
+      0,
+      0,
+      r.machineName ?? '',
+      r.address,
+      r.cmid ?? '',
+      r.clientTime ?? 0,
+      r.isVm ? 1 : 0,
+      r.licenseState ?? -1,
+      r.remainingMinutes ?? 0,
+      r.productId ?? '',
+    );
     countRequest(counters, r.result, r.applicationId, r.productId, r.licenseState);
   }
 
   #applyChange(c: EngineChange): void {
     switch (c.kind) {
-      case 'cmid-upsert':
-        this.#upsertCmid.run(c.entry);
+      case 'cmid-upsert': {
+        const e = c.entry;
+        this.#upsertCmid.run(e.applicationId, e.cmid, e.lastSeen, e.machineName, e.address, e.productId);
         break;
+      }
       case 'cmid-remove':
         this.#removeCmid.run(c.applicationId, c.cmid);
         break;
@@ -184,6 +244,16 @@ export class ActivationWriter {
         break;
     }
   }
+}
+
+/** Distinct recent addresses, newest first, comma-separated, bounded. */
+function recentAddresses(address: string, previous: string): string {
+  const list = [address];
+  for (const a of previous.split(',')) {
+    if (list.length >= MAX_ADDRESSES) break;
+    if (a && a !== address) list.push(a);
+  }
+  return list.join(',');
 }
 
 function countRequest(
