@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeError, QuorumError } from '../../shared/domain/errors.js';
 import { QAP_DEFAULT_PORT } from '../../shared/protocol/qap-types.js';
-import { startHost, type HostRuntime } from '../host/host-runtime.js';
+import { startHostOnAllAddresses, type HostRuntime } from '../host/host-runtime.js';
 import { createConsoleService, type ConsoleService } from '../service/console-service.js';
 import { attachIpc } from './ipc-adapter.js';
 import { guardNavigation, hardenSession, secureWebPreferences } from './security.js';
@@ -58,7 +58,7 @@ async function start(): Promise<void> {
   hardenSession();
   const dataDir = process.env.QUORUM_DATA_DIR ?? app.getPath('userData');
   try {
-    host = await startHost({ dataDir, listen: [{ host: '::', port: QAP_DEFAULT_PORT }] });
+    host = await startHostOnAllAddresses({ dataDir }, QAP_DEFAULT_PORT);
   } catch (e) {
     const info = e instanceof QuorumError ? e.toJSON() : { code: 'INTERNAL', message: String(e) };
     dialog.showErrorBox('Quorum could not start the activation host', describeError(info));

@@ -151,3 +151,21 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     throw e;
   }
 }
+
+/**
+ * Starts on every address of the machine: "::" (dual stack, IPv6 and IPv4), or "0.0.0.0" where the
+ * machine has no IPv6.
+ */
+export async function startHostOnAllAddresses(
+  options: Omit<HostOptions, 'listen'>,
+  port: number,
+): Promise<HostRuntime> {
+  try {
+    return await startHost({ ...options, listen: [{ host: '::', port }] });
+  } catch (e) {
+    if (e instanceof QuorumError && e.code === 'HOST_ADDRESS_UNAVAILABLE') {
+      return startHost({ ...options, listen: [{ host: '0.0.0.0', port }] });
+    }
+    throw e;
+  }
+}

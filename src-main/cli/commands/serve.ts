@@ -1,7 +1,7 @@
 import { QAP_DEFAULT_PORT } from '../../../shared/protocol/qap-types.js';
 import { QuorumError } from '../../../shared/domain/errors.js';
 import { readFileSync } from 'node:fs';
-import { startHost, type HostOptions, type HostRuntime, type ListenAddress } from '../../host/host-runtime.js';
+import { startHost, startHostOnAllAddresses, type HostOptions, type ListenAddress } from '../../host/host-runtime.js';
 import { parseRanges } from '../../host/admission.js';
 import { createConsoleService } from '../../service/console-service.js';
 import { startConsoleServer, type ConsoleServer } from '../../headless/console-server.js';
@@ -57,23 +57,6 @@ function admissionOptions(allow: string[] | undefined, tokenFile: string | undef
   return { ...(siteToken ? { siteToken } : {}), ...(allow?.length ? { allowedRanges: allow } : {}) };
 }
 
-async function listenDefault(
-  dataDir: string,
-  port: number,
-  log: (l: string) => void,
-  admission: HostOptions['admission'],
-): Promise<HostRuntime> {
-  try {
-    return await startHost({ dataDir, listen: [{ host: '::', port }], log, admission });
-  } catch (e) {
-    // Machines without IPv6 cannot bind "::"; fall back to every IPv4 address.
-    if (e instanceof QuorumError && e.code === 'HOST_ADDRESS_UNAVAILABLE') {
-      return startHost({ dataDir, listen: [{ host: '0.0.0.0', port }], log, admission });
-    }
-    throw e;
-  }
-}
-
 export const serve: Command = {
   path: ['serve'],
   summary: 'run the activation host and the web console (no window)',
@@ -99,7 +82,7 @@ export const serve: Command = {
     const host =
       listen.length > 0
         ? await startHost({ dataDir, listen, log, admission })
-        : await listenDefault(dataDir, port, log, admission);
+        : await startHostOnAllAddresses({ dataDir, log, admission }, port);
     const service = createConsoleService(host);
     let consoleServer: ConsoleServer | undefined;
     try {
