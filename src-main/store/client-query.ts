@@ -1,8 +1,10 @@
 /**
  * Windowed reads of the client inventory for the console's live table and the CLI. Every sort
- * column has an index ending in cmid, so a window is read in index order and stops after
- * offset + limit matching rows. The total for filters on product, license state and VM comes from
- * `client_totals` (a few rows); only text and seen-within filters count matching rows.
+ * column has an index (column, cmid, group_key), so a window is read in index order and stops after
+ * offset + limit matching rows; filters on product, license state and VM are tested on group_key in
+ * the index entry, so rows skipped by the offset or the filter are never read from the table. The
+ * total for those filters comes from `client_totals` (a few rows); only text and seen-within
+ * filters count matching rows.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import {
@@ -15,6 +17,7 @@ import {
 } from '../../shared/domain/records.js';
 import { isLicenseState, type LicenseState } from '../../shared/domain/license-state.js';
 import { QuorumError } from '../../shared/domain/errors.js';
+import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
 
 const SQL_COLUMN: Readonly<Record<ClientSortColumn, string>> = {
   machineName: 'machine_name',
@@ -110,7 +113,22 @@ interface Group {
   license_state: number;
   is_vm: number;
   n: number;
+  /** `group_key` of the group's rows (migration 004). */
+  k: number;
 }
+
+/** A test on group_key: `sql` with one parameter, and the same test in JS. */
+interface KeyTest {
+  sql: string;
+  value: number;
+  of(k: number): number;
+}
+
+/**
+ * Walking a sort index costs this many times less per row when every filter is tested in the index
+ * entry than reading and sorting a row (measured on 1,000,000 clients: ~0.15 µs vs 2-5 µs).
+ */
+const INDEX_ONLY_SPEEDUP = 20;
 
 export type Driver = 'sort' | 'group' | 'range' | 'text';
 
@@ -121,6 +139,12 @@ interface Conditions {
   groupParams: (string | number)[];
   /** True when the query filters on product, state or VM. */
   hasEq: boolean;
+  /**
+   * The same product/state/VM filter as tests on group_key, which the sort indexes hold; undefined
+   * when two groups of different products share a key hash, so the key cannot tell them apart.
+   */
+  keySql?: string;
+  keyParams: number[];
   eqTotal: number;
   cutoff: number | undefined;
   text: string | undefined;
@@ -167,7 +191,11 @@ export class ClientQueries {
     }
     const text = c.textIds?.length ?? all;
     const estimate = (c.eqTotal * range * text) / (all * all);
-    const candidates: [Driver, number][] = [['sort', estimate > 0 ? ((q.offset + q.limit) * all) / estimate : all]];
+    const walked = estimate > 0 ? Math.min(all, ((q.offset + q.limit) * all) / estimate) : all;
+    // The primary-key index that orders by cmid holds no group_key.
+    const keyed = (!c.hasEq || c.keySql !== undefined) && q.sort.column !== 'cmid';
+    const indexOnly = keyed && c.cutoff === undefined && (c.text === undefined || c.textIds !== undefined);
+    const candidates: [Driver, number][] = [['sort', indexOnly ? walked / INDEX_ONLY_SPEEDUP : walked]];
     if (c.hasEq) candidates.push(['group', c.eqTotal]);
     if (c.cutoff !== undefined && range < PROBE_CAP) candidates.push(['range', range]);
     if (c.text !== undefined && text < PROBE_CAP) candidates.push(['text', text]);
@@ -182,11 +210,22 @@ export class ClientQueries {
     else {
       // Counting never walks the sort index; without a text filter the group index covers the count.
       const countCandidates: [Driver, number][] = [['group', c.text === undefined ? c.eqTotal / 10 : c.eqTotal]];
-      if (c.cutoff !== undefined && c.text === undefined && !c.hasEq) countCandidates.push(['range', range / 10]);
+      if (c.cutoff !== undefined && c.text === undefined && (!c.hasEq || c.keySql !== undefined)) {
+        countCandidates.push(['range', range / 10]);
+      }
       if (ftsUsable) countCandidates.push(['text', text]);
       total = this.#count(c, usable && force !== 'sort' ? force : cheapest(countCandidates));
     }
     return { rows, total, offset: q.offset };
+  }
+
+  /**
+   * Whether the query's product/state/VM filter is tested inside the sort indexes (group_key), so a
+   * sort walk reads no row it does not return. False when product hashes collide.
+   */
+  filterInIndex(q: ClientWindowQuery, now: number): boolean {
+    checkClientQuery(q);
+    return this.#conditions(q, now).keySql !== undefined;
   }
 
   #conditions(q: ClientWindowQuery, now: number): Conditions {
@@ -206,7 +245,7 @@ export class ClientQueries {
       params.push(f.isVm ? 1 : 0);
     }
     const groups = this.#prepare(
-      `SELECT product_id, license_state, is_vm, n FROM client_totals WHERE n > 0 ${where.length ? `AND ${where.join(' AND ')}` : ''}`,
+      `SELECT product_id, license_state, is_vm, n, ${GROUP_KEY_SQL} AS k FROM client_totals WHERE n > 0 ${where.length ? `AND ${where.join(' AND ')}` : ''}`,
     ).all(...params) as Group[];
     const distinct = <T>(pick: (g: Group) => T) => [...new Set(groups.map(pick))];
     const lists: [string, (string | number)[]][] = [
@@ -221,7 +260,10 @@ export class ClientQueries {
       if (oldest !== null && cutoff <= oldest) cutoff = undefined;
     }
     const text = f.text?.trim() || undefined;
+    const keyTests = this.#keyTests(q, groups);
     return {
+      keySql: keyTests?.map((t) => t.sql).join(' AND '),
+      keyParams: keyTests?.map((t) => t.value) ?? [],
       groupSql: lists.map(([col, vals]) => `${col} IN (${vals.map(() => '?').join(', ')})`).join(' AND '),
       groupParams: lists.flatMap(([, vals]) => vals),
       hasEq: where.length > 0,
@@ -229,6 +271,34 @@ export class ClientQueries {
       cutoff,
       text,
     };
+  }
+
+  /**
+   * The product/state/VM filter as group_key tests, if they select exactly the groups the filter
+   * selects: checked against every group that has clients, since a product hash may collide.
+   */
+  #keyTests(q: ClientWindowQuery, selected: Group[]): KeyTest[] | undefined {
+    const f = q.filter;
+    const tests: KeyTest[] = [];
+    const productKey = selected[0] && Math.floor(selected[0].k / 14);
+    if (f.productId !== undefined && productKey !== undefined) {
+      tests.push({ sql: '(group_key / 14) = ?', value: productKey, of: (k) => Math.floor(k / 14) });
+    }
+    if (f.licenseState !== undefined) {
+      tests.push({ sql: '((group_key / 2) % 7) = ?', value: f.licenseState, of: (k) => Math.floor(k / 2) % 7 });
+    }
+    if (f.isVm !== undefined) tests.push({ sql: '(group_key % 2) = ?', value: f.isVm ? 1 : 0, of: (k) => k % 2 });
+    if (tests.length === 0) return tests;
+    const all = this.#prepare(
+      `SELECT product_id, license_state, is_vm, n, ${GROUP_KEY_SQL} AS k FROM client_totals WHERE n > 0`,
+    ).all() as Group[];
+    const chosen = new Set(selected.map((g) => `${g.product_id}\u0000${g.license_state}\u0000${g.is_vm}`));
+    const exact = all.every(
+      (g) =>
+        chosen.has(`${g.product_id}\u0000${g.license_state}\u0000${g.is_vm}`) ===
+        tests.every((t) => t.of(g.k) === t.value),
+    );
+    return exact ? tests : undefined;
   }
 
   #probeRange(cutoff: number): number {
@@ -246,7 +316,11 @@ export class ClientQueries {
   #from(c: Conditions, driver: Driver, sortIndex: string): { sql: string; params: (string | number)[] } {
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (c.hasEq || driver === 'group') {
+    if ((driver === 'sort' || driver === 'range') && c.keySql !== undefined) {
+      // Tested in the index entry: rows that fail, or that the offset skips, are never read.
+      if (c.keySql) where.push(c.keySql);
+      params.push(...c.keyParams);
+    } else if (c.hasEq || driver === 'group') {
       where.push(c.groupSql);
       params.push(...c.groupParams);
     }

@@ -10,10 +10,28 @@ import {
 } from '../../../shared/domain/index.js';
 import { ClientQueries, type Driver } from '../../../src-main/store/client-query.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
+import type { ActivationRecord } from '../../../src-main/store/types.js';
 import { activation, tempDir } from './fixtures.js';
 
 const clock = new VirtualClock(Date.UTC(2026, 5, 1));
 const N = 400;
+/**
+ * Products outside the catalog: one whose id starts like the built-in desktop's (their group_key
+ * hashes collide, so the reader must not trust the key for either), one that is not hex at all.
+ */
+const DESKTOP = BUILTIN_PRODUCTS[0]!.id;
+const LOOKALIKE = `${DESKTOP.slice(0, 4)}ffff-0000-4000-8000-000000000001`;
+const NOT_HEX = 'site-app';
+const EXTRA = 40;
+const PRODUCT_IDS = [...BUILTIN_PRODUCTS.map((p) => p.id), LOOKALIKE, NOT_HEX];
+
+function withProduct(r: ActivationRecord, productId: string): ActivationRecord {
+  return {
+    ...r,
+    input: { ...r.input, productId },
+    changes: r.changes.map((c) => (c.kind === 'cmid-upsert' ? { ...c, entry: { ...c.entry, productId } } : c)),
+  };
+}
 let tmp: ReturnType<typeof tempDir>;
 let store: SqliteStore;
 let all: ClientRow[];
@@ -35,6 +53,10 @@ beforeAll(async () => {
     }),
   );
   await Promise.all(records.map((r) => store.commitActivation(r)));
+  for (let n = N; n < N + EXTRA; n++) {
+    const r = activation({ n, at: clock.now() - n * 60_000, licenseState: (n % 7) as LicenseState, isVm: n % 2 === 0 });
+    await store.commitActivation(withProduct(r, n % 2 === 0 ? LOOKALIKE : NOT_HEX));
+  }
   // A few clients come back, so request counts differ.
   for (let n = 0; n < N; n += 9) await store.commitActivation(records[n]!);
   all = store.queryClients({ offset: 0, limit: 1000, sort: { column: 'cmid', direction: 'asc' }, filter: {} }).rows;
@@ -75,7 +97,7 @@ const queryArb: fc.Arbitrary<ClientWindowQuery> = fc.record({
   filter: fc.record(
     {
       text: fc.constantFrom('lab', 'KIOSK-1', 'fd00::', '10.1.', '-4', '%', '_', 'zzz', ' ws '),
-      productId: fc.constantFrom(...BUILTIN_PRODUCTS.map((p) => p.id)),
+      productId: fc.constantFrom(...PRODUCT_IDS),
       licenseState: fc.integer({ min: 0, max: 6 }).map((n) => n as LicenseState),
       isVm: fc.boolean(),
       seenWithinMs: fc.integer({ min: 0, max: 1200 }).map((m) => m * 60_000),
@@ -86,8 +108,8 @@ const queryArb: fc.Arbitrary<ClientWindowQuery> = fc.record({
 
 describe('windowed client queries', () => {
   it('holds every client once', () => {
-    expect(all).toHaveLength(N);
-    expect(new Set(all.map((r) => r.cmid)).size).toBe(N);
+    expect(all).toHaveLength(N + EXTRA);
+    expect(new Set(all.map((r) => r.cmid)).size).toBe(N + EXTRA);
   });
 
   it('match a plain in-memory filter + sort + slice for any column, direction, filter and window', () => {
@@ -117,6 +139,37 @@ describe('windowed client queries', () => {
     );
   });
 
+  it('test product, state and VM inside the sort indexes unless two products share a key hash', () => {
+    const queries = new ClientQueries(store.db);
+    const q = (filter: ClientWindowQuery['filter']): ClientWindowQuery => ({
+      offset: 0,
+      limit: 10,
+      sort: { column: 'lastSeen', direction: 'desc' },
+      filter,
+    });
+    const server = BUILTIN_PRODUCTS[2]!.id;
+    expect(queries.filterInIndex(q({}), clock.now())).toBe(true);
+    expect(queries.filterInIndex(q({ productId: server, licenseState: 3, isVm: true }), clock.now())).toBe(true);
+    expect(queries.filterInIndex(q({ productId: NOT_HEX }), clock.now())).toBe(true);
+    expect(queries.filterInIndex(q({ licenseState: 0 }), clock.now())).toBe(true);
+    // Desktop and its look-alike share the hash: the reader falls back to testing product_id.
+    expect(queries.filterInIndex(q({ productId: DESKTOP }), clock.now())).toBe(false);
+    expect(queries.filterInIndex(q({ productId: LOOKALIKE, isVm: false }), clock.now())).toBe(false);
+  });
+
+  it('page deep into a filtered list in steps that tile it exactly', () => {
+    const sort = { column: 'machineName', direction: 'asc' } as const;
+    const filter = { licenseState: 3 as LicenseState };
+    const want = reference({ offset: 0, limit: 1000, sort, filter });
+    const pages: string[] = [];
+    for (let offset = 0; offset < want.total; offset += 7) {
+      const w = store.queryClients({ offset, limit: 7, sort, filter });
+      expect(w.total).toBe(want.total);
+      pages.push(...w.rows.map((r) => r.cmid));
+    }
+    expect(pages).toEqual(want.rows);
+  });
+
   it('treat % and _ in the text filter literally', () => {
     const q = { offset: 0, limit: 10, sort: { column: 'cmid', direction: 'asc' }, filter: { text: '%' } } as const;
     expect(store.queryClients(q).total).toBe(0);
@@ -136,6 +189,6 @@ describe('windowed client queries', () => {
         expect.objectContaining({ code: 'STORE_BAD_QUERY' }),
       );
     }
-    expect(store.stats().clients).toBe(N);
+    expect(store.stats().clients).toBe(N + EXTRA);
   });
 });

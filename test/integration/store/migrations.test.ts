@@ -113,6 +113,20 @@ describe('migrations', () => {
           filter: { text: 'OLD-1' },
         });
         expect(text.total).toBe(11);
+        // Version 4: every sort index carries group_key, computed for the old rows too.
+        const sortIndexes = s.db
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'clients_by_%' AND name <> 'clients_by_group'",
+          )
+          .pluck()
+          .all() as string[];
+        expect(sortIndexes).toHaveLength(9);
+        for (const index of sortIndexes) {
+          const cols = s.db.prepare(`SELECT name FROM pragma_index_info(?)`).pluck().all(index);
+          expect(cols.slice(1)).toEqual(['cmid', 'group_key']);
+        }
+        const keys = s.db.prepare('SELECT DISTINCT group_key % 14 AS k FROM clients ORDER BY 1').pluck().all();
+        expect(keys).toEqual([2, 3, 4, 5]); // license state 1 or 2, VM or not
         const snap = s.loadEngineSnapshot();
         expect(snap.cmids.map((c) => c.cmid)).toEqual([cmidOf(0)]);
         expect(snap.capacities[APPLICATION_OS.id]).toBe(50);
