@@ -51,6 +51,33 @@ export interface HostRuntime {
 
 const systemClock: Clock = { now: () => Date.now() };
 
+/**
+ * `quorum settings set` may change the intervals while the host runs. Returns the problem with a
+ * bad stored value (which is not applied), or null.
+ */
+function applyStoredIntervals(
+  engine: Engine,
+  store: ReturnType<typeof openStore>,
+  log: (line: string) => void,
+): string | null {
+  try {
+    const current = engine.intervals;
+    const next = { ...current, ...intervalsFromSettings((key) => store.getSetting(key)) };
+    if (
+      next.activationIntervalMin !== current.activationIntervalMin ||
+      next.renewalIntervalMin !== current.renewalIntervalMin
+    ) {
+      engine.setIntervals(next);
+      log(
+        `intervals now: activation ${next.activationIntervalMin} minutes, renewal ${next.renewalIntervalMin} minutes`,
+      );
+    }
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
 /** The key's state as the engine needs it: whether to serve, and which products the key covers. */
 function readGate(db: Parameters<typeof servingState>[0]): ServingGate {
   const gate = servingState(db);
@@ -114,9 +141,13 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       throw describeListenError(e, options.listen);
     }
 
+    let settingsProblem: string | null = null;
     // The key can be installed or activated by the CLI while the host runs: re-read its state.
     timer = setInterval(() => {
       engine.sweep();
+      const problem = applyStoredIntervals(engine, store, log);
+      if (problem && problem !== settingsProblem) log(`settings not applied: ${problem}`);
+      settingsProblem = problem;
       const next = readGate(store.db);
       if (JSON.stringify(next) !== JSON.stringify(gate)) {
         gate = next;

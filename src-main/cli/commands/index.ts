@@ -13,9 +13,10 @@ import { authorityLedger } from './authority-ledger.js';
 import { clientActivate } from './client-activate.js';
 import { clientStatus } from './client-status.js';
 import { clientRun } from './client-run.js';
+import { settingsList, settingsSet } from './settings.js';
 
 export const COMMANDS: Command[] = [serve];
 COMMANDS.push(keyInstall, keyActivate, keyInfoCommand, keyUninstall, authorityIssue, authorityConfirm, authorityLedger);
-COMMANDS.push(status);
+COMMANDS.push(status, settingsList, settingsSet);
 COMMANDS.push(clients);
 COMMANDS.push(clientActivate, clientStatus, clientRun);

@@ -1,0 +1,118 @@
+/**
+ * The host settings a person may change (`quorum settings`, later the console's settings page),
+ * each with its unit, default, bounds and whether a running host applies it at once. Values are
+ * checked here so a bad one is refused with the reason, never stored.
+ */
+import { QuorumError } from '../../shared/domain/errors.js';
+import {
+  checkInterval,
+  DEFAULT_ACTIVATION_INTERVAL_MIN,
+  DEFAULT_RENEWAL_INTERVAL_MIN,
+} from '../../shared/domain/timings.js';
+import { INTERVAL_SETTINGS } from '../engine/settings.js';
+import { RETENTION_SETTINGS } from '../store/open-store.js';
+import { DEFAULT_RETENTION } from '../store/request-log.js';
+import type { ActivationStore } from '../store/types.js';
+
+export interface HostSettingSpec {
+  /** Name on the command line. */
+  name: string;
+  /** Key in the settings table. */
+  key: string;
+  unit: string;
+  defaultValue: number;
+  summary: string;
+  /** True when a running host applies a change within seconds; false when at its next start. */
+  live: boolean;
+  /** A message saying what is wrong, or null. */
+  check(value: number): string | null;
+}
+
+function within(min: number, max: number, unit: string) {
+  return (n: number) => (n >= min && n <= max ? null : `It must be a whole number of ${unit} from ${min} to ${max}.`);
+}
+
+export const HOST_SETTINGS: readonly HostSettingSpec[] = [
+  {
+    name: 'activation-interval',
+    key: INTERVAL_SETTINGS.activationIntervalMin,
+    unit: 'minutes',
+    defaultValue: DEFAULT_ACTIVATION_INTERVAL_MIN,
+    summary: 'how often a client that is not activated retries (slmgr /sai)',
+    live: true,
+    check: (n) => checkInterval('activation', n),
+  },
+  {
+    name: 'renewal-interval',
+    key: INTERVAL_SETTINGS.renewalIntervalMin,
+    unit: 'minutes',
+    defaultValue: DEFAULT_RENEWAL_INTERVAL_MIN,
+    summary: 'how often an activated client renews (slmgr /sri)',
+    live: true,
+    check: (n) => checkInterval('renewal', n),
+  },
+  {
+    name: 'request-log-max-age',
+    key: RETENTION_SETTINGS.maxAgeDays,
+    unit: 'days',
+    defaultValue: DEFAULT_RETENTION.maxAgeDays,
+    summary: 'request log entries older than this are removed',
+    live: false,
+    check: within(1, 36_500, 'days'),
+  },
+  {
+    name: 'request-log-max-rows',
+    key: RETENTION_SETTINGS.maxRows,
+    unit: 'rows',
+    defaultValue: DEFAULT_RETENTION.maxRows,
+    summary: 'the request log keeps at most this many entries',
+    live: false,
+    check: within(1_000, 100_000_000, 'rows'),
+  },
+];
+
+export interface HostSettingValue {
+  name: string;
+  value: number;
+  isDefault: boolean;
+  unit: string;
+  summary: string;
+  live: boolean;
+}
+
+function specOf(name: string): HostSettingSpec {
+  const spec = HOST_SETTINGS.find((s) => s.name === name);
+  if (!spec) {
+    throw new QuorumError(
+      'SETTING_UNKNOWN',
+      `There is no setting "${name}".`,
+      `Settings: ${HOST_SETTINGS.map((s) => s.name).join(', ')}.`,
+    );
+  }
+  return spec;
+}
+
+export function readHostSettings(store: Pick<ActivationStore, 'getSetting'>): HostSettingValue[] {
+  return HOST_SETTINGS.map((spec) => {
+    const stored = store.getSetting(spec.key);
+    const value = stored === undefined ? spec.defaultValue : Number(stored);
+    return {
+      name: spec.name,
+      value,
+      isDefault: stored === undefined || value === spec.defaultValue,
+      unit: spec.unit,
+      summary: spec.summary,
+      live: spec.live,
+    };
+  });
+}
+
+/** Checks and stores `text` ("default" restores the default); returns the value stored. */
+export function writeHostSetting(store: Pick<ActivationStore, 'setSetting'>, name: string, text: string): number {
+  const spec = specOf(name);
+  const value = text.trim() === 'default' ? spec.defaultValue : /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  const problem = Number.isSafeInteger(value) ? spec.check(value) : `"${text}" is not a whole number of ${spec.unit}.`;
+  if (problem) throw new QuorumError('SETTING_INVALID', `${name}: ${problem}`, `The value stays as it was.`);
+  store.setSetting(spec.key, String(value));
+  return value;
+}

@@ -1,0 +1,70 @@
+// Host settings as a person changes them: checked before they are stored, and the intervals
+// applied by a running host within its housekeeping period and sent to clients in the next reply.
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeSignedResponse, encodeActivationRequest } from '../../../shared/protocol/index.js';
+import { readHostSettings, writeHostSetting } from '../../../src-main/host/host-settings.js';
+import { startHost, type HostRuntime } from '../../../src-main/host/host-runtime.js';
+import { databasePath, openStore } from '../../../src-main/store/open-store.js';
+import { rpcCall } from '../../../src-main/rpc/rpc-client.js';
+import { main } from '../../../src-main/cli/main.js';
+import { activateDataDir, activationRequest, tempDataDir } from '../../support/activated-host.js';
+
+let host: HostRuntime | undefined;
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+function cli(args: string[]) {
+  const lines: string[] = [];
+  const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
+  return main(args, io).then((code) => ({ code, text: lines.join('\n') }));
+}
+
+describe('host settings', () => {
+  it('refuses values out of range or not numbers, and unknown names, keeping what was stored', () => {
+    const store = openStore({ file: databasePath(tempDataDir()) });
+    expect(() => writeHostSetting(store, 'activation-interval', '14')).toThrow(/from 15 \(15 minutes\) to 43200/);
+    expect(() => writeHostSetting(store, 'renewal-interval', '43201')).toThrow(/SETTING_INVALID|from 15/);
+    expect(() => writeHostSetting(store, 'activation-interval', '1.5')).toThrow(/not a whole number/);
+    expect(() => writeHostSetting(store, 'colour', '3')).toThrow(/no setting "colour"/);
+    expect(writeHostSetting(store, 'activation-interval', '60')).toBe(60);
+    expect(() => writeHostSetting(store, 'activation-interval', '9')).toThrow();
+    expect(readHostSettings(store).find((s) => s.name === 'activation-interval')).toMatchObject({
+      value: 60,
+      isDefault: false,
+    });
+    expect(writeHostSetting(store, 'activation-interval', 'default')).toBe(120);
+    store.close();
+  });
+
+  it('applies new intervals in a running host and sends them to clients', async () => {
+    const dataDir = tempDataDir();
+    activateDataDir(dataDir, 'server');
+    host = await startHost({ dataDir, listen: [{ host: '127.0.0.1', port: 0 }], housekeepingMs: 20 });
+    expect((await cli(['settings', 'set', 'activation-interval', '45', '--data-dir', dataDir])).code).toBe(0);
+    expect((await cli(['settings', 'set', 'renewal-interval', '1440', '--data-dir', dataDir])).code).toBe(0);
+    for (let i = 0; i < 250 && host.engine.intervals.renewalIntervalMin !== 1440; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const reply = await rpcCall(
+      { host: '127.0.0.1', port: host.addresses()[0]!.port },
+      0,
+      encodeActivationRequest(activationRequest('server')),
+    );
+    expect(decodeSignedResponse(reply).response).toMatchObject({ activationIntervalMin: 45, renewalIntervalMin: 1440 });
+  });
+
+  it('lists the settings and says in one line what is wrong with a bad value', async () => {
+    const dataDir = tempDataDir();
+    expect((await cli(['settings', 'set', 'request-log-max-age', '30', '--data-dir', dataDir])).text).toContain(
+      'applied when the host next starts',
+    );
+    const bad = await cli(['settings', 'set', 'activation-interval', '5', '--data-dir', dataDir]);
+    expect(bad.code).toBe(1);
+    expect(bad.text).toMatch(/^quorum: activation-interval: The activation interval must be/);
+    const list = await cli(['settings', '--data-dir', dataDir]);
+    expect(list.text).toMatch(/activation-interval\s+120 minutes\s+\(default\)/);
+    expect(list.text).toMatch(/request-log-max-age\s+30 days$/m);
+  });
+});
