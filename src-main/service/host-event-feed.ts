@@ -2,12 +2,12 @@
  * Turns the engine's events into the console's "needs attention" feed (and the tray's
  * notifications), each as a sentence that says what happened and what it means.
  */
+import { APPLICATIONS } from '../../shared/domain/products.js';
 import type { HostEventView } from '../../shared/ipc/views.js';
 import type { HostRuntime } from '../host/host-runtime.js';
 
 export function hostEventsFrom(host: HostRuntime, emit: (e: HostEventView) => void): () => void {
-  const appName = (id: string) =>
-    host.engine.status().applications.find((a) => a.applicationId === id)?.name ?? 'application';
+  const appName = (id: string) => APPLICATIONS.find((a) => a.id === id.toLowerCase())?.name ?? 'application';
   const products = (ids: string[]) => ids.map((id) => host.catalog.byId(id)?.displayName ?? id).join(', ');
   const offs = [
     host.engine.on('threshold-crossed', (e) =>
