@@ -9,6 +9,7 @@ import { QuorumError } from '../../shared/domain/errors.js';
 import type { ProductCatalog } from '../../shared/domain/products.js';
 import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
 import type { EngineSnapshot } from '../engine/types.js';
+import { Checkpointer, type CheckpointStats } from './checkpointer.js';
 import { ClientQueries } from './client-query.js';
 import { loadEngineSnapshot } from './engine-snapshot.js';
 import { exportClients, exportRequestLog, type ExportFormat } from './export.js';
@@ -66,6 +67,7 @@ export class SqliteStore implements ActivationStore {
   readonly retention: Required<RetentionOptions>;
   readonly #clock: Clock;
   readonly #committer: GroupCommitter<QueuedWrite>;
+  readonly #checkpointer: Checkpointer | undefined;
   readonly #log: RequestLog;
   readonly #clients: ClientQueries;
   readonly #listeners = new Set<(records: ActivationRecord[]) => void>();
@@ -83,6 +85,13 @@ export class SqliteStore implements ActivationStore {
     this.#clients = new ClientQueries(c.db);
     this.#getSetting = c.db.prepare('SELECT value FROM settings WHERE key = ?');
     const writer = c.readonly ? undefined : new ActivationWriter(c.db, c.catalog);
+    this.#checkpointer = c.readonly
+      ? undefined
+      : new Checkpointer({
+          db: c.db,
+          file: c.file,
+          busyTimeoutMs: Number(c.db.pragma('busy_timeout', { simple: true })),
+        });
     const writeBatch = c.db.transaction((items: QueuedWrite[]) => {
       if (!writer) throw this.#readonlyError();
       writer.write(items);
@@ -91,7 +100,10 @@ export class SqliteStore implements ActivationStore {
     this.#committer = new GroupCommitter<QueuedWrite>({
       maxBatch: c.maxBatch,
       writeBatch: (items) => writeBatch.immediate(items),
-      committed: (items) => this.#notify(items),
+      committed: (items) => {
+        this.#checkpointer?.committed();
+        this.#notify(items);
+      },
       toError: (e) => storeError(this.file, e, 'recording an activation'),
       retryItems: (e) => !WHOLE_BATCH_FAULTS.has(storeError(this.file, e, '').code),
     });
@@ -181,6 +193,11 @@ export class SqliteStore implements ActivationStore {
     };
   }
 
+  /** Background and inline WAL checkpoints so far (undefined for a read-only store). */
+  get checkpoints(): CheckpointStats | undefined {
+    return this.#checkpointer?.stats;
+  }
+
   /** Writes anything still queued, then closes the connection. Safe to call twice. */
   close(): void {
     if (this.#closed) return;
@@ -188,6 +205,8 @@ export class SqliteStore implements ActivationStore {
     try {
       this.#committer.close();
     } finally {
+      // The checkpoint worker's connection closes first, so this one is the last and leaves no WAL behind.
+      this.#checkpointer?.close();
       this.db.close();
     }
   }
