@@ -18,6 +18,7 @@ import {
 import { isLicenseState, type LicenseState } from '../../shared/domain/license-state.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
+import { ClientTextSearch, ftsPhrase, likeCondition, MIN_FTS_TEXT, PROBE_CAP } from './client-text-search.js';
 
 const SQL_COLUMN: Readonly<Record<ClientSortColumn, string>> = {
   machineName: 'machine_name',
@@ -94,20 +95,6 @@ export function checkClientQuery(q: ClientWindowQuery): void {
   }
 }
 
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** A trigram phrase query: the text as one quoted phrase, so it matches as a substring. */
-function ftsPhrase(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-/** Probes count matching rows only up to this many: enough to know a filter is selective. */
-const PROBE_CAP = 20_000;
-/** Text shorter than a trigram cannot use the full-text index. */
-const MIN_FTS_TEXT = 3;
-
 interface Group {
   product_id: string;
   license_state: number;
@@ -155,9 +142,11 @@ interface Conditions {
 export class ClientQueries {
   readonly #db: Database;
   readonly #cache = new Map<string, Statement>();
+  readonly #text: ClientTextSearch;
 
-  constructor(db: Database) {
+  constructor(db: Database, options: { rareTrigramCap?: number } = {}) {
     this.#db = db;
+    this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.rareTrigramCap);
   }
 
   #prepare(sql: string): Statement {
@@ -186,8 +175,7 @@ export class ClientQueries {
     const all = this.count();
     const range = c.cutoff === undefined ? all : this.#probeRange(c.cutoff);
     if (c.text !== undefined && c.text.length >= MIN_FTS_TEXT) {
-      const ids = this.#probeText(c.text);
-      if (ids.length < PROBE_CAP) c.textIds = ids;
+      c.textIds = this.#text.ids(c.text);
     }
     const text = c.textIds?.length ?? all;
     const estimate = (c.eqTotal * range * text) / (all * all);
@@ -213,7 +201,9 @@ export class ClientQueries {
       if (c.cutoff !== undefined && c.text === undefined && (!c.hasEq || c.keySql !== undefined)) {
         countCandidates.push(['range', range / 10]);
       }
-      if (ftsUsable) countCandidates.push(['text', text]);
+      // Without other filters the full-text index counts alone, without reading a row.
+      const textAlone = !c.hasEq && c.cutoff === undefined && c.textIds === undefined;
+      if (ftsUsable) countCandidates.push(['text', textAlone ? text / INDEX_ONLY_SPEEDUP : text]);
       total = this.#count(c, usable && force !== 'sort' ? force : cheapest(countCandidates));
     }
     return { rows, total, offset: q.offset };
@@ -306,12 +296,6 @@ export class ClientQueries {
     return (this.#prepare(sql).get(cutoff) as { n: number }).n;
   }
 
-  /** Matching rowids, up to PROBE_CAP. A full-text search costs more than a probe, so it runs once per window. */
-  #probeText(text: string): number[] {
-    const sql = `SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ${PROBE_CAP}`;
-    return this.#prepare(sql).pluck().all(ftsPhrase(text)) as number[];
-  }
-
   /** FROM + WHERE for a driver: the index it reads, then every condition of the query. */
   #from(c: Conditions, driver: Driver, sortIndex: string): { sql: string; params: (string | number)[] } {
     const where: string[] = [];
@@ -336,9 +320,9 @@ export class ClientQueries {
         where.push('rowid IN (SELECT rowid FROM clients_text WHERE clients_text MATCH ?)');
         params.push(ftsPhrase(c.text));
       } else {
-        const p = likePattern(c.text);
-        where.push("(machine_name LIKE ? ESCAPE '\\' OR address LIKE ? ESCAPE '\\' OR cmid LIKE ? ESCAPE '\\')");
-        params.push(p, p, p);
+        const like = likeCondition(c.text);
+        where.push(like.sql);
+        params.push(...like.params);
       }
     }
     const index =
@@ -363,6 +347,9 @@ export class ClientQueries {
   }
 
   #count(c: Conditions, driver: Driver): number {
+    if (driver === 'text' && c.text !== undefined && !c.hasEq && c.cutoff === undefined && !c.textIds) {
+      return this.#text.count(c.text);
+    }
     const from = this.#from(c, driver, '');
     return (this.#prepare(`SELECT COUNT(*) AS n ${from.sql}`).get(...from.params) as { n: number }).n;
   }

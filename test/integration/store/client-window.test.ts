@@ -126,7 +126,8 @@ describe('windowed client queries', () => {
   });
 
   it('return the same window whichever index drives the read (sort walk, group, last seen, full text)', () => {
-    const queries = new ClientQueries(store.db);
+    // A low rare-trigram cap, so that the text search here takes its rare-trigram path too.
+    const queries = new ClientQueries(store.db, { rareTrigramCap: 20 });
     const drivers: Driver[] = ['sort', 'group', 'range', 'text'];
     fc.assert(
       fc.property(queryArb, fc.constantFrom(...drivers), (q, driver) => {
@@ -136,6 +137,39 @@ describe('windowed client queries', () => {
         expect(got.rows.map((r) => r.cmid)).toEqual(want.rows);
       }),
       { numRuns: 400, seed: 42 },
+    );
+  });
+
+  it('find the same clients by any piece of a name, address or CMID, whichever trigrams drive the search', () => {
+    // Cap 3: most trigrams are common, a few rare; 20: mixed; 5000: all rare (one phrase query).
+    const searches = [3, 20, 5000].map((cap) => new ClientQueries(store.db, { rareTrigramCap: cap }));
+    const fields = ['machineName', 'address', 'cmid'] as const;
+    fc.assert(
+      fc.property(
+        fc.nat(N + EXTRA - 1),
+        fc.constantFrom(...fields),
+        fc.nat(40),
+        fc.integer({ min: 3, max: 14 }),
+        fc.boolean(),
+        fc.nat(2),
+        (i, field, from, length, upper, which) => {
+          const value = all[i]![field];
+          const start = from % value.length;
+          const piece = value.slice(start, start + length);
+          const text = upper ? piece.toUpperCase() : piece;
+          const q: ClientWindowQuery = {
+            offset: 0,
+            limit: 1000,
+            sort: { column: 'cmid', direction: 'asc' },
+            filter: { text },
+          };
+          const got = searches[which]!.window(q, clock.now());
+          const want = reference(q);
+          expect(got.total).toBe(want.total);
+          expect(got.rows.map((r) => r.cmid)).toEqual(want.rows);
+        },
+      ),
+      { numRuns: 300, seed: 7 },
     );
   });
 
