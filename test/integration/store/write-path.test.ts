@@ -38,7 +38,9 @@ const step = fc.record({
   awaitBefore: fc.boolean(),
 });
 
-function model(steps: fc.RecordValue<typeof step>[]): Map<string, ModelRow> {
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+function model(steps: Step[]): Map<string, ModelRow> {
   const rows = new Map<string, ModelRow>();
   for (const s of steps) {
     const p = BUILTIN_PRODUCTS[s.productIndex]!;
