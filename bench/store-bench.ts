@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APPLICATION_OS, BUILTIN_PRODUCTS, DAY_MS, type ClientWindowQuery } from '../shared/domain/index.js';
+import { ClientQueries, cursorOf, type ClientPageQuery } from '../src-main/store/client-query.js';
 import { openStore } from '../src-main/store/open-store.js';
 import type { ActivationRecord } from '../src-main/store/types.js';
 
@@ -266,6 +267,33 @@ function windows(file: string) {
       const w = store.queryClients(query);
       samples.push(performance.now() - t0);
       total = w.total;
+    }
+    out[label] = { ...stats(samples.slice(3)), total };
+  }
+  // Keyset paging (not yet in the console contract): the page after the row at a given depth.
+  const pages = new ClientQueries(store.db);
+  const queryOf = (label: string) => cases.find(([l]) => l === label)![1];
+  const keyset: [string, ClientWindowQuery, number][] = [
+    [
+      'lastSeen desc, product, keyset page after row 100,000',
+      queryOf('lastSeen desc, product, page at offset 100,000'),
+      99_999,
+    ],
+    [
+      'machineName asc, no filter, keyset page after row 500,000',
+      queryOf('machineName asc, no filter, page at offset 500,000'),
+      499_999,
+    ],
+  ];
+  for (const [label, query, depth] of keyset) {
+    const last = store.queryClients({ ...query, offset: depth, limit: 1 }).rows[0]!;
+    const page: ClientPageQuery = { ...query, offset: 0, after: cursorOf(last, query.sort.column) };
+    const samples: number[] = [];
+    let total = 0;
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now();
+      total = pages.window(page, NOW).total;
+      samples.push(performance.now() - t0);
     }
     out[label] = { ...stats(samples.slice(3)), total };
   }

@@ -7,18 +7,25 @@
  * filters count matching rows.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import {
-  CLIENT_SORT_COLUMNS,
-  type ClientRow,
-  type ClientSortColumn,
-  type ClientWindow,
-  type ClientWindowQuery,
-  type RequestResult,
+import type {
+  ClientRow,
+  ClientSortColumn,
+  ClientWindow,
+  ClientWindowQuery,
+  RequestResult,
 } from '../../shared/domain/records.js';
-import { isLicenseState, type LicenseState } from '../../shared/domain/license-state.js';
-import { QuorumError } from '../../shared/domain/errors.js';
+import type { LicenseState } from '../../shared/domain/license-state.js';
+import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
 import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
 import { ClientTextSearch, ftsPhrase, likeCondition, MIN_FTS_TEXT, PROBE_CAP } from './client-text-search.js';
+
+export {
+  checkClientQuery,
+  cursorOf,
+  MAX_WINDOW_ROWS,
+  type ClientCursor,
+  type ClientPageQuery,
+} from './client-window-query.js';
 
 const SQL_COLUMN: Readonly<Record<ClientSortColumn, string>> = {
   machineName: 'machine_name',
@@ -32,9 +39,6 @@ const SQL_COLUMN: Readonly<Record<ClientSortColumn, string>> = {
   lastResult: 'last_result',
   cmid: 'cmid',
 };
-
-/** The largest window one query may ask for; the console pages, it never pulls the table. */
-export const MAX_WINDOW_ROWS = 1000;
 
 export const CLIENT_COLUMNS =
   'cmid, machine_name, address, product_id, product_name, application_id, license_state, is_vm, first_seen, last_seen, request_count, last_result';
@@ -69,30 +73,6 @@ export function toClientRow(r: ClientDbRow): ClientRow {
     requestCount: r.request_count,
     lastResult: r.last_result as RequestResult,
   };
-}
-
-function invalid(message: string): QuorumError {
-  return new QuorumError('STORE_BAD_QUERY', message, 'This is a bug in the caller; the query was not run.');
-}
-
-/** Checks a query that may have crossed a process boundary; the console validates too, this is the last line. */
-export function checkClientQuery(q: ClientWindowQuery): void {
-  if (!Number.isInteger(q.offset) || q.offset < 0)
-    throw invalid(`offset must be a whole number >= 0; got ${q.offset}.`);
-  if (!Number.isInteger(q.limit) || q.limit < 0 || q.limit > MAX_WINDOW_ROWS) {
-    throw invalid(`limit must be a whole number from 0 to ${MAX_WINDOW_ROWS}; got ${q.limit}.`);
-  }
-  if (!(CLIENT_SORT_COLUMNS as readonly string[]).includes(q.sort.column)) {
-    throw invalid(`Cannot sort by "${q.sort.column}"; columns: ${CLIENT_SORT_COLUMNS.join(', ')}.`);
-  }
-  if (q.sort.direction !== 'asc' && q.sort.direction !== 'desc') throw invalid('sort direction must be asc or desc.');
-  const f = q.filter;
-  if (f.licenseState !== undefined && !isLicenseState(f.licenseState)) {
-    throw invalid(`licenseState filter must be 0..6; got ${f.licenseState}.`);
-  }
-  if (f.seenWithinMs !== undefined && !(Number.isFinite(f.seenWithinMs) && f.seenWithinMs >= 0)) {
-    throw invalid(`seenWithinMs must be a number >= 0; got ${f.seenWithinMs}.`);
-  }
 }
 
 interface Group {
@@ -168,8 +148,9 @@ export class ClientQueries {
    * sort them (cheap when they are few). Selectivity is known exactly for product/state/VM
    * (client_totals) and probed, up to PROBE_CAP rows, for last-seen and text.
    */
-  window(q: ClientWindowQuery, now: number, force?: Driver): ClientWindow {
+  window(q: ClientPageQuery, now: number, force?: Driver): ClientWindow {
     checkClientQuery(q);
+    if (q.after !== undefined) checkCursor(q.after, q.sort.column);
     const c = this.#conditions(q, now);
     if (c.eqTotal === 0) return { rows: [], total: 0, offset: q.offset };
     const all = this.count();
@@ -297,9 +278,14 @@ export class ClientQueries {
   }
 
   /** FROM + WHERE for a driver: the index it reads, then every condition of the query. */
-  #from(c: Conditions, driver: Driver, sortIndex: string): { sql: string; params: (string | number)[] } {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
+  #from(
+    c: Conditions,
+    driver: Driver,
+    sortIndex: string,
+    extra?: { sql: string; params: (string | number)[] },
+  ): { sql: string; params: (string | number)[] } {
+    const where: string[] = extra ? [extra.sql] : [];
+    const params: (string | number)[] = extra ? [...extra.params] : [];
     if ((driver === 'sort' || driver === 'range') && c.keySql !== undefined) {
       // Tested in the index entry: rows that fail, or that the offset skips, are never read.
       if (c.keySql) where.push(c.keySql);
@@ -336,12 +322,21 @@ export class ClientQueries {
     return { sql: `FROM clients ${index} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params };
   }
 
-  #select(q: ClientWindowQuery, c: Conditions, driver: Driver): ClientDbRow[] {
+  #select(q: ClientPageQuery, c: Conditions, driver: Driver): ClientDbRow[] {
     const col = SQL_COLUMN[q.sort.column];
     const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
     const order = col === 'cmid' ? `cmid ${dir}` : `${col} ${dir}, cmid ${dir}`;
     const sortIndex = col === 'cmid' ? 'sqlite_autoindex_clients_1' : `clients_by_${col}`;
-    const from = this.#from(c, driver, sortIndex);
+    let after: { sql: string; params: (string | number)[] } | undefined;
+    if (q.after) {
+      // A row value comparison: SQLite seeks the sort index to it.
+      const cmp = dir === 'ASC' ? '>' : '<';
+      after =
+        col === 'cmid'
+          ? { sql: `cmid ${cmp} ?`, params: [q.after.cmid] }
+          : { sql: `(${col}, cmid) ${cmp} (?, ?)`, params: [q.after.value, q.after.cmid] };
+    }
+    const from = this.#from(c, driver, sortIndex, after);
     const sql = `SELECT ${CLIENT_COLUMNS} ${from.sql} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return this.#prepare(sql).all(...from.params, q.limit, q.offset) as ClientDbRow[];
   }

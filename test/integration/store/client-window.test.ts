@@ -8,7 +8,7 @@ import {
   type ClientWindowQuery,
   type LicenseState,
 } from '../../../shared/domain/index.js';
-import { ClientQueries, type Driver } from '../../../src-main/store/client-query.js';
+import { ClientQueries, cursorOf, type ClientPageQuery, type Driver } from '../../../src-main/store/client-query.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
 import type { ActivationRecord } from '../../../src-main/store/types.js';
 import { activation, tempDir } from './fixtures.js';
@@ -202,6 +202,43 @@ describe('windowed client queries', () => {
       pages.push(...w.rows.map((r) => r.cmid));
     }
     expect(pages).toEqual(want.rows);
+  });
+
+  it('continue after a cursor exactly where offset paging would, for any sort, filter and driver', () => {
+    const queries = new ClientQueries(store.db, { rareTrigramCap: 20 });
+    const drivers: (Driver | undefined)[] = [undefined, 'sort', 'group', 'range', 'text'];
+    fc.assert(
+      fc.property(queryArb, fc.integer({ min: 1, max: 60 }), fc.constantFrom(...drivers), (q, limit, driver) => {
+        const want = reference({ ...q, limit: 1000 });
+        const got: string[] = [];
+        let page: ClientPageQuery = { ...q, limit };
+        // Bounded: at most one page per row, plus the empty last one.
+        for (let i = 0; i <= N + EXTRA; i++) {
+          const w = queries.window(page, clock.now(), driver);
+          expect(w.total).toBe(want.total);
+          got.push(...w.rows.map((r) => r.cmid));
+          if (w.rows.length < limit) break;
+          page = { ...q, offset: 0, limit, after: cursorOf(w.rows.at(-1)!, q.sort.column) };
+        }
+        expect(got).toEqual(want.rows);
+      }),
+      { numRuns: 150, seed: 99 },
+    );
+  });
+
+  it('refuse a cursor whose value does not fit the sort column', () => {
+    const queries = new ClientQueries(store.db);
+    const q = (column: 'lastSeen' | 'machineName', value: string | number): ClientPageQuery => ({
+      offset: 0,
+      limit: 10,
+      sort: { column, direction: 'asc' },
+      filter: {},
+      after: { value, cmid: all[0]!.cmid },
+    });
+    for (const bad of [q('lastSeen', '2026-01-01'), q('lastSeen', Number.NaN), q('machineName', 5)]) {
+      expect(() => queries.window(bad, clock.now())).toThrow(expect.objectContaining({ code: 'STORE_BAD_QUERY' }));
+    }
+    expect(queries.window(q('machineName', all[0]!.machineName), clock.now()).rows.length).toBeGreaterThan(0);
   });
 
   it('treat % and _ in the text filter literally', () => {
