@@ -46,7 +46,7 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
 
   // One timer per connection: the idle timeout between calls, restarted by each event; the read
   // timeout from the first byte of a message, NOT restarted by later bytes (a peer trickling one
-  // byte at a time must still finish in time); none while the host itself works on a call.
+  // byte at a time must still finish in time); neither fires while the host itself works on a call.
   const arm = (l: Live): void => {
     if (l.conn.closed) return clearTimer(l);
     if (l.conn.midMessage) {
@@ -54,7 +54,9 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
       setTimer(l, 'read', limits.readTimeoutMs);
     } else if (l.conn.idle) {
       setTimer(l, 'idle', limits.idleTimeoutMs);
-    } else clearTimer(l);
+    }
+    // While the host works on a call the pending timer stays (cheaper than clearing it every call)
+    // but does not fire: its callback puts itself off until the call is over.
   };
 
   const clearTimer = (l: Live): void => {
@@ -64,10 +66,19 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
   };
 
   const setTimer = (l: Live, kind: 'idle' | 'read', ms: number): void => {
+    if (l.timer && l.timerKind === kind) {
+      // Restarting the pending timer costs less than a new one per call.
+      l.timer.refresh();
+      return;
+    }
     clearTimer(l);
     if (ms <= 0) return;
     l.timerKind = kind;
     l.timer = setTimeout(() => {
+      if (!l.conn.closed && !l.conn.idle && !l.conn.midMessage) {
+        l.timer?.refresh();
+        return;
+      }
       stats.timeouts++;
       l.conn.close(kind === 'idle' ? 'idle timeout' : 'read timeout: a message did not complete in time');
       l.socket.destroySoon();
@@ -103,10 +114,13 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
         write: (bytes) => {
           if (!socket.destroyed) socket.write(bytes);
         },
-        end: () => socket.end(),
+        // Ending a socket the peer already closed would only build an error object.
+        end: () => {
+          if (!socket.destroyed && !socket.writableEnded) socket.end();
+        },
         pause: () => socket.pause(),
         resume: () => {
-          socket.resume();
+          if (socket.isPaused()) socket.resume();
           arm(l);
         },
       },

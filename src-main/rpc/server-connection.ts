@@ -33,7 +33,9 @@ export interface ConnectionTransport {
   write(bytes: Uint8Array): void;
   /** Flushes what was written, then closes. */
   end(): void;
+  /** Stops reading: called only when bytes arrive while a call is running. */
   pause(): void;
+  /** Called after every call; resumes reading if it was paused. */
   resume(): void;
 }
 
@@ -104,6 +106,7 @@ export class ServerConnection {
   #maxXmit: number;
   #pending: PendingCall | null = null;
   #busy = false;
+  #paused = false;
   #calls = 0;
   #logged = false;
   #onClose: (() => void) | null = null;
@@ -138,6 +141,15 @@ export class ServerConnection {
     this.#buffer.push(chunk);
     if (this.#buffer.buffered > this.#c.limits.maxFragment + SLACK_BYTES) {
       this.#protocolError('sent far more than one fragment while a call was running');
+      return;
+    }
+    if (this.#busy) {
+      // A client sends its next call after the answer; one that does not is read no further until then.
+      // Pausing only here, not around every call, saves two syscalls per call.
+      if (!this.#paused) {
+        this.#paused = true;
+        this.#t.pause();
+      }
       return;
     }
     this.#drain();
@@ -380,7 +392,6 @@ export class ServerConnection {
     }
     const stub = call.parts.length === 1 ? call.parts[0]! : concatBytes(call.parts);
     this.#busy = true;
-    this.#t.pause();
     let work: Promise<Uint8Array>;
     try {
       work = this.#c.onActivate(stub, { remoteAddress: this.#c.remoteAddress });
@@ -399,6 +410,11 @@ export class ServerConnection {
     const frags = encodeResponse(callId, contextId, reply, this.#maxXmit);
     this.#c.stats.responses++;
     this.#send(frags.length === 1 ? frags[0]! : concatBytes(frags));
+    this.#resume();
+  }
+
+  #resume(): void {
+    this.#paused = false;
     this.#t.resume();
     this.#drain();
   }
@@ -410,7 +426,6 @@ export class ServerConnection {
     const status = code.startsWith('PROTOCOL_') ? FaultStatus.badStubData : FaultStatus.faultUnspec;
     this.#logOnce(`call failed: ${e instanceof Error ? e.message : String(e)}`);
     this.#fault(callId, contextId, status, false, '');
-    this.#t.resume();
-    this.#drain();
+    this.#resume();
   }
 }
