@@ -124,9 +124,9 @@ export class ClientQueries {
   readonly #cache = new Map<string, Statement>();
   readonly #text: ClientTextSearch;
 
-  constructor(db: Database, options: { rareTrigramCap?: number } = {}) {
+  constructor(db: Database, options: { trigramSample?: number } = {}) {
     this.#db = db;
-    this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.rareTrigramCap);
+    this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.trigramSample);
   }
 
   #prepare(sql: string): Statement {

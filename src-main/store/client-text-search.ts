@@ -4,8 +4,9 @@
  *
  * A trigram phrase query reads the posting list of every trigram in the text, and in a fleet named
  * pc-0001..pc-9999 on 10.x.y.z some trigrams ("pc-", "10.") are in every row: a rare name then costs
- * as much as reading a million postings. So each trigram is first probed up to RARE_CAP postings;
- * when some are rare, only those are searched, and the few candidates are checked with LIKE.
+ * as much as reading a million postings. So each trigram's frequency is first estimated from its
+ * first postings (see #frequency); only the rarest trigrams are searched, and the candidates are
+ * checked with LIKE.
  */
 import type { Statement } from 'better-sqlite3';
 
@@ -13,8 +14,10 @@ import type { Statement } from 'better-sqlite3';
 export const PROBE_CAP = 20_000;
 /** Text shorter than a trigram cannot use the full-text index. */
 export const MIN_FTS_TEXT = 3;
-/** A trigram with fewer postings than this is rare enough to drive the search. */
-export const RARE_TRIGRAM_CAP = 2_000;
+/** Postings read per trigram to estimate its frequency. */
+export const TRIGRAM_SAMPLE = 2_000;
+/** Trigrams up to this many times as frequent as the rarest one are searched too (fewer candidates). */
+const RARE_SPREAD = 4;
 /** Texts longer than this are searched as one phrase (their trigrams are seldom all common). */
 const MAX_PROBED_TRIGRAMS = 16;
 
@@ -38,20 +41,26 @@ export function likeCondition(text: string): { sql: string; params: string[] } {
 
 export class ClientTextSearch {
   readonly #prepare: (sql: string) => Statement;
-  readonly #rareCap: number;
+  readonly #sample: number;
 
-  /** `rareCap` is lowered by tests, so that a few hundred clients have common and rare trigrams. */
-  constructor(prepare: (sql: string) => Statement, rareCap = RARE_TRIGRAM_CAP) {
+  /** `sample` is lowered by tests, so that a few hundred clients have common and rare trigrams. */
+  constructor(prepare: (sql: string) => Statement, sample = TRIGRAM_SAMPLE) {
     this.#prepare = prepare;
-    this.#rareCap = rareCap;
+    this.#sample = sample;
   }
 
   /** Rowids of the clients matching the text, or undefined when PROBE_CAP or more match. */
   ids(text: string): number[] | undefined {
     const trigrams = [...new Set(trigramsOf(text))];
     if (trigrams.length > 1 && trigrams.length <= MAX_PROBED_TRIGRAMS) {
-      const rare = trigrams.filter((t) => this.#postings(t) < this.#rareCap);
-      if (rare.length > 0 && rare.length < trigrams.length) return this.#viaRare(text, rare);
+      const maxRowid = (this.#prepare('SELECT MAX(rowid) AS m FROM clients').get() as { m: number | null }).m ?? 0;
+      const frequency = trigrams.map((t) => this.#frequency(t, maxRowid));
+      const least = Math.min(...frequency);
+      const rare = trigrams.filter((_, i) => frequency[i]! <= least * RARE_SPREAD);
+      if (least < PROBE_CAP && rare.length < trigrams.length) {
+        const ids = this.#viaRare(text, rare);
+        if (ids) return ids;
+      }
     }
     const sql = `SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ${PROBE_CAP}`;
     const ids = this.#prepare(sql).pluck().all(ftsPhrase(text)) as number[];
@@ -64,19 +73,32 @@ export class ClientTextSearch {
     return (this.#prepare(sql).get(ftsPhrase(text)) as { n: number }).n;
   }
 
-  #postings(trigram: string): number {
-    const sql = 'SELECT COUNT(*) AS n FROM (SELECT 1 FROM clients_text WHERE clients_text MATCH ? LIMIT ?)';
-    return (this.#prepare(sql).get(ftsPhrase(trigram), this.#rareCap) as { n: number }).n;
+  /**
+   * How many clients have the trigram: exact below the sample size, else estimated from how far
+   * into the rowids the sample reached (postings come in rowid order; rowids spread over the table).
+   * Only the choice of trigrams depends on it, never the result.
+   */
+  #frequency(trigram: string, maxRowid: number): number {
+    const sql = 'SELECT rowid FROM clients_text WHERE clients_text MATCH ? ORDER BY rowid LIMIT ?';
+    const rowids = this.#prepare(sql).pluck().all(ftsPhrase(trigram), this.#sample) as number[];
+    if (rowids.length < this.#sample) return rowids.length;
+    return (rowids.length * maxRowid) / Math.max(1, rowids.at(-1)!);
   }
 
-  /** Candidates have every rare trigram somewhere; LIKE keeps those that have the whole text. */
-  #viaRare(text: string, rare: string[]): number[] {
+  /**
+   * Candidates have every rare trigram somewhere; LIKE keeps those that have the whole text.
+   * Undefined when PROBE_CAP or more are candidates: then the phrase query is no dearer.
+   */
+  #viaRare(text: string, rare: string[]): number[] | undefined {
+    const candidates = this.#prepare(`SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ${PROBE_CAP}`)
+      .pluck()
+      .all(rare.map(ftsPhrase).join(' AND ')) as number[];
+    if (candidates.length >= PROBE_CAP) return undefined;
     const like = likeCondition(text);
-    const sql = `SELECT rowid FROM clients WHERE rowid IN (
-      SELECT rowid FROM clients_text WHERE clients_text MATCH ?) AND ${like.sql} ORDER BY rowid`;
+    const sql = `SELECT rowid FROM clients WHERE rowid IN (SELECT value FROM json_each(?)) AND ${like.sql} ORDER BY rowid`;
     return this.#prepare(sql)
       .pluck()
-      .all(rare.map(ftsPhrase).join(' AND '), ...like.params) as number[];
+      .all(JSON.stringify(candidates), ...like.params) as number[];
   }
 }
 

@@ -127,7 +127,7 @@ describe('windowed client queries', () => {
 
   it('return the same window whichever index drives the read (sort walk, group, last seen, full text)', () => {
     // A low rare-trigram cap, so that the text search here takes its rare-trigram path too.
-    const queries = new ClientQueries(store.db, { rareTrigramCap: 20 });
+    const queries = new ClientQueries(store.db, { trigramSample: 20 });
     const drivers: Driver[] = ['sort', 'group', 'range', 'text'];
     fc.assert(
       fc.property(queryArb, fc.constantFrom(...drivers), (q, driver) => {
@@ -141,8 +141,8 @@ describe('windowed client queries', () => {
   });
 
   it('find the same clients by any piece of a name, address or CMID, whichever trigrams drive the search', () => {
-    // Cap 3: most trigrams are common, a few rare; 20: mixed; 5000: all rare (one phrase query).
-    const searches = [3, 20, 5000].map((cap) => new ClientQueries(store.db, { rareTrigramCap: cap }));
+    // Trigram frequencies estimated from 3 or 20 postings (rough), or counted exactly (5000).
+    const searches = [3, 20, 5000].map((sample) => new ClientQueries(store.db, { trigramSample: sample }));
     const fields = ['machineName', 'address', 'cmid'] as const;
     fc.assert(
       fc.property(
@@ -205,7 +205,7 @@ describe('windowed client queries', () => {
   });
 
   it('continue after a cursor exactly where offset paging would, for any sort, filter and driver', () => {
-    const queries = new ClientQueries(store.db, { rareTrigramCap: 20 });
+    const queries = new ClientQueries(store.db, { trigramSample: 20 });
     const drivers: (Driver | undefined)[] = [undefined, 'sort', 'group', 'range', 'text'];
     fc.assert(
       fc.property(queryArb, fc.integer({ min: 1, max: 60 }), fc.constantFrom(...drivers), (q, limit, driver) => {
