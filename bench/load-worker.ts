@@ -21,7 +21,8 @@ const MAX_REQUESTS = 2_000_000;
 const target = { host: '127.0.0.1', port };
 
 const product = BUILTIN_PRODUCTS.find((p) => p.name === 'desktop')!;
-const cmids = Array.from({ length: 5000 }, () => randomUUID());
+/** Distinct clients per worker (BENCH_CLIENTS): fewer means more renewals, more means more first activations. */
+const cmids = Array.from({ length: Number(process.env.BENCH_CLIENTS ?? 5000) }, () => randomUUID());
 let seq = 0;
 function quorumStub(): Uint8Array {
   seq += 1;

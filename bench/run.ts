@@ -4,7 +4,8 @@
  * same connection patterns, measured in the same run. Host, baseline and load workers are separate
  * processes sharing this machine's cores. Prints one JSON object.
  *
- * BENCH_SECONDS sets each scenario's duration (default 4).
+ * BENCH_SECONDS sets each scenario's duration (default 4); BENCH_CLIENTS the distinct clients per load
+ * worker (default 5000); BENCH_WARMUP_SECONDS the unmeasured warm-up of each server (default 2).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { activateDataDir } from '../test/support/activated-host.js';
 import type { ProcessStats } from './process-stats.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const FIXED_RATE = 1000;
 
 interface Server {
@@ -41,13 +43,13 @@ async function startServer(file: string, args: string[]): Promise<Server> {
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout });
-  const waiting: ((value: Record<string, unknown>) => void)[] = [];
-  lines.on('line', (line) => waiting.shift()?.(JSON.parse(line) as Record<string, unknown>));
-  const next = () =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      waiting.push(resolve);
-      child.once('exit', () => reject(new Error(`${file} exited: ${stderr}`)));
-    });
+  const waiting: { resolve: (value: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
+  lines.on('line', (line) => waiting.shift()?.resolve(JSON.parse(line) as Record<string, unknown>));
+  // One exit listener for all questions (one per question grew past the EventEmitter warning).
+  child.once('exit', () => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`${file} exited: ${stderr}`));
+  });
+  const next = () => new Promise<Record<string, unknown>>((resolve, reject) => waiting.push({ resolve, reject }));
   const { port } = (await next()) as { port: number };
   return {
     port,
@@ -96,6 +98,12 @@ async function throughput(server: Server, kind: string, mode: 'new' | 'reused', 
 }
 
 async function measure(server: Server, kind: string) {
+  // Unmeasured: V8 compiles the hot paths in the first second or so, which would otherwise be
+  // charged to whichever scenario runs first.
+  if (WARMUP_SECONDS > 0) {
+    await runWorker(kind, 'new', server.port, WARMUP_SECONDS / 2);
+    await runWorker(kind, 'reused', server.port, WARMUP_SECONDS / 2);
+  }
   const result = {
     newConnection: {
       workers1: await throughput(server, kind, 'new', 1),
@@ -134,6 +142,10 @@ process.stdout.write(
       benchmark:
         'activation over TCP: Quorum host (SQLite commit before reply, Ed25519-signed) vs bare Node TCP server',
       secondsPerScenario: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      // Each load worker cycles through this many client ids: the first request of each is a first
+      // activation (a new inventory row), later ones are renewals.
+      clientsPerWorker: Number(process.env.BENCH_CLIENTS ?? 5000),
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
       quorum,
       baseline,
