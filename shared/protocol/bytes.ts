@@ -164,12 +164,28 @@ export function toHex(bytes: Uint8Array): string {
   return s;
 }
 
+/** Value of each ASCII hex digit by character code, -1 for anything else. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+
+function hexDigit(hex: string, at: number): number {
+  const c = hex.charCodeAt(at);
+  return c < 128 ? HEX_VALUE[c]! : -1;
+}
+
 export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new QuorumError('PROTOCOL_BAD_HEX', 'The hex text has an odd length or a non-hex character.');
-  }
+  const bad = () => new QuorumError('PROTOCOL_BAD_HEX', 'The hex text has an odd length or a non-hex character.');
+  if (hex.length % 2 !== 0) throw bad();
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexDigit(hex, i * 2);
+    const lo = hexDigit(hex, i * 2 + 1);
+    if (hi < 0 || lo < 0) throw bad();
+    out[i] = (hi << 4) | lo;
+  }
   return out;
 }
 
@@ -184,13 +200,20 @@ export function isUuid(text: string): boolean {
  * as every DCE/RPC implementation and tshark expect.
  */
 export function uuidToGuidBytes(uuid: string): Uint8Array {
-  const h = uuid.replace(/-/g, '');
-  const b = fromHex(h);
-  const out = new Uint8Array(16);
-  out.set([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!], 0);
-  out.set(b.subarray(8), 8);
-  return out;
+  // Binds name the same few interface and transfer syntaxes on every connection.
+  let cached = guidCache.get(uuid);
+  if (!cached) {
+    const b = fromHex(uuid.replace(/-/g, ''));
+    cached = new Uint8Array(16);
+    cached.set([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!], 0);
+    cached.set(b.subarray(8), 8);
+    if (guidCache.size >= 64) guidCache.clear();
+    guidCache.set(uuid, cached);
+  }
+  return cached.slice();
 }
+
+const guidCache = new Map<string, Uint8Array>();
 
 export function guidBytesToUuid(b: Uint8Array): string {
   const o = [b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!];
@@ -200,7 +223,22 @@ export function guidBytesToUuid(b: Uint8Array): string {
 
 /** QAP message UUIDs (CMIDs, product ids) are sent in RFC 4122 (big-endian, text) order. */
 export function uuidToBytes(uuid: string): Uint8Array {
-  return fromHex(uuid.replace(/-/g, ''));
+  if (uuid.length !== 36) return fromHex(uuid.replace(/-/g, ''));
+  // The canonical 8-4-4-4-12 form: read the digits in place instead of building a copy without dashes.
+  const out = new Uint8Array(16);
+  let at = 0;
+  for (let i = 0; i < 16; i++) {
+    if (at === 8 || at === 13 || at === 18 || at === 23) {
+      if (uuid.charCodeAt(at) !== 0x2d) return fromHex(uuid.replace(/-/g, ''));
+      at++;
+    }
+    const hi = hexDigit(uuid, at);
+    const lo = hexDigit(uuid, at + 1);
+    if (hi < 0 || lo < 0) return fromHex(uuid.replace(/-/g, ''));
+    out[i] = (hi << 4) | lo;
+    at += 2;
+  }
+  return out;
 }
 
 export function bytesToUuid(b: Uint8Array): string {
