@@ -256,6 +256,12 @@ function windows(file: string) {
       { productId: desktop, seenWithinMs: 7 * DAY_MS },
     ),
     q('machineName asc, text "pc-" (matches all)', { column: 'machineName', direction: 'asc' }, { text: 'pc-' }),
+    q('machineName asc, text "pc-1" (matches 10%)', { column: 'machineName', direction: 'asc' }, { text: 'pc-1' }),
+    q(
+      'machineName asc, text "-00012" (rare, every trigram common)',
+      { column: 'machineName', direction: 'asc' },
+      { text: '-00012' },
+    ),
     q('cmid asc, VM, page at offset 10,000', { column: 'cmid', direction: 'asc' }, { isVm: true }, 10_000),
   ];
   const out: Record<string, unknown> = {};

@@ -15,9 +15,17 @@ export const PROBE_CAP = 20_000;
 /** Text shorter than a trigram cannot use the full-text index. */
 export const MIN_FTS_TEXT = 3;
 /** Postings read per trigram to estimate its frequency. */
-export const TRIGRAM_SAMPLE = 2_000;
-/** Trigrams up to this many times as frequent as the rarest one are searched too (fewer candidates). */
-const RARE_SPREAD = 4;
+export const TRIGRAM_SAMPLE = 500;
+/**
+ * Trigrams in more than this share of clients ("pc-", "10.", "000" of every CMID) are left out of
+ * the search; the others narrow the candidates down.
+ */
+const COMMON_SHARE = 1 / 16;
+/**
+ * Candidates checked with LIKE at most: each costs a row read (~3 µs), so more candidates than this
+ * cost more than the phrase query they avoid.
+ */
+const MAX_CANDIDATES = 4_000;
 /** Texts longer than this are searched as one phrase (their trigrams are seldom all common). */
 const MAX_PROBED_TRIGRAMS = 16;
 
@@ -56,7 +64,7 @@ export class ClientTextSearch {
       const maxRowid = (this.#prepare('SELECT MAX(rowid) AS m FROM clients').get() as { m: number | null }).m ?? 0;
       const frequency = trigrams.map((t) => this.#frequency(t, maxRowid));
       const least = Math.min(...frequency);
-      const rare = trigrams.filter((_, i) => frequency[i]! <= least * RARE_SPREAD);
+      const rare = trigrams.filter((_, i) => frequency[i]! <= Math.max(least, maxRowid * COMMON_SHARE));
       if (least < PROBE_CAP && rare.length < trigrams.length) {
         const ids = this.#viaRare(text, rare);
         if (ids) return ids;
@@ -87,13 +95,15 @@ export class ClientTextSearch {
 
   /**
    * Candidates have every rare trigram somewhere; LIKE keeps those that have the whole text.
-   * Undefined when PROBE_CAP or more are candidates: then the phrase query is no dearer.
+   * Undefined when there are too many candidates: then the phrase query is cheaper.
    */
   #viaRare(text: string, rare: string[]): number[] | undefined {
-    const candidates = this.#prepare(`SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ${PROBE_CAP}`)
+    const candidates = this.#prepare(
+      `SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ${MAX_CANDIDATES}`,
+    )
       .pluck()
       .all(rare.map(ftsPhrase).join(' AND ')) as number[];
-    if (candidates.length >= PROBE_CAP) return undefined;
+    if (candidates.length >= MAX_CANDIDATES) return undefined;
     const like = likeCondition(text);
     const sql = `SELECT rowid FROM clients WHERE rowid IN (SELECT value FROM json_each(?)) AND ${like.sql} ORDER BY rowid`;
     return this.#prepare(sql)
