@@ -63,8 +63,6 @@ parentPort.on('message', (m) => {
 });
 `;
 
-const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-
 export class Checkpointer {
   readonly #o: Required<CheckpointerOptions>;
   #worker: Worker | null = null;
@@ -128,7 +126,9 @@ export class Checkpointer {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: {
-          driver: driverPath,
+          // Resolved here, not at import: where it cannot be (a bundle without it), the writer
+          // falls back to SQLite's own checkpoints instead of failing to load the store.
+          driver: createRequire(import.meta.url).resolve('better-sqlite3'),
           file: this.#o.file,
           busyTimeoutMs: this.#o.busyTimeoutMs,
           closed: this.#closedFlag,
