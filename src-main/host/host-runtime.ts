@@ -16,7 +16,7 @@ import { startRpcListener, type RpcLimits, type RpcListener } from '../rpc/liste
 import { createActivationHandler } from './activation-handler.js';
 import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
 import { createAdmission } from './admission.js';
-import type { ServingGate } from '../engine/types.js';
+import type { EngineChange, ServingGate } from '../engine/types.js';
 
 export interface ListenAddress {
   host: string;
@@ -125,7 +125,10 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
   try {
     const catalog = new ProductCatalog();
     const engine = new Engine({ clock, catalog, ...intervalsFromSettings((key) => store.getSetting(key)) });
-    engine.restore(store.loadEngineSnapshot());
+    const persist = (changes: EngineChange[]) =>
+      store.commitEngineChanges(changes).catch((e: unknown) => log(`could not save CMID table changes: ${String(e)}`));
+    // A hand-edited or damaged table may hold more than the cache allows: the engine's repairs are saved too.
+    void persist(engine.restore(store.loadEngineSnapshot()));
     const identity = loadOrCreateHostIdentity(dataDir);
     let gate = readGate(store.db);
     engine.setServingGate(gate);
@@ -144,7 +147,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     let settingsProblem: string | null = null;
     // The key can be installed or activated by the CLI while the host runs: re-read its state.
     timer = setInterval(() => {
-      engine.sweep();
+      void persist(engine.expire());
       const problem = applyStoredIntervals(engine, store, log);
       if (problem && problem !== settingsProblem) log(`settings not applied: ${problem}`);
       settingsProblem = problem;

@@ -8,7 +8,7 @@ import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 import type { ProductCatalog } from '../../shared/domain/products.js';
 import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
-import type { EngineSnapshot } from '../engine/types.js';
+import type { EngineChange, EngineSnapshot } from '../engine/types.js';
 import { Checkpointer, type CheckpointStats } from './checkpointer.js';
 import { ClientQueries } from './client-query.js';
 import { loadEngineSnapshot } from './engine-snapshot.js';
@@ -122,6 +122,13 @@ export class SqliteStore implements ActivationStore {
   commitRefusal(record: RefusalRecord): Promise<void> {
     if (this.readonly) return Promise.reject(this.#readonlyError());
     return this.#committer.enqueue({ kind: 'refusal', record });
+  }
+
+  /** Persists CMID table changes made outside a request (expiry, restore repairs); resolves after commit. */
+  commitEngineChanges(changes: EngineChange[]): Promise<void> {
+    if (this.readonly) return Promise.reject(this.#readonlyError());
+    if (changes.length === 0) return Promise.resolve();
+    return this.#committer.enqueue({ kind: 'engine-changes', changes });
   }
 
   /** Fires after each group commit with the activations it held, in order. Returns an unsubscribe. */

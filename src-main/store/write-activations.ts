@@ -11,7 +11,11 @@ import { isFailure } from '../engine/counters.js';
 import type { EngineChange } from '../engine/types.js';
 import type { ActivationRecord, RefusalRecord } from './types.js';
 
-export type QueuedWrite = { kind: 'activation'; record: ActivationRecord } | { kind: 'refusal'; record: RefusalRecord };
+export type QueuedWrite =
+  | { kind: 'activation'; record: ActivationRecord }
+  | { kind: 'refusal'; record: RefusalRecord }
+  /** CMID table changes with no request behind them: expiry sweeps and repairs found at restore. */
+  | { kind: 'engine-changes'; changes: EngineChange[] };
 
 /** How many distinct addresses a client row remembers. */
 const MAX_ADDRESSES = 4;
@@ -113,7 +117,8 @@ export class ActivationWriter {
     const totals = new DeltaMap();
     for (const item of items) {
       if (item.kind === 'activation') this.#writeActivation(item.record, counters, totals);
-      else this.#writeRefusal(item.record, counters);
+      else if (item.kind === 'refusal') this.#writeRefusal(item.record, counters);
+      else for (const c of item.changes) this.#applyChange(c);
     }
     for (const { parts, a, b } of counters.entries.values()) this.#bumpCounter.run(...parts, a, b);
     for (const { parts, a } of totals.entries.values()) if (a !== 0) this.#bumpTotal.run(...parts, a);
