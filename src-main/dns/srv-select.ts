@@ -3,6 +3,9 @@
  * order in which weight-0 targets have a small chance (RFC: "a very small chance") of going first.
  * Pure: the random source is passed in, so tests draw from a seeded generator.
  */
+import type { RandomSource } from '../../shared/domain/random.js';
+
+export { seededRandom, type RandomSource } from '../../shared/domain/random.js';
 
 export interface SrvTarget {
   name: string;
@@ -10,9 +13,6 @@ export interface SrvTarget {
   priority: number;
   weight: number;
 }
-
-/** Returns a number in [0, 1). Math.random fits. */
-export type RandomSource = () => number;
 
 /**
  * Orders every target as RFC 2782 says a client should try them. Each call draws a fresh
@@ -68,16 +68,4 @@ function shuffle<T>(items: T[], random: RandomSource): T[] {
     [items[i], items[j]] = [items[j]!, items[i]!];
   }
   return items;
-}
-
-/** A small, seedable generator (mulberry32) for reproducible draws in tests and the simulator. */
-export function seededRandom(seed: number): RandomSource {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

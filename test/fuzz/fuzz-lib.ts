@@ -4,6 +4,7 @@
  * Everything is bounded by a count and a deadline. Used by the CI sample (fuzz-sample.test.ts)
  * and the full run (run-full.ts, `npm run fuzz`).
  */
+import { seededRandom, type RandomSource } from '../../shared/domain/random.js';
 import { connect } from 'node:net';
 import { QuorumError } from '../../shared/domain/errors.js';
 import {
@@ -22,19 +23,9 @@ import {
 import { DEFAULT_RPC_LIMITS } from '../../src-main/rpc/limits.js';
 import { ServerConnection, emptyStats, type ActivateHandler } from '../../src-main/rpc/server-connection.js';
 
-export type Rng = () => number;
+export type Rng = RandomSource;
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 const int = (r: Rng, n: number): number => Math.floor(r() * n);
 const INTERESTING = [0x00, 0x01, 0x02, 0x03, 0x05, 0x0b, 0x0e, 0x10, 0x7f, 0x80, 0xfe, 0xff];
