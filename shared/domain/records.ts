@@ -45,7 +45,23 @@ export const CLIENT_SORT_COLUMNS = [
 ] as const;
 export type ClientSortColumn = (typeof CLIENT_SORT_COLUMNS)[number];
 
+/**
+ * Where the previous page ended: the sort column's value and the CMID of its last row. A page that
+ * starts after it costs the same at any depth, where an offset walks every row before it.
+ */
+export interface ClientCursor {
+  value: string | number;
+  cmid: string;
+}
+
+/** The cursor that continues after `row` in a window sorted by `column`. */
+export function clientCursorOf(row: ClientRow, column: ClientSortColumn): ClientCursor {
+  const value = column === 'isVm' ? (row.isVm ? 1 : 0) : row[column];
+  return { value, cmid: row.cmid };
+}
+
 export interface ClientWindowQuery {
+  /** Rows to skip; counted from `after` when it is given. */
   offset: number;
   limit: number;
   sort: { column: ClientSortColumn; direction: 'asc' | 'desc' };
@@ -57,6 +73,8 @@ export interface ClientWindowQuery {
     /** Only clients seen within this many milliseconds before now. */
     seenWithinMs?: number;
   };
+  /** Start after this row instead of from the top (keyset paging, for deep pages). */
+  after?: ClientCursor;
 }
 
 export interface ClientWindow {

@@ -33,6 +33,10 @@ export const clientWindowQuerySchema = z
         seenWithinMs: z.number().int().min(0).optional(),
       })
       .strict(),
+    after: z
+      .object({ value: z.union([z.string().max(1000), z.number()]), cmid: uuidText.transform((s) => s.toLowerCase()) })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -4,26 +4,18 @@
  */
 import {
   CLIENT_SORT_COLUMNS,
-  type ClientRow,
+  clientCursorOf,
+  type ClientCursor,
   type ClientSortColumn,
   type ClientWindowQuery,
 } from '../../shared/domain/records.js';
 import { isLicenseState } from '../../shared/domain/license-state.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 
-/**
- * Where the previous page ended: the sort column's value and the cmid of its last row. A page that
- * starts after it is read from that point of the sort index, so it costs the same at any depth,
- * where an offset walks every row before it. (Not yet in the console's contract; see
- * docs/operations.md, "Size and speed".)
- */
-export interface ClientCursor {
-  value: string | number;
-  cmid: string;
-}
+export type { ClientCursor } from '../../shared/domain/records.js';
 
-/** A window query that may start after a cursor; `offset` then counts from the cursor. */
-export type ClientPageQuery = ClientWindowQuery & { after?: ClientCursor };
+/** A window query that may start after a cursor (the contract's `after`); `offset` then counts from the cursor. */
+export type ClientPageQuery = ClientWindowQuery;
 
 const NUMERIC_COLUMNS: ReadonlySet<ClientSortColumn> = new Set([
   'licenseState',
@@ -33,11 +25,7 @@ const NUMERIC_COLUMNS: ReadonlySet<ClientSortColumn> = new Set([
   'requestCount',
 ]);
 
-/** The cursor that continues after `row` in a window sorted by `column`. */
-export function cursorOf(row: ClientRow, column: ClientSortColumn): ClientCursor {
-  const value = column === 'isVm' ? (row.isVm ? 1 : 0) : row[column];
-  return { value, cmid: row.cmid };
-}
+export const cursorOf = clientCursorOf;
 
 /** The largest window one query may ask for; the console pages, it never pulls the table. */
 export const MAX_WINDOW_ROWS = 1000;

@@ -1,6 +1,9 @@
 // The slice, end to end as a user runs it: serve, activate a client over TCP with the CLI, and see
 // the client appear in the console's Clients view without reloading the page (pushed event).
 import { expect, test } from '@playwright/test';
+import { encodeActivationRequest } from '../../shared/protocol/index.js';
+import { rpcCall } from '../../src-main/rpc/rpc-client.js';
+import { activationRequest } from '../support/activated-host.js';
 import { activatedDataDir, quorum, serve, type ServedHost } from '../support/quorum-cli.js';
 
 let host: ServedHost;
@@ -62,4 +65,31 @@ test('the console says so when the host is not activated', async ({ page }) => {
   } finally {
     await fresh.stop();
   }
+});
+
+test('pages through the clients a page at a time, forward and back', async ({ page }) => {
+  for (let i = 0; i < 120; i++) {
+    const request = activationRequest('desktop', { machineName: `bulk-${String(i).padStart(3, '0')}` });
+    await rpcCall({ host: '127.0.0.1', port: host.port }, 0, encodeActivationRequest(request));
+  }
+  await page.goto(host.consoleUrl);
+  await page.getByRole('button', { name: 'Clients' }).click();
+  await page.getByRole('button', { name: 'Machine' }).click();
+  const rows = page.getByTestId('client-row');
+  await expect(rows.first()).toContainText('bulk-000');
+  await expect(page.getByText(/^1–50 of 12[01]$/)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(rows.first()).toContainText('bulk-050');
+  await expect(page.getByText(/^51–100 of 12[01]$/)).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(rows.first()).toContainText('bulk-100');
+  await expect(page.getByText(/^101–12[01] of 12[01]$/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled();
+
+  await page.getByRole('button', { name: 'Previous' }).click();
+  await expect(rows.first()).toContainText('bulk-050');
+  await page.getByRole('button', { name: 'Previous' }).click();
+  await expect(rows.first()).toContainText('bulk-000');
+  await expect(page.getByRole('button', { name: 'Previous' })).toBeDisabled();
 });

@@ -36,6 +36,7 @@ describe('the contract types', () => {
         isVm?: boolean | undefined;
         seenWithinMs?: number | undefined;
       };
+      after?: { value: string | number; cmid: string } | undefined;
     }>();
     expectTypeOf<InvokeResult<'clients:window'>>().toEqualTypeOf<ClientWindow>();
     expectTypeOf<InvokeResult<'host:status'>>().toEqualTypeOf<HostStatusView>();
@@ -91,6 +92,8 @@ describe('dispatchInvoke validates every payload', () => {
     ['an extra key', { ...validQuery, extra: 1 }, ''],
     ['a licence state of 9', { ...validQuery, filter: { licenseState: 9 } }, 'filter.licenseState'],
     ['a string', 'select * from clients', ''],
+    ['a cursor without a CMID', { ...validQuery, after: { value: 5 } }, 'after.cmid'],
+    ['a cursor whose value is an object', { ...validQuery, after: { value: {}, cmid: '0'.repeat(32) } }, 'after'],
   ])('refuses %s with a typed error naming the field', async (_label, input, path) => {
     const before = seen.length;
     const outcome = await dispatchInvoke(service, 'clients:window', input);
