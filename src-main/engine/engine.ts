@@ -69,7 +69,7 @@ export class Engine implements ActivationEngine {
     this.#clock = options.clock;
     this.#catalog = options.catalog;
     this.#gate = options.servingGate ?? { serving: true };
-    this.setIntervals(options);
+    this.changeIntervals(options);
   }
 
   on<K extends keyof EngineEvents>(event: K, listener: Listener<EngineEvents[K]>): () => void {
@@ -90,7 +90,7 @@ export class Engine implements ActivationEngine {
   }
 
   /** Both values are checked before either changes. Throws INTERVAL_OUT_OF_RANGE. */
-  setIntervals(intervals: EngineIntervals): void {
+  changeIntervals(intervals: EngineIntervals): void {
     const check = (name: IntervalName, value: number | undefined) => {
       if (value === undefined) return;
       const problem = checkInterval(name, value);

@@ -67,7 +67,7 @@ function applyStoredIntervals(
       next.activationIntervalMin !== current.activationIntervalMin ||
       next.renewalIntervalMin !== current.renewalIntervalMin
     ) {
-      engine.setIntervals(next);
+      engine.changeIntervals(next);
       log(
         `intervals now: activation ${next.activationIntervalMin} minutes, renewal ${next.renewalIntervalMin} minutes`,
       );

@@ -51,7 +51,7 @@ export const status: Command = {
     try {
       const engine = new Engine({ clock: systemClock, catalog, servingGate: readGate(store) });
       engine.restore(store.loadEngineSnapshot());
-      engine.setIntervals(intervalsFromSettings((key) => store.getSetting(key)));
+      engine.changeIntervals(intervalsFromSettings((key) => store.getSetting(key)));
       const report = buildStatusReport(engine.status(), catalog, [{ label: 'Data directory', value: dataDir }]);
       if (values.json) printJson(io, { ok: true, status: report });
       else io.out(formatStatusReport(report));

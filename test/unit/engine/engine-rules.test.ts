@@ -198,7 +198,7 @@ describe('counters and intervals', () => {
 
   it('intervals are configurable from 15 minutes to 30 days and sent in every reply', () => {
     const { engine } = setup();
-    engine.setIntervals({ activationIntervalMin: 15, renewalIntervalMin: 43_200 });
+    engine.changeIntervals({ activationIntervalMin: 15, renewalIntervalMin: 43_200 });
     expect(engine.handle(request(server, 1)).decision).toMatchObject({
       activationIntervalMin: 15,
       renewalIntervalMin: 43_200,
@@ -209,7 +209,7 @@ describe('counters and intervals', () => {
     const { engine } = setup();
     let thrown: unknown;
     try {
-      engine.setIntervals({ activationIntervalMin: 60, renewalIntervalMin: bad });
+      engine.changeIntervals({ activationIntervalMin: 60, renewalIntervalMin: bad });
     } catch (e) {
       thrown = e;
     }
