@@ -10,6 +10,7 @@ import type { RequestResult } from '../../shared/domain/records.js';
 import { isFailure } from '../engine/counters.js';
 import type { EngineChange } from '../engine/types.js';
 import type { ActivationRecord, RefusalRecord } from './types.js';
+import type { ClientDbRow } from './client-query.js';
 
 export type QueuedWrite =
   | { kind: 'activation'; record: ActivationRecord }
@@ -20,19 +21,8 @@ export type QueuedWrite =
 /** How many distinct addresses a client row remembers. */
 const MAX_ADDRESSES = 4;
 
-interface ExistingClient {
-  rowid: number;
-  machine_name: string;
-  address: string;
-  addresses: string;
-  product_id: string;
-  product_name: string;
-  application_id: string;
-  license_state: number;
-  is_vm: number;
-  last_seen: number;
-  last_result: string;
-}
+/** The stored row an activation updates: the read columns of the inventory, plus its rowid and address history. */
+type ExistingClient = Omit<ClientDbRow, 'cmid' | 'first_seen' | 'request_count'> & { rowid: number; addresses: string };
 
 /**
  * The inventory columns an activation may change, in a fixed order: bit i of an update's mask

@@ -8,22 +8,11 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILTIN_PRODUCTS, type LicenseState, type RequestResult } from '../../../shared/domain/index.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
+import type { ClientDbRow } from '../../../src-main/store/client-query.js';
 import { activation, cmidOf, tempDir } from './fixtures.js';
 
-interface ModelRow {
-  machine_name: string;
-  address: string;
-  addresses: string;
-  product_id: string;
-  product_name: string;
-  application_id: string;
-  license_state: number;
-  is_vm: number;
-  first_seen: number;
-  last_seen: number;
-  request_count: number;
-  last_result: string;
-}
+/** What the model expects of one inventory row: the stored columns (less the key) and the address history. */
+type ModelRow = Omit<ClientDbRow, 'cmid'> & { addresses: string };
 
 const step = fc.record({
   n: fc.integer({ min: 0, max: 3 }),
