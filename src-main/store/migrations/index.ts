@@ -7,8 +7,9 @@ import { migration001 } from './001-initial.js';
 import { migration002 } from './002-client-totals-dns-events.js';
 import { migration003 } from './003-host-keys.js';
 import { migration004 } from './004-client-group-key.js';
+import { migration005 } from './005-activation-journal.js';
 
 export type { Migration } from './migration.js';
 export { QUORUM_APPLICATION_ID } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
