@@ -69,6 +69,9 @@ const latencies: number[] = [];
 let errors = 0;
 let firstError = '';
 const started = performance.now();
+// The worker's own CPU over the load loop (not its start-up), so the driver can tell whether the
+// client or the server is the bottleneck.
+const cpuAtStart = process.cpuUsage();
 const deadline = started + durationMs;
 
 async function timed(op: () => Promise<void>): Promise<void> {
@@ -101,8 +104,17 @@ if (mode === 'new') {
   await Promise.all(inFlight);
 }
 const elapsedMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuAtStart);
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? null;
 process.stdout.write(
-  `${JSON.stringify({ count: latencies.length, errors, firstError, elapsedMs, p50Ms: pct(50), p99Ms: pct(99) })}\n`,
+  `${JSON.stringify({
+    count: latencies.length,
+    errors,
+    firstError,
+    elapsedMs,
+    cpuUs: cpu.user + cpu.system,
+    p50Ms: pct(50),
+    p99Ms: pct(99),
+  })}\n`,
 );

@@ -64,4 +64,14 @@ describe('electron-builder packaging', () => {
     const unpacked = join(output, 'linux-unpacked', 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3');
     expect(existsSync(join(unpacked, 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
   });
+
+  it('leaves the libsodium signer unpacked too, without the Bare runtime and mobile builds', () => {
+    const resources = join(output, 'linux-unpacked', 'resources');
+    const prebuilds = join(resources, 'app.asar.unpacked', 'node_modules', 'sodium-native', 'prebuilds');
+    expect(existsSync(join(prebuilds, `linux-${process.arch}`, 'sodium-native.node'))).toBe(true);
+    const packed = listPackage(join(resources, 'app.asar'), { isPack: false });
+    expect(packed).toContain('/node_modules/sodium-native/index.js');
+    expect(packed).toContain('/node_modules/require-addon/package.json');
+    expect(packed.some((f) => f.endsWith('.bare') || /sodium-native\/prebuilds\/(android|ios)-/.test(f))).toBe(false);
+  });
 });
