@@ -119,7 +119,11 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => {});
   const dataDir = ensureDataDir(options.dataDir);
-  const store = openStore({ file: databasePath(dataDir), clock });
+  const store = openStore({
+    file: databasePath(dataDir),
+    clock,
+    onJournalError: (e) => log(`${e.message} ${e.hint ?? ''}`.trim()),
+  });
   let listener: RpcListener | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {

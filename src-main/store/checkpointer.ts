@@ -90,8 +90,9 @@ export class Checkpointer {
     this.#commits++;
     this.#behind++;
     // While the worker checkpoints, this one finds the checkpoint lock taken and returns at once.
-    // Counting commits bounds the WAL also while the worker starts or lags, before it reports.
-    if (this.#walFrames >= this.#o.walLimitFrames || this.#behind >= 8 * this.#o.commitsPerCheckpoint) {
+    // Counting commits bounds the WAL also while the worker starts or lags, before it reports:
+    // every commit adds at least one frame, so this many commits are at least the frame limit.
+    if (this.#walFrames >= this.#o.walLimitFrames || this.#behind >= this.#o.walLimitFrames) {
       this.#checkpointInline();
     } else if (!this.#inFlight && this.#commits >= this.#o.commitsPerCheckpoint) this.#request();
   }

@@ -37,6 +37,8 @@ export interface OpenStoreOptions {
   maxBatch?: number;
   /** How long to wait for another process's lock before STORE_LOCKED (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** Told about faults of the journal's background apply (retried; nothing is lost), e.g. to log them. */
+  onJournalError?: (e: QuorumError) => void;
   /** Called when the schema was upgraded, e.g. to log the backup's path. */
   onMigrated?: (report: MigrationReport) => void;
 }
@@ -146,6 +148,7 @@ export function openStore(options: OpenStoreOptions): SqliteStore {
       retention,
       maxBatch: options.maxBatch ?? 1000,
       schemaVersion: version,
+      onJournalError: options.onJournalError,
     });
   } catch (e) {
     db.close();

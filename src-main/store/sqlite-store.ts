@@ -9,6 +9,7 @@ import { QuorumError } from '../../shared/domain/errors.js';
 import type { ProductCatalog } from '../../shared/domain/products.js';
 import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
 import type { EngineChange, EngineSnapshot } from '../engine/types.js';
+import { ActivationJournal, type JournalEntry, type JournalOptions } from './activation-journal.js';
 import { Checkpointer, type CheckpointStats } from './checkpointer.js';
 import { ClientQueries } from './client-query.js';
 import { loadEngineSnapshot } from './engine-snapshot.js';
@@ -36,6 +37,8 @@ export interface SqliteStoreConfig {
   retention: Required<RetentionOptions>;
   maxBatch: number;
   schemaVersion: number;
+  /** Where faults of the journal's background apply go (the host's log); they are retried, nothing is lost. */
+  onJournalError?: (e: QuorumError) => void;
 }
 
 /** Failures that are not about one record: retrying records one by one would not help. */
@@ -49,6 +52,10 @@ const WHOLE_BATCH_FAULTS = new Set([
 
 /** Request-log rows pruned per commit at most, beyond the batch's own size. */
 const PRUNE_BUDGET = 512;
+
+function isWholeBatchFault(file: string, e: unknown): boolean {
+  return WHOLE_BATCH_FAULTS.has(storeError(file, e, '').code);
+}
 
 function fileSize(path: string): number {
   try {
@@ -66,13 +73,15 @@ export class SqliteStore implements ActivationStore {
   readonly schemaVersion: number;
   readonly retention: Required<RetentionOptions>;
   readonly #clock: Clock;
-  readonly #committer: GroupCommitter<QueuedWrite>;
+  readonly #committer: GroupCommitter<JournalEntry>;
+  readonly #journal: ActivationJournal | undefined;
   readonly #checkpointer: Checkpointer | undefined;
   readonly #log: RequestLog;
   readonly #clients: ClientQueries;
   readonly #listeners = new Set<(records: ActivationRecord[]) => void>();
   readonly #getSetting: Statement;
   #closed = false;
+  readonly #onJournalError: ((e: QuorumError) => void) | undefined;
 
   constructor(c: SqliteStoreConfig) {
     this.db = c.db;
@@ -81,6 +90,7 @@ export class SqliteStore implements ActivationStore {
     this.schemaVersion = c.schemaVersion;
     this.retention = c.retention;
     this.#clock = c.clock;
+    this.#onJournalError = c.onJournalError;
     this.#log = new RequestLog(c.db);
     this.#clients = new ClientQueries(c.db);
     this.#getSetting = c.db.prepare('SELECT value FROM settings WHERE key = ?');
@@ -92,64 +102,89 @@ export class SqliteStore implements ActivationStore {
           file: c.file,
           busyTimeoutMs: Number(c.db.pragma('busy_timeout', { simple: true })),
         });
-    const writeBatch = c.db.transaction((items: QueuedWrite[]) => {
-      if (!writer) throw this.#readonlyError();
-      writer.write(items);
-      this.#log.prune(this.#clock.now(), this.retention, PRUNE_BUDGET + items.length);
+    const journalOptions = writer && this.#journalOptions(writer);
+    // Replay before anything reads: rows a killed process committed but never applied.
+    if (journalOptions) this.#run('applying the activation journal', () => ActivationJournal.replay(journalOptions));
+    this.#journal = journalOptions && new ActivationJournal(journalOptions);
+    const appendBatch = c.db.transaction((entries: JournalEntry[]) => {
+      if (!this.#journal) throw this.#readonlyError();
+      this.#journal.append(entries);
     });
-    this.#committer = new GroupCommitter<QueuedWrite>({
+    this.#committer = new GroupCommitter<JournalEntry>({
       maxBatch: c.maxBatch,
-      writeBatch: (items) => writeBatch.immediate(items),
-      committed: (items) => {
+      writeBatch: (entries) => appendBatch.immediate(entries),
+      committed: (entries) => {
         this.#checkpointer?.committed();
-        this.#notify(items);
+        this.#journal?.committed(entries);
       },
       toError: (e) => storeError(this.file, e, 'recording an activation'),
-      retryItems: (e) => !WHOLE_BATCH_FAULTS.has(storeError(this.file, e, '').code),
+      retryItems: (e) => !isWholeBatchFault(this.file, e),
     });
   }
 
+  #journalOptions(writer: ActivationWriter): JournalOptions {
+    return {
+      db: this.db,
+      writer,
+      afterApply: (n) => this.#log.prune(this.#clock.now(), this.retention, PRUNE_BUDGET + n),
+      applied: (items) => {
+        this.#checkpointer?.committed();
+        this.#notify(items);
+      },
+      retryRows: (e) => !isWholeBatchFault(this.file, e),
+      onError: (e, what) => this.#onJournalError?.(storeError(this.file, e, what)),
+    };
+  }
+
   loadEngineSnapshot(): EngineSnapshot {
+    this.applyPending();
     return this.#run('loading the engine state', () => loadEngineSnapshot(this.db));
   }
 
   commitActivation(record: ActivationRecord): Promise<void> {
     if (this.readonly) return Promise.reject(this.#readonlyError());
-    return this.#committer.enqueue({ kind: 'activation', record });
+    return this.#committer.enqueue({ item: { kind: 'activation', record }, seq: 0 });
   }
 
   /** Logs and counts a request refused before the engine decided; resolves after commit. */
   commitRefusal(record: RefusalRecord): Promise<void> {
     if (this.readonly) return Promise.reject(this.#readonlyError());
-    return this.#committer.enqueue({ kind: 'refusal', record });
+    return this.#committer.enqueue({ item: { kind: 'refusal', record }, seq: 0 });
   }
 
   /** Persists CMID table changes made outside a request (expiry, restore repairs); resolves after commit. */
   commitEngineChanges(changes: EngineChange[]): Promise<void> {
     if (this.readonly) return Promise.reject(this.#readonlyError());
     if (changes.length === 0) return Promise.resolve();
-    return this.#committer.enqueue({ kind: 'engine-changes', changes });
+    return this.#committer.enqueue({ item: { kind: 'engine-changes', changes }, seq: 0 });
   }
 
-  /** Fires after each group commit with the activations it held, in order. Returns an unsubscribe. */
+  /**
+   * Fires when activations reach the inventory (a journal batch applied, within ~20 ms of their
+   * replies), with those activations in order. Returns an unsubscribe.
+   */
   onCommitted(listener: (records: ActivationRecord[]) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
   queryClients(query: ClientWindowQuery): ClientWindow {
+    this.applyPending();
     return this.#run('reading the client table', () => this.#clients.window(query, this.#clock.now()));
   }
 
   queryRequestLog(query: RequestLogQuery): RequestLogWindow {
+    this.applyPending();
     return this.#run('reading the request log', () => this.#log.query(query));
   }
 
   exportClients(format: ExportFormat, out: (chunk: string) => void): number {
+    this.applyPending();
     return this.#run('exporting clients', () => exportClients(this.db, format, out));
   }
 
   exportRequestLog(format: ExportFormat, out: (chunk: string) => void): number {
+    this.applyPending();
     return this.#run('exporting the request log', () => exportRequestLog(this.db, format, out));
   }
 
@@ -183,8 +218,18 @@ export class SqliteStore implements ActivationStore {
     return rows.map((r) => ({ ...r, ok: r.ok === 1 }));
   }
 
+  /**
+   * Applies committed journal rows to the inventory now, so a read sees every acknowledged write.
+   * A database fault leaves them pending (retried in the background) and the read goes ahead.
+   */
+  applyPending(): void {
+    this.#journal?.applyAll();
+  }
+
   stats(): StoreStats {
+    this.applyPending();
     const s = this.#committer.stats;
+    const j = this.#journal?.stats;
     return {
       file: this.file,
       fileBytes: fileSize(this.file),
@@ -197,6 +242,9 @@ export class SqliteStore implements ActivationStore {
       largestBatch: s.largestBatch,
       meanBatch: s.commits === 0 ? 0 : s.items / s.commits,
       failedItems: s.failedItems,
+      journalPending: j?.pending ?? 0,
+      journalApplies: j?.applies ?? 0,
+      journalFailedRows: j?.failedRows ?? 0,
     };
   }
 
@@ -211,14 +259,17 @@ export class SqliteStore implements ActivationStore {
     this.#closed = true;
     try {
       this.#committer.close();
+      // What cannot be applied now stays in the journal and is applied at the next open.
+      this.#journal?.applyAll();
     } finally {
+      this.#journal?.stop();
       // The checkpoint worker's connection closes first, so this one is the last and leaves no WAL behind.
       this.#checkpointer?.close();
       this.db.close();
     }
   }
 
-  #notify(items: QueuedWrite[]): void {
+  #notify(items: readonly QueuedWrite[]): void {
     if (this.#listeners.size === 0) return;
     const records: ActivationRecord[] = [];
     for (const i of items) if (i.kind === 'activation') records.push(i.record);

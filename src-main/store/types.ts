@@ -52,6 +52,12 @@ export interface StoreStats {
   largestBatch: number;
   meanBatch: number;
   failedItems: number;
+  /** Activations committed to the journal and not yet applied to the inventory (normally 0 after a read). */
+  journalPending: number;
+  /** Journal batches applied since the store opened. */
+  journalApplies: number;
+  /** Journal rows that could not be applied on their own; kept, marked, in activation_journal. */
+  journalFailedRows: number;
 }
 
 export interface RequestLogQuery {
@@ -71,8 +77,9 @@ export interface ActivationStore {
   /** Engine state to resume from (CMID tables, capacities, counters). */
   loadEngineSnapshot(): EngineSnapshot;
   /**
-   * Queues the record for the next group commit. Resolves only after the transaction holding it
-   * has committed, so the caller can send its reply knowing the activation is durable.
+   * Queues the record for the next group commit (an append to the activation journal). Resolves
+   * only after the transaction holding it has committed, so the caller can send its reply knowing
+   * the activation is durable; the inventory follows within milliseconds, and reads apply it first.
    */
   commitActivation(record: ActivationRecord): Promise<void>;
   queryClients(query: ClientWindowQuery): ClientWindow;

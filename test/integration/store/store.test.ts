@@ -31,22 +31,38 @@ describe('SqliteStore: recording activations', () => {
     expect(s.stats().schemaVersion).toBeGreaterThanOrEqual(2);
   });
 
-  it('commits activations that arrive together in one transaction, visible to another connection on resolve', async () => {
+  it('commits activations that arrive together in one journal transaction, then applies them in one batch', async () => {
     const s = open();
     const batches: ActivationRecord[][] = [];
     s.onCommitted((r) => batches.push(r));
     const records = Array.from({ length: 50 }, (_, n) => activation({ n }));
     await Promise.all(records.map((r) => s.commitActivation(r)));
-    expect(batches).toHaveLength(1);
-    expect(batches[0]!.map((r) => r.input.cmid)).toEqual(records.map((r) => r.input.cmid));
     const other = new Database(s.file, { readonly: true });
+    const count = (table: string) => (other.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     try {
-      expect(other.prepare('SELECT COUNT(*) AS n FROM clients').get()).toEqual({ n: 50 });
-      expect(other.prepare('SELECT COUNT(*) AS n FROM request_log').get()).toEqual({ n: 50 });
+      // On resolve the activations are durable (another connection sees them in the journal) ...
+      expect(count('activation_journal')).toBe(50);
+      expect(batches).toHaveLength(0);
+      // ... and one apply moves them to the inventory and the request log, emptying the journal.
+      s.applyPending();
+      expect([count('clients'), count('request_log'), count('activation_journal')]).toEqual([50, 50, 0]);
     } finally {
       other.close();
     }
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.map((r) => r.input.cmid)).toEqual(records.map((r) => r.input.cmid));
     expect(s.stats()).toMatchObject({ clients: 50, requestLogRows: 50, commits: 1, largestBatch: 50 });
+    expect(s.stats()).toMatchObject({ journalPending: 0, journalApplies: 1, journalFailedRows: 0 });
+  });
+
+  it('applies committed journal rows by itself shortly after, without a read', async () => {
+    const s = open();
+    const applied = new Promise<ActivationRecord[]>((resolve) => s.onCommitted(resolve));
+    await s.commitActivation(activation({ n: 7 }));
+    const records = await applied;
+    expect(records.map((r) => r.input.cmid)).toEqual([cmidOf(7)]);
+    expect(s.db.prepare('SELECT COUNT(*) AS n FROM activation_journal').get()).toEqual({ n: 0 });
+    expect(s.db.prepare('SELECT cmid FROM clients').all()).toEqual([{ cmid: cmidOf(7) }]);
   });
 
   it('keeps one inventory row per CMID: first/last seen, request count, addresses, last result', async () => {
@@ -156,6 +172,8 @@ describe('SqliteStore: recording activations', () => {
     const reader = openStore({ file: s.file, readonly: true });
     try {
       await s.commitActivation(activation({ n: 2 }));
+      // Another process sees an activation once it is applied (the host applies within ~20 ms).
+      s.applyPending();
       expect(reader.stats().clients).toBe(2);
       await expect(reader.commitActivation(activation({ n: 3 }))).rejects.toMatchObject({ code: 'STORE_READONLY' });
     } finally {

@@ -76,6 +76,7 @@ describe('write path: only changed columns are written', () => {
           pending.push(s.commitActivation(activation({ ...st, at: 1_000_000 + st.at * 1000 })));
         }
         await Promise.all(pending);
+        s.applyPending();
         const want = model(steps);
         const got = s.db
           .prepare(
