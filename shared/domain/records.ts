@@ -79,9 +79,14 @@ export interface ClientWindowQuery {
 
 export interface ClientWindow {
   rows: ClientRow[];
-  /** Rows matching the filter, before offset/limit. */
+  /** Rows matching the filter, before offset/limit; a lower bound when `totalIsLowerBound`. */
   total: number;
   offset: number;
+  /**
+   * True when counting stopped early because an exact count would cost too much (a text filter
+   * that matches many clients): more than `total` rows match. Absent or false: `total` is exact.
+   */
+  totalIsLowerBound?: boolean;
 }
 
 /** One entry of the request log (Microsoft's event 12290, in Quorum's terms). */

@@ -4,7 +4,8 @@
  * offset + limit matching rows; filters on product, license state and VM are tested on group_key in
  * the index entry, so rows skipped by the offset or the filter are never read from the table. The
  * total for those filters comes from `client_totals` (a few rows); only text and seen-within
- * filters count matching rows.
+ * filters count matching rows, and a text filter that matches many clients counts only up to
+ * COUNT_CAP (the window then says its total is a lower bound).
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type {
@@ -97,6 +98,16 @@ interface KeyTest {
  */
 const INDEX_ONLY_SPEEDUP = 20;
 
+/**
+ * A text filter that matches many clients is counted up to this many: the exact count of a text
+ * in 100,000 clients reads every match (~0.5 s at a million clients), and "more than 10,000" is
+ * what a person needs to refine the filter.
+ */
+export const COUNT_CAP = 10_000;
+
+/** Distinct (product, name) pairs read at most to narrow a product-name walk; beyond, it walks. */
+const MAX_PRODUCT_NAMES = 64;
+
 export type Driver = 'sort' | 'group' | 'range' | 'text';
 
 /** Conditions of one query, in the forms the drivers need. */
@@ -115,18 +126,27 @@ interface Conditions {
   eqTotal: number;
   cutoff: number | undefined;
   text: string | undefined;
-  /** Rowids matching the text, when the full-text probe found at most PROBE_CAP: reused, not re-searched. */
+  /** Rowids matching the text, when the full-text probe found fewer than the probe cap: reused, not re-searched. */
   textIds?: number[];
+  /** Products of the groups the product/state/VM filter selects. */
+  productIds: string[];
 }
 
 export class ClientQueries {
   readonly #db: Database;
   readonly #cache = new Map<string, Statement>();
   readonly #text: ClientTextSearch;
+  readonly #probeCap: number;
+  readonly #countCap: number;
 
-  constructor(db: Database, options: { trigramSample?: number } = {}) {
+  /** The options are lowered by tests, so that a few hundred clients reach the caps. */
+  constructor(db: Database, options: { trigramSample?: number; probeCap?: number; countCap?: number } = {}) {
     this.#db = db;
-    this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.trigramSample);
+    this.#probeCap = options.probeCap ?? PROBE_CAP;
+    this.#countCap = options.countCap ?? COUNT_CAP;
+    // A text the probe finds in probeCap clients is then known to be in more than countCap.
+    if (this.#countCap >= this.#probeCap) throw new RangeError('countCap must be below probeCap');
+    this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.trigramSample, this.#probeCap);
   }
 
   #prepare(sql: string): Statement {
@@ -161,31 +181,35 @@ export class ClientQueries {
     const text = c.textIds?.length ?? all;
     const estimate = (c.eqTotal * range * text) / (all * all);
     const walked = estimate > 0 ? Math.min(all, ((q.offset + q.limit) * all) / estimate) : all;
-    // The primary-key index that orders by cmid holds no group_key.
-    const keyed = (!c.hasEq || c.keySql !== undefined) && q.sort.column !== 'cmid';
+    const keyed = !c.hasEq || c.keySql !== undefined;
     const indexOnly = keyed && c.cutoff === undefined && (c.text === undefined || c.textIds !== undefined);
     const candidates: [Driver, number][] = [['sort', indexOnly ? walked / INDEX_ONLY_SPEEDUP : walked]];
     if (c.hasEq) candidates.push(['group', c.eqTotal]);
-    if (c.cutoff !== undefined && range < PROBE_CAP) candidates.push(['range', range]);
-    if (c.text !== undefined && text < PROBE_CAP) candidates.push(['text', text]);
+    if (c.cutoff !== undefined && range < this.#probeCap) candidates.push(['range', range]);
+    if (c.text !== undefined && text < this.#probeCap) candidates.push(['text', text]);
     const ftsUsable = c.text !== undefined && c.text.length >= MIN_FTS_TEXT;
     // `force` lets the tests check that every driver returns the same window.
     const usable = force !== undefined && (force !== 'text' || ftsUsable);
     const rowsDriver = usable ? force : cheapest(candidates);
     const rows = this.#select(q, c, rowsDriver).map(toClientRow);
 
-    let total: number;
-    if (c.cutoff === undefined && c.text === undefined) total = c.eqTotal;
-    else {
-      // Counting never walks the sort index; without a text filter the group index covers the count.
-      const countCandidates: [Driver, number][] = [['group', c.text === undefined ? c.eqTotal / 10 : c.eqTotal]];
-      if (c.cutoff !== undefined && c.text === undefined && (!c.hasEq || c.keySql !== undefined)) {
-        countCandidates.push(['range', range / 10]);
-      }
-      // Without other filters the full-text index counts alone, without reading a row.
-      const textAlone = !c.hasEq && c.cutoff === undefined && c.textIds === undefined;
-      if (ftsUsable) countCandidates.push(['text', textAlone ? text / INDEX_ONLY_SPEEDUP : text]);
-      total = this.#count(c, usable && force !== 'sort' ? force : cheapest(countCandidates));
+    if (c.cutoff === undefined && c.text === undefined) return { rows, total: c.eqTotal, offset: q.offset };
+    // Exact when the matches are few (the text's rowids are known) or need no text test.
+    const bounded = c.text !== undefined && c.textIds === undefined;
+    if (bounded && ftsUsable && !c.hasEq && c.cutoff === undefined) {
+      // The probe already found probeCap (> countCap) clients with the text.
+      return { rows, total: this.#countCap, offset: q.offset, totalIsLowerBound: true };
+    }
+    // Counting never walks the sort index; without a text filter the group index covers the count.
+    const countCandidates: [Driver, number][] = [['group', c.text === undefined ? c.eqTotal / 10 : c.eqTotal]];
+    if (c.cutoff !== undefined && c.text === undefined && (!c.hasEq || c.keySql !== undefined)) {
+      countCandidates.push(['range', range / 10]);
+    }
+    if (ftsUsable) countCandidates.push(['text', text]);
+    const countDriver = usable && force !== 'sort' ? force : cheapest(countCandidates);
+    const total = this.#count(c, countDriver, bounded ? this.#countCap + 1 : undefined);
+    if (bounded && total > this.#countCap) {
+      return { rows, total: this.#countCap, offset: q.offset, totalIsLowerBound: true };
     }
     return { rows, total, offset: q.offset };
   }
@@ -239,6 +263,7 @@ export class ClientQueries {
       groupParams: lists.flatMap(([, vals]) => vals),
       hasEq: where.length > 0,
       eqTotal: groups.reduce((sum, g) => sum + g.n, 0),
+      productIds: distinct((g) => g.product_id),
       cutoff,
       text,
     };
@@ -273,8 +298,29 @@ export class ClientQueries {
   }
 
   #probeRange(cutoff: number): number {
-    const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ? LIMIT ${PROBE_CAP})`;
-    return (this.#prepare(sql).get(cutoff) as { n: number }).n;
+    const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ? LIMIT ?)`;
+    return (this.#prepare(sql).get(cutoff, this.#probeCap) as { n: number }).n;
+  }
+
+  /**
+   * The product names the clients of these products carry, read from `clients_product_names`
+   * by skipping from name to name (one lookup each). Undefined when there are too many to list.
+   */
+  #productNames(productIds: string[]): string[] | undefined {
+    const first = this.#prepare(
+      'SELECT MIN(product_name) FROM clients INDEXED BY clients_product_names WHERE product_id = ?',
+    ).pluck();
+    const next = this.#prepare(
+      'SELECT MIN(product_name) FROM clients INDEXED BY clients_product_names WHERE product_id = ? AND product_name > ?',
+    ).pluck();
+    const names = new Set<string>();
+    for (const id of productIds) {
+      for (let name = first.get(id) as string | null; name !== null; name = next.get(id, name) as string | null) {
+        names.add(name);
+        if (names.size > MAX_PRODUCT_NAMES) return undefined;
+      }
+    }
+    return [...names];
   }
 
   /** FROM + WHERE for a driver: the index it reads, then every condition of the query. */
@@ -325,28 +371,65 @@ export class ClientQueries {
   #select(q: ClientPageQuery, c: Conditions, driver: Driver): ClientDbRow[] {
     const col = SQL_COLUMN[q.sort.column];
     const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
-    const order = col === 'cmid' ? `cmid ${dir}` : `${col} ${dir}, cmid ${dir}`;
-    const sortIndex = col === 'cmid' ? 'sqlite_autoindex_clients_1' : `clients_by_${col}`;
-    let after: { sql: string; params: (string | number)[] } | undefined;
-    if (q.after) {
-      // A row value comparison: SQLite seeks the sort index to it.
-      const cmp = dir === 'ASC' ? '>' : '<';
-      after =
-        col === 'cmid'
-          ? { sql: `cmid ${cmp} ?`, params: [q.after.cmid] }
-          : { sql: `(${col}, cmid) ${cmp} (?, ?)`, params: [q.after.value, q.after.cmid] };
+    const cmp = dir === 'ASC' ? '>' : '<';
+    const names = col === 'product_name' && driver === 'sort' && c.hasEq ? this.#productNames(c.productIds) : undefined;
+    if (names) {
+      // Seek only the names whose products have matching clients: a filter whose matches all
+      // carry the names that sort last would otherwise walk every entry of the others.
+      const inNames = { sql: `product_name IN (${names.map(() => '?').join(', ')})`, params: names };
+      if (!q.after) return this.#selectWhere(q, c, driver, [inNames]);
+      // After a cursor: the rest of the cursor's name (a seek), then the names beyond it. SQLite
+      // would otherwise walk the cursor's name from its first entry.
+      const wanted = q.offset + q.limit;
+      const rest = names.includes(String(q.after.value))
+        ? this.#selectWhere({ ...q, offset: 0, limit: wanted }, c, driver, [
+            { sql: `product_name = ? AND cmid ${cmp} ?`, params: [q.after.value, q.after.cmid] },
+          ])
+        : [];
+      const beyond =
+        rest.length < wanted
+          ? this.#selectWhere({ ...q, offset: 0, limit: wanted - rest.length }, c, driver, [
+              inNames,
+              { sql: `product_name ${cmp} ?`, params: [q.after.value] },
+            ])
+          : [];
+      return [...rest, ...beyond].slice(q.offset, wanted);
     }
-    const from = this.#from(c, driver, sortIndex, after);
+    if (!q.after) return this.#selectWhere(q, c, driver, []);
+    // A row value comparison: SQLite seeks the sort index to it.
+    const after =
+      col === 'cmid'
+        ? { sql: `cmid ${cmp} ?`, params: [q.after.cmid] }
+        : { sql: `(${col}, cmid) ${cmp} (?, ?)`, params: [q.after.value, q.after.cmid] };
+    return this.#selectWhere(q, c, driver, [after]);
+  }
+
+  /** One window read with `extra` conditions besides the query's filters (never its cursor). */
+  #selectWhere(
+    q: ClientWindowQuery,
+    c: Conditions,
+    driver: Driver,
+    extra: { sql: string; params: (string | number)[] }[],
+  ): ClientDbRow[] {
+    const col = SQL_COLUMN[q.sort.column];
+    const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
+    const order = col === 'cmid' ? `cmid ${dir}` : `${col} ${dir}, cmid ${dir}`;
+    const more = extra.length
+      ? { sql: extra.map((e) => e.sql).join(' AND '), params: extra.flatMap((e) => e.params) }
+      : undefined;
+    const from = this.#from(c, driver, `clients_by_${col}`, more);
     const sql = `SELECT ${CLIENT_COLUMNS} ${from.sql} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return this.#prepare(sql).all(...from.params, q.limit, q.offset) as ClientDbRow[];
   }
 
-  #count(c: Conditions, driver: Driver): number {
-    if (driver === 'text' && c.text !== undefined && !c.hasEq && c.cutoff === undefined && !c.textIds) {
-      return this.#text.count(c.text);
-    }
+  /** Rows matching, counted up to `limit` when given. */
+  #count(c: Conditions, driver: Driver, limit?: number): number {
     const from = this.#from(c, driver, '');
-    return (this.#prepare(`SELECT COUNT(*) AS n ${from.sql}`).get(...from.params) as { n: number }).n;
+    const sql =
+      limit === undefined
+        ? `SELECT COUNT(*) AS n ${from.sql}`
+        : `SELECT COUNT(*) AS n FROM (SELECT 1 ${from.sql} LIMIT ${limit})`;
+    return (this.#prepare(sql).get(...from.params) as { n: number }).n;
   }
 }
 

@@ -50,14 +50,19 @@ export function likeCondition(text: string): { sql: string; params: string[] } {
 export class ClientTextSearch {
   readonly #prepare: (sql: string) => Statement;
   readonly #sample: number;
+  readonly #probeCap: number;
 
-  /** `sample` is lowered by tests, so that a few hundred clients have common and rare trigrams. */
-  constructor(prepare: (sql: string) => Statement, sample = TRIGRAM_SAMPLE) {
+  /**
+   * `sample` and `probeCap` are lowered by tests, so that a few hundred clients have common and
+   * rare trigrams, and texts that match "many".
+   */
+  constructor(prepare: (sql: string) => Statement, sample = TRIGRAM_SAMPLE, probeCap = PROBE_CAP) {
     this.#prepare = prepare;
     this.#sample = sample;
+    this.#probeCap = probeCap;
   }
 
-  /** Rowids of the clients matching the text, or undefined when PROBE_CAP or more match. */
+  /** Rowids of the clients matching the text, or undefined when `probeCap` (PROBE_CAP) or more match. */
   ids(text: string): number[] | undefined {
     const trigrams = [...new Set(trigramsOf(text))];
     if (trigrams.length > 1 && trigrams.length <= MAX_PROBED_TRIGRAMS) {
@@ -65,20 +70,14 @@ export class ClientTextSearch {
       const frequency = trigrams.map((t) => this.#frequency(t, maxRowid));
       const least = Math.min(...frequency);
       const rare = trigrams.filter((_, i) => frequency[i]! <= Math.max(least, maxRowid * COMMON_SHARE));
-      if (least < PROBE_CAP && rare.length < trigrams.length) {
+      if (least < this.#probeCap && rare.length < trigrams.length) {
         const ids = this.#viaRare(text, rare);
         if (ids) return ids;
       }
     }
-    const sql = `SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ${PROBE_CAP}`;
-    const ids = this.#prepare(sql).pluck().all(ftsPhrase(text)) as number[];
-    return ids.length < PROBE_CAP ? ids : undefined;
-  }
-
-  /** Rows matching the text, counted by the full-text index alone (for a text filter with no other filter). */
-  count(text: string): number {
-    const sql = 'SELECT COUNT(*) AS n FROM clients_text WHERE clients_text MATCH ?';
-    return (this.#prepare(sql).get(ftsPhrase(text)) as { n: number }).n;
+    const sql = 'SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ?';
+    const ids = this.#prepare(sql).pluck().all(ftsPhrase(text), this.#probeCap) as number[];
+    return ids.length < this.#probeCap ? ids : undefined;
   }
 
   /**

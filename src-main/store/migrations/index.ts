@@ -8,8 +8,16 @@ import { migration002 } from './002-client-totals-dns-events.js';
 import { migration003 } from './003-host-keys.js';
 import { migration004 } from './004-client-group-key.js';
 import { migration005 } from './005-activation-journal.js';
+import { migration006 } from './006-client-window-indexes.js';
 
 export type { Migration } from './migration.js';
 export { QUORUM_APPLICATION_ID } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  migration006,
+];

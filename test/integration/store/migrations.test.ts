@@ -120,11 +120,38 @@ describe('migrations', () => {
           )
           .pluck()
           .all() as string[];
-        expect(sortIndexes).toHaveLength(9);
+        // Version 6 adds clients_by_cmid (cmid, group_key): ten sort indexes.
+        expect(sortIndexes).toHaveLength(10);
         for (const index of sortIndexes) {
           const cols = s.db.prepare(`SELECT name FROM pragma_index_info(?)`).pluck().all(index);
-          expect(cols.slice(1)).toEqual(['cmid', 'group_key']);
+          expect(cols.slice(-2)).toEqual(['cmid', 'group_key']);
         }
+        // Version 6: both new indexes hold the old rows, and the windows that use them read them.
+        const indexed = (index: string) =>
+          s.db.prepare(`SELECT COUNT(*) FROM clients INDEXED BY ${index}`).pluck().get() as number;
+        expect(indexed('clients_by_cmid')).toBe(30);
+        expect(indexed('clients_product_names')).toBe(30);
+        const pairs = s.db
+          .prepare('SELECT DISTINCT product_id, product_name FROM clients INDEXED BY clients_product_names')
+          .all();
+        expect(pairs).toEqual([{ product_id: desktop.id, product_name: 'Quorum Desktop 3' }]);
+        const vmByCmid = s.queryClients({
+          offset: 2,
+          limit: 100,
+          sort: { column: 'cmid', direction: 'desc' },
+          filter: { isVm: true },
+        });
+        expect(vmByCmid.total).toBe(10);
+        expect(vmByCmid.rows.map((r) => r.cmid)).toEqual(
+          [27, 24, 21, 18, 15, 12, 9, 6, 3, 0].slice(2).map((n) => cmidOf(n)),
+        );
+        const vmByName = s.queryClients({
+          offset: 0,
+          limit: 100,
+          sort: { column: 'productName', direction: 'asc' },
+          filter: { isVm: true, licenseState: 1 },
+        });
+        expect(vmByName.rows.map((r) => r.cmid)).toEqual([0, 6, 12, 18, 24].map((n) => cmidOf(n)));
         const keys = s.db.prepare('SELECT DISTINCT group_key % 14 AS k FROM clients ORDER BY 1').pluck().all();
         expect(keys).toEqual([2, 3, 4, 5]); // license state 1 or 2, VM or not
         const snap = s.loadEngineSnapshot();

@@ -1,0 +1,175 @@
+/**
+ * Totals of client windows: exact where counting is cheap, a lower bound (counted up to a cap) when
+ * a text filter matches many clients. The caps are lowered here so that a few hundred clients
+ * reach them; the rows of a window are exact either way.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BUILTIN_PRODUCTS,
+  CLIENT_SORT_COLUMNS,
+  VirtualClock,
+  type ClientRow,
+  type ClientWindowQuery,
+  type LicenseState,
+} from '../../../shared/domain/index.js';
+import { ClientQueries, COUNT_CAP, cursorOf, type Driver } from '../../../src-main/store/client-query.js';
+import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
+import { activation, tempDir } from './fixtures.js';
+
+const clock = new VirtualClock(Date.UTC(2026, 5, 1));
+const N = 300;
+const PROBE_CAP = 60;
+const CAP = 25;
+
+let tmp: ReturnType<typeof tempDir>;
+let store: SqliteStore;
+let queries: ClientQueries;
+let all: ClientRow[];
+
+beforeAll(async () => {
+  tmp = tempDir();
+  store = openStore({ file: databasePath(tmp.dir), clock });
+  // "pc-" in every name, "lab" in a third, "kiosk-1" in a few: texts below, between and above the caps.
+  const records = Array.from({ length: N }, (_, n) =>
+    activation({
+      n,
+      at: clock.now() - ((n * 7919) % 1000) * 60_000,
+      productIndex: (n * 31) % BUILTIN_PRODUCTS.length,
+      licenseState: ((n * 13) % 7) as LicenseState,
+      isVm: n % 4 === 0,
+      machineName: `pc-${['lab', 'ws', 'srv'][n % 3]}-${n % 7 === 0 ? 'kiosk-' : ''}${(n * 37) % 150}`,
+    }),
+  );
+  for (const r of records) await store.commitActivation(r);
+  queries = new ClientQueries(store.db, { probeCap: PROBE_CAP, countCap: CAP, trigramSample: 20 });
+  all = store.queryClients({ offset: 0, limit: 1000, sort: { column: 'cmid', direction: 'asc' }, filter: {} }).rows;
+});
+
+afterAll(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+function reference(q: ClientWindowQuery): { rows: string[]; total: number } {
+  const f = q.filter;
+  const text = f.text?.trim().toLowerCase();
+  const matches = all.filter(
+    (r) =>
+      (f.productId === undefined || r.productId === f.productId) &&
+      (f.licenseState === undefined || r.licenseState === f.licenseState) &&
+      (f.isVm === undefined || r.isVm === f.isVm) &&
+      (f.seenWithinMs === undefined || r.lastSeen >= clock.now() - f.seenWithinMs) &&
+      (!text || [r.machineName, r.address, r.cmid].some((v) => v.toLowerCase().includes(text))),
+  );
+  const col = q.sort.column;
+  const sign = q.sort.direction === 'asc' ? 1 : -1;
+  const key = (r: ClientRow) => (col === 'isVm' ? Number(r.isVm) : r[col]);
+  matches.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    const c = ka < kb ? -1 : ka > kb ? 1 : a.cmid < b.cmid ? -1 : a.cmid > b.cmid ? 1 : 0;
+    return c * sign;
+  });
+  return { rows: matches.slice(q.offset, q.offset + q.limit).map((r) => r.cmid), total: matches.length };
+}
+
+const window = (text: string, filter: ClientWindowQuery['filter'] = {}): ClientWindowQuery => ({
+  offset: 0,
+  limit: 10,
+  sort: { column: 'machineName', direction: 'asc' },
+  filter: { ...filter, text },
+});
+
+describe('client window totals', () => {
+  it('are exact for a text in fewer clients than the cap, and say so by leaving the flag unset', () => {
+    const few = queries.window(window('kiosk-1'), clock.now());
+    expect(few.total).toBe(reference(window('kiosk-1')).total);
+    expect(few.total).toBeLessThan(CAP);
+    expect(few.totalIsLowerBound).toBeUndefined();
+  });
+
+  it('are exact for a text whose matches the probe lists, even above the count cap', () => {
+    // "srv-1" is in more clients than CAP and fewer than the probe cap: the probe lists them all.
+    const want = reference(window('srv-1')).total;
+    expect(want).toBeGreaterThan(CAP);
+    expect(want).toBeLessThan(PROBE_CAP);
+    const w = queries.window(window('srv-1'), clock.now());
+    expect(w.total).toBe(want);
+    expect(w.totalIsLowerBound).toBeUndefined();
+  });
+
+  it('stop counting at the cap for a text in many clients: "more than CAP", never more than exist', () => {
+    for (const text of ['pc-', 'lab', 'pc', '-']) {
+      const want = reference(window(text));
+      expect(want.total).toBeGreaterThan(CAP);
+      const w = queries.window(window(text), clock.now());
+      expect(w).toMatchObject({ total: CAP, totalIsLowerBound: true });
+      expect(w.rows.map((r) => r.cmid)).toEqual(want.rows);
+    }
+  });
+
+  it('with the store defaults, a text in every client is "more than COUNT_CAP" only when there are that many', () => {
+    const w = store.queryClients(window('pc-'));
+    // 300 clients: far below COUNT_CAP, so the probe lists them all and the total is exact.
+    expect(w.total).toBe(N);
+    expect(w.totalIsLowerBound).toBeUndefined();
+    expect(COUNT_CAP).toBeGreaterThan(N);
+  });
+
+  it('are exact or an honest lower bound for any query and driver, and the rows are always exact', () => {
+    const drivers: (Driver | undefined)[] = [undefined, 'sort', 'group', 'range', 'text'];
+    const arb = fc.record({
+      offset: fc.integer({ min: 0, max: 320 }),
+      limit: fc.integer({ min: 0, max: 80 }),
+      sort: fc.record({ column: fc.constantFrom(...CLIENT_SORT_COLUMNS), direction: fc.constantFrom('asc', 'desc') }),
+      filter: fc.record(
+        {
+          text: fc.constantFrom('pc-', 'lab', 'srv-1', 'kiosk', 'pc', 'S', '-1', 'zzz', '10.0.'),
+          productId: fc.constantFrom(...BUILTIN_PRODUCTS.map((p) => p.id)),
+          licenseState: fc.integer({ min: 0, max: 6 }).map((n) => n as LicenseState),
+          isVm: fc.boolean(),
+          seenWithinMs: fc.integer({ min: 0, max: 1200 }).map((m) => m * 60_000),
+        },
+        { requiredKeys: [] },
+      ),
+    }) as fc.Arbitrary<ClientWindowQuery>;
+    fc.assert(
+      fc.property(arb, fc.constantFrom(...drivers), (q, driver) => {
+        const got = queries.window(q, clock.now(), driver);
+        const want = reference(q);
+        expect(got.rows.map((r) => r.cmid)).toEqual(want.rows);
+        if (got.totalIsLowerBound) {
+          expect(q.filter.text).toBeDefined();
+          expect(got.total).toBe(CAP);
+          expect(want.total).toBeGreaterThan(CAP);
+        } else {
+          expect(got.total).toBe(want.total);
+          // Exact totals at or below the cap; above it only when the text's matches were listed.
+          expect(got.totalIsLowerBound).toBeUndefined();
+        }
+      }),
+      { numRuns: 400, seed: 5 },
+    );
+  });
+
+  it('page through every match of a bounded text with cursors, past the bound', () => {
+    const q: ClientWindowQuery = { ...window('lab'), limit: 7 };
+    const want = reference({ ...q, limit: 1000 });
+    expect(want.total).toBeGreaterThan(CAP);
+    const got: string[] = [];
+    let page: ClientWindowQuery = q;
+    for (let i = 0; i <= N; i++) {
+      const w = queries.window(page, clock.now());
+      expect(w).toMatchObject({ total: CAP, totalIsLowerBound: true });
+      got.push(...w.rows.map((r) => r.cmid));
+      if (w.rows.length < q.limit) break;
+      page = { ...q, after: cursorOf(w.rows.at(-1)!, q.sort.column) };
+    }
+    expect(got).toEqual(want.rows);
+  });
+
+  it('refuse caps that could not tell "many" from the probe', () => {
+    expect(() => new ClientQueries(store.db, { probeCap: 10, countCap: 10 })).toThrow(RangeError);
+  });
+});
