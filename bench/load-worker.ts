@@ -1,13 +1,13 @@
 /**
  * One load-generating client process. Modes: "new" opens a TCP connection per activation (the
  * normal KMS pattern), "reused" sends every activation on one connection, "rate" offers a fixed
- * rate with a new connection each. Bounded by a duration and a count; prints one JSON line.
+ * rate with a new connection each. Bounded by a duration and a count; prints one JSON line with its
+ * own CPU time over the load, so a client that limits the measurement shows.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { encodeActivationRequest, QAP_OPNUM_ACTIVATE } from '../shared/protocol/index.js';
+import { randomUUID } from 'node:crypto';
 import { BUILTIN_PRODUCTS } from '../shared/domain/products.js';
 import { LicenseState } from '../shared/domain/license-state.js';
-import { openRpcSession, rpcCall } from '../src-main/rpc/rpc-client.js';
+import { QapLoadConnection, requestTemplates } from './qap-load-client.js';
 import { openBareTcpSession } from './wire-baseline.js';
 
 type Kind = 'quorum' | 'baseline';
@@ -22,30 +22,39 @@ const target = { host: '127.0.0.1', port };
 
 const product = BUILTIN_PRODUCTS.find((p) => p.name === 'desktop')!;
 /** Distinct clients per worker (BENCH_CLIENTS): fewer means more renewals, more means more first activations. */
-const cmids = Array.from({ length: Number(process.env.BENCH_CLIENTS ?? 5000) }, () => randomUUID());
+const clients = Number(process.env.BENCH_CLIENTS ?? 5000);
+// Encoded once per client; each call gets a fresh nonce and client time (bench/qap-load-client.ts).
+const templates =
+  kind === 'quorum'
+    ? requestTemplates(
+        Array.from({ length: clients }, (_, i) => ({
+          version: 1,
+          cmid: randomUUID(),
+          previousCmid: null,
+          machineName: `bench-${i}`,
+          applicationId: product.applicationId,
+          productId: product.id,
+          productGroupId: product.groupId,
+          licenseState: LicenseState.Licensed,
+          remainingMinutes: 259_200,
+          isVm: false,
+          clientTime: Date.now(),
+          nonce: new Uint8Array(16),
+          siteTokenMac: null,
+        })),
+      )
+    : [];
 let seq = 0;
-function quorumStub(): Uint8Array {
-  seq += 1;
-  return encodeActivationRequest({
-    version: 1,
-    cmid: cmids[seq % cmids.length]!,
-    previousCmid: null,
-    machineName: `bench-${seq % cmids.length}`,
-    applicationId: product.applicationId,
-    productId: product.id,
-    productGroupId: product.groupId,
-    licenseState: LicenseState.Licensed,
-    remainingMinutes: 259_200,
-    isVm: false,
-    clientTime: Date.now(),
-    nonce: new Uint8Array(randomBytes(16)),
-    siteTokenMac: null,
-  });
-}
+const nextTemplate = (): Buffer => templates[++seq % templates.length]!;
 
 async function oneNewConnection(): Promise<void> {
   if (kind === 'quorum') {
-    await rpcCall(target, QAP_OPNUM_ACTIVATE, quorumStub());
+    const conn = await QapLoadConnection.open(target);
+    try {
+      await conn.call(nextTemplate());
+    } finally {
+      conn.close();
+    }
     return;
   }
   const session = await openBareTcpSession(target);
@@ -55,11 +64,8 @@ async function oneNewConnection(): Promise<void> {
 
 async function makeReused(): Promise<{ call: () => Promise<void>; close: () => void }> {
   if (kind === 'quorum') {
-    const session = await openRpcSession(target);
-    return {
-      call: async () => void (await session.call(QAP_OPNUM_ACTIVATE, quorumStub())),
-      close: () => session.close(),
-    };
+    const conn = await QapLoadConnection.open(target);
+    return { call: () => conn.call(nextTemplate()), close: () => conn.close() };
   }
   const session = await openBareTcpSession(target);
   return { call: async () => void (await session.call()), close: () => session.close() };

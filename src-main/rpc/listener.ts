@@ -6,7 +6,13 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { resolveLimits, type RpcLimits } from './limits.js';
 import { RateLimiter } from './rate-limiter.js';
-import { ServerConnection, emptyStats, type ActivateHandler, type RpcStats } from './server-connection.js';
+import {
+  ServerConnection,
+  emptyStats,
+  type ActivateHandler,
+  type ConnectionTransport,
+  type RpcStats,
+} from './server-connection.js';
 
 export type { RpcLimits } from './limits.js';
 export type { RpcStats, ActivateHandler } from './server-connection.js';
@@ -26,11 +32,47 @@ export interface RpcListener {
   readonly limits: RpcLimits;
 }
 
-interface Live {
-  socket: Socket;
-  conn: ServerConnection;
-  timer: NodeJS.Timeout | null;
-  timerKind: 'idle' | 'read' | null;
+/** Swallows socket errors: the 'close' that follows every error does the cleanup. */
+const ignore = (): void => {};
+
+/**
+ * One accepted socket and its association. It is the connection's transport itself, and its
+ * socket handlers are its own two arrow fields, so a connection costs few allocations.
+ */
+class Live implements ConnectionTransport {
+  readonly socket: Socket;
+  conn!: ServerConnection;
+  timer: NodeJS.Timeout | null = null;
+  timerKind: 'idle' | 'read' | null = null;
+  readonly #arm: (l: Live) => void;
+
+  constructor(socket: Socket, arm: (l: Live) => void) {
+    this.socket = socket;
+    this.#arm = arm;
+  }
+
+  write(bytes: Uint8Array): void {
+    if (!this.socket.destroyed) this.socket.write(bytes);
+  }
+
+  // Ending a socket the peer already closed would only build an error object.
+  end(): void {
+    if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.end();
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    if (this.socket.isPaused()) this.socket.resume();
+    this.#arm(this);
+  }
+
+  readonly onData = (chunk: Buffer): void => {
+    this.conn.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    this.#arm(this);
+  };
 }
 
 export async function startRpcListener(options: RpcListenerOptions): Promise<RpcListener> {
@@ -99,69 +141,53 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
     return false;
   };
 
-  const onSocket = (socket: Socket): void => {
+  const onSocket = (socket: Socket, localPort: number): void => {
     if (!makeRoom()) {
       stats.refusedAtCap++;
       socket.destroy();
       return;
     }
     stats.accepted++;
-    socket.setNoDelay(true);
-    const remoteAddress = socket.remoteAddress ?? 'unknown';
-    const l: Live = { socket, conn: null as unknown as ServerConnection, timer: null, timerKind: null };
-    l.conn = new ServerConnection(
-      {
-        write: (bytes) => {
-          if (!socket.destroyed) socket.write(bytes);
-        },
-        // Ending a socket the peer already closed would only build an error object.
-        end: () => {
-          if (!socket.destroyed && !socket.writableEnded) socket.end();
-        },
-        pause: () => socket.pause(),
-        resume: () => {
-          if (socket.isPaused()) socket.resume();
-          arm(l);
-        },
-      },
-      {
-        remoteAddress,
-        localPort: socket.localPort ?? 0,
-        assocGroupId: (assocGroup = (assocGroup + 1) >>> 0),
-        limits,
-        onActivate: options.onActivate,
-        rateLimiter,
-        stats,
-        log,
-      },
-    );
+    // createServer({ noDelay: true }) already set TCP_NODELAY on the accepted socket.
+    const l = new Live(socket, arm);
+    l.conn = new ServerConnection(l, {
+      remoteAddress: socket.remoteAddress ?? 'unknown',
+      // The listening port (what getsockname would say) spares a system call per connection.
+      localPort,
+      assocGroupId: (assocGroup = (assocGroup + 1) >>> 0),
+      limits,
+      onActivate: options.onActivate,
+      rateLimiter,
+      stats,
+      log,
+    });
     live.add(l);
     stats.open = live.size;
-    const forget = (): void => {
-      clearTimer(l);
-      if (live.delete(l)) stats.open = live.size;
-    };
     l.conn.onClose = () => {
-      forget();
-      // A peer that never reads must not keep a closed connection's socket alive.
-      setTimeout(() => socket.destroy(), 5_000).unref();
+      forget(l);
+      // A peer that never reads must not keep a closed connection's socket alive. A socket that
+      // is already destroyed (the usual close) needs no such timer.
+      if (!socket.destroyed) setTimeout(() => socket.destroy(), 5_000).unref();
     };
-    socket.on('data', (chunk: Buffer) => {
-      l.conn.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      arm(l);
-    });
-    socket.on('error', () => {});
+    socket.on('data', l.onData);
+    socket.on('error', ignore);
     socket.on('close', () => {
       l.conn.close();
-      forget();
+      forget(l);
     });
     arm(l);
+  };
+
+  const forget = (l: Live): void => {
+    clearTimer(l);
+    if (live.delete(l)) stats.open = live.size;
   };
 
   const servers: Server[] = [];
   try {
     for (const address of options.listen) {
-      const server = createServer({ noDelay: true }, onSocket);
+      let port = 0;
+      const server = createServer({ noDelay: true }, (socket) => onSocket(socket, port));
       // Above the cap the listener evicts or refuses itself; the kernel backlog stays generous.
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -170,6 +196,7 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
           resolve();
         });
       });
+      port = (server.address() as AddressInfo).port;
       server.on('error', (e) => log(`rpc listener error: ${e.message}`));
       servers.push(server);
     }
