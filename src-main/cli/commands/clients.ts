@@ -3,17 +3,24 @@
  * or the whole inventory streamed as CSV or JSON for a spreadsheet or a script. Reads the database
  * read-only, so a running host keeps serving.
  */
-import { BUILTIN_PRODUCTS, LICENSE_STATE_NAMES, ProductCatalog, type ClientRow } from '../../../shared/domain/index.js';
+import {
+  BUILTIN_PRODUCTS,
+  LICENSE_STATE_NAMES,
+  ProductCatalog,
+  type ClientRow,
+  type ClientWindow,
+} from '../../../shared/domain/index.js';
 import { databasePath, openStore } from '../../store/open-store.js';
 import { CliUsageError, intOption, parseCommandArgs, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
 
-const HELP = `Usage: quorum clients [--data-dir DIR] [--json | --csv] [--limit N] [--product P]
+const HELP = `Usage: quorum clients [--data-dir DIR] [--json | --csv] [--limit N] [--product P] [--text T]
 
 Lists the clients this host has seen: machine name, address, product, license state, VM,
 first and last seen, requests and the last result. Without --json or --csv, shows the N most
 recently seen (default 50) and how many there are in all. --csv and --json write every client
-(times in ISO 8601 UTC); --product limits the table to one product. Safe while the host runs.
+(times in ISO 8601 UTC); --product and --text limit the table. A text found in very many clients
+is counted only up to 10,000 ("more than 10,000"). Safe while the host runs.
 
 Options:
   --data-dir DIR     the host installation; default $QUORUM_DATA_DIR or $XDG_DATA_HOME/quorum
@@ -21,6 +28,7 @@ Options:
   --json             every client as a JSON array
   --limit N          rows in the table (1..1000, default 50)
   --product P        only this product, by short name (${BUILTIN_PRODUCTS.map((p) => p.name).join(', ')}) or id
+  --text T           only clients whose machine name, address or CMID contains T (any case)
 
 Examples:
   quorum clients --data-dir ./office-host
@@ -56,6 +64,17 @@ function table(rows: ClientRow[]): string {
     .join('\n');
 }
 
+/** The line under the table: how many clients match, honest when the count stopped at a cap. */
+export function totalLine(window: ClientWindow): string {
+  const n = window.total.toLocaleString('en-US');
+  const count = window.totalIsLowerBound ? `More than ${n} clients` : `${n} client${window.total === 1 ? '' : 's'}`;
+  const shown =
+    window.totalIsLowerBound || window.rows.length < window.total
+      ? `, the ${window.rows.length} most recently seen shown`
+      : '';
+  return `${count}${shown}. Export all with --csv or --json.`;
+}
+
 export const clients: Command = {
   path: ['clients'],
   summary: 'list the clients this host has seen (table, --csv or --json)',
@@ -67,9 +86,12 @@ export const clients: Command = {
       csv: { type: 'boolean' },
       limit: { type: 'string' },
       product: { type: 'string' },
+      text: { type: 'string' },
     });
     if (values.json && values.csv) throw new CliUsageError('Choose one of --json and --csv.');
     const limit = intOption('limit', values.limit, 1, 1000) ?? 50;
+    const text = values.text?.trim();
+    if (text !== undefined && text.length > 200) throw new CliUsageError('--text is at most 200 characters.');
     const catalog = new ProductCatalog();
     const product = values.product === undefined ? undefined : catalog.find(values.product);
     if (values.product !== undefined && !product) {
@@ -78,7 +100,9 @@ export const clients: Command = {
     const store = openStore({ file: databasePath(resolveDataDir(values['data-dir'])), readonly: true, catalog });
     try {
       if (values.json || values.csv) {
-        if (product) throw new CliUsageError('--product applies to the table; exports hold every client.');
+        if (product || values.text !== undefined) {
+          throw new CliUsageError('--product and --text apply to the table; exports hold every client.');
+        }
         store.exportClients(values.csv ? 'csv' : 'json', (chunk) => io.out(chunk));
         return 0;
       }
@@ -86,15 +110,15 @@ export const clients: Command = {
         offset: 0,
         limit,
         sort: { column: 'lastSeen', direction: 'desc' },
-        filter: product ? { productId: product.id } : {},
+        filter: { ...(product ? { productId: product.id } : {}), ...(text ? { text } : {}) },
       });
       if (window.total === 0) {
-        io.out(product ? `No ${product.displayName} clients yet.` : 'No clients yet.');
+        const which = product ? `${product.displayName} clients` : 'clients';
+        io.out(text ? `No ${which} match "${text}".` : `No ${which} yet.`);
         return 0;
       }
       io.out(table(window.rows));
-      const shown = window.rows.length < window.total ? `, the ${window.rows.length} most recently seen shown` : '';
-      io.out(`${window.total} client${window.total === 1 ? '' : 's'}${shown}. Export all with --csv or --json.`);
+      io.out(totalLine(window));
       return 0;
     } finally {
       store.close();

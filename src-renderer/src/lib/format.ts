@@ -22,3 +22,8 @@ export function formatMinutes(min: number): string {
 export function licenseStateName(state: number): string {
   return LICENSE_STATE_NAMES[state as LicenseState] ?? `state ${state}`;
 }
+
+/** A count with thousands separators, the same in every locale (tests and screenshots compare it). */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
