@@ -216,9 +216,30 @@ export function uuidToGuidBytes(uuid: string): Uint8Array {
 const guidCache = new Map<string, Uint8Array>();
 
 export function guidBytesToUuid(b: Uint8Array): string {
-  const o = [b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!];
-  const h = toHex(Uint8Array.from(o)) + toHex(b.subarray(8, 16));
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  // Built straight from the lookup table: every bind carries two of these, every request none.
+  const h = HEX;
+  return (
+    h[b[3]!]! +
+    h[b[2]!]! +
+    h[b[1]!]! +
+    h[b[0]!]! +
+    '-' +
+    h[b[5]!]! +
+    h[b[4]!]! +
+    '-' +
+    h[b[7]!]! +
+    h[b[6]!]! +
+    '-' +
+    h[b[8]!]! +
+    h[b[9]!]! +
+    '-' +
+    h[b[10]!]! +
+    h[b[11]!]! +
+    h[b[12]!]! +
+    h[b[13]!]! +
+    h[b[14]!]! +
+    h[b[15]!]!
+  );
 }
 
 /** QAP message UUIDs (CMIDs, product ids) are sent in RFC 4122 (big-endian, text) order. */
@@ -242,8 +263,30 @@ export function uuidToBytes(uuid: string): Uint8Array {
 }
 
 export function bytesToUuid(b: Uint8Array): string {
-  const h = toHex(b.subarray(0, 16));
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  // Four or five per request: straight from the lookup table, no intermediate hex string and slices.
+  const h = HEX;
+  return (
+    h[b[0]!]! +
+    h[b[1]!]! +
+    h[b[2]!]! +
+    h[b[3]!]! +
+    '-' +
+    h[b[4]!]! +
+    h[b[5]!]! +
+    '-' +
+    h[b[6]!]! +
+    h[b[7]!]! +
+    '-' +
+    h[b[8]!]! +
+    h[b[9]!]! +
+    '-' +
+    h[b[10]!]! +
+    h[b[11]!]! +
+    h[b[12]!]! +
+    h[b[13]!]! +
+    h[b[14]!]! +
+    h[b[15]!]!
+  );
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -64,6 +64,8 @@ export class RpcSession {
   #failure: QuorumError | null = null;
   #callId = 1;
   #maxXmit = DEFAULT_MAX_FRAGMENT;
+  #closedHere = false;
+  #closedQuietly = false;
 
   private constructor(target: RpcTarget, socket: Socket, maxFragment: number) {
     this.target = target;
@@ -84,15 +86,12 @@ export class RpcSession {
       }
     });
     socket.on('error', (e: NodeJS.ErrnoException) => this.#fail(connectError(target, e)));
-    socket.on('close', () =>
-      this.#fail(
-        new QuorumError(
-          'RPC_CONNECTION_CLOSED',
-          `${where(target)} closed the connection before answering.`,
-          'The host may be at its connection limit or shutting down; its log says why.',
-        ),
-      ),
-    );
+    socket.on('close', () => {
+      // After close() nobody waits: the error is built only if a call is made later (saves a
+      // stack trace per connection).
+      if (this.#closedHere && !this.#waiter) this.#closedQuietly = true;
+      else this.#fail(closedError(target));
+    });
   }
 
   static async open(target: RpcTarget, options: RpcCallOptions = {}): Promise<RpcSession> {
@@ -191,6 +190,7 @@ export class RpcSession {
   }
 
   close(): void {
+    this.#closedHere = true;
     this.#socket.destroy();
   }
 
@@ -214,6 +214,7 @@ export class RpcSession {
   #next(timeoutMs: number, doing: string): Promise<Pdu> {
     const queued = this.#queue.shift();
     if (queued) return Promise.resolve(queued);
+    if (this.#closedQuietly) this.#fail(closedError(this.target));
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise<Pdu>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -229,6 +230,14 @@ export class RpcSession {
       };
     });
   }
+}
+
+function closedError(target: RpcTarget): QuorumError {
+  return new QuorumError(
+    'RPC_CONNECTION_CLOSED',
+    `${where(target)} closed the connection before answering.`,
+    'The host may be at its connection limit or shutting down; its log says why.',
+  );
 }
 
 function timeoutError(target: RpcTarget, ms: number, doing: string): QuorumError {
