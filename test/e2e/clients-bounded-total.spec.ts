@@ -1,0 +1,59 @@
+// A text found in more clients than the host counts cheaply: the Clients view says "10,000+" and
+// still pages, forward and back; a narrower text gets its exact total again.
+import { expect, test } from '@playwright/test';
+import { COUNT_CAP } from '../../src-main/store/client-query.js';
+import { PROBE_CAP } from '../../src-main/store/client-text-search.js';
+import { databasePath, openStore } from '../../src-main/store/open-store.js';
+import { activation } from '../integration/store/fixtures.js';
+import { activatedDataDir, serve, type ServedHost } from '../support/quorum-cli.js';
+
+let host: ServedHost;
+// Enough clients with the text that the store stops counting at COUNT_CAP.
+const N = PROBE_CAP + 50;
+const cap = COUNT_CAP.toLocaleString('en-US');
+
+test.beforeAll(async () => {
+  const dataDir = activatedDataDir();
+  const store = openStore({ file: databasePath(dataDir) });
+  for (let from = 0; from < N; from += 1000) {
+    const batch = Array.from({ length: Math.min(1000, N - from) }, (_, i) => from + i);
+    await Promise.all(
+      batch.map((n) =>
+        store.commitActivation(
+          activation({ n, at: Date.now() - (N - n) * 1000, machineName: `seed-${String(n).padStart(6, '0')}` }),
+        ),
+      ),
+    );
+  }
+  store.close();
+  host = await serve(dataDir);
+});
+
+test.afterAll(async () => {
+  await host.stop();
+});
+
+test('a text in very many clients shows "10,000+ clients" and still pages', async ({ page }) => {
+  await page.goto(host.consoleUrl);
+  await page.getByRole('button', { name: 'Clients' }).click();
+  await page.getByLabel('Filter clients').fill('seed-');
+  await expect(page.getByTestId('clients-total')).toHaveText(`${cap}+ clients`);
+  const rows = page.getByTestId('client-row');
+  // Most recently seen first.
+  await expect(rows.first()).toContainText(`seed-${String(N - 1).padStart(6, '0')}`);
+  await expect(page.getByText(`1–50 of ${cap}+`, { exact: true })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(rows.first()).toContainText(`seed-${String(N - 51).padStart(6, '0')}`);
+  await expect(page.getByText(`51–100 of ${cap}+`, { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Previous' }).click();
+  await expect(rows.first()).toContainText(`seed-${String(N - 1).padStart(6, '0')}`);
+  await expect(page.getByRole('button', { name: 'Previous' })).toBeDisabled();
+
+  // A narrower text: few enough to count exactly, and one page.
+  await page.getByLabel('Filter clients').fill('seed-0100');
+  await expect(page.getByTestId('clients-total')).toHaveText('100 clients');
+  await page.getByLabel('Filter clients').fill('seed-01000');
+  await expect(page.getByTestId('clients-total')).toHaveText('10 clients');
+  await expect(page.getByRole('button', { name: 'Next' })).toHaveCount(0);
+});
