@@ -69,6 +69,16 @@ class Live implements ConnectionTransport {
     this.#arm(this);
   }
 
+  /**
+   * The peer sent FIN. With nothing running and nothing unsent, the socket is closed at once: the
+   * peer is gone, and a shutdown() first (what Node does without allowHalfOpen) would only cost a
+   * system call and a round of stream events per connection. Otherwise end() as Node would.
+   */
+  readonly onEnd = (): void => {
+    if (this.conn.idle && this.socket.writableLength === 0) this.socket.destroy();
+    else this.end();
+  };
+
   readonly onData = (chunk: Buffer): void => {
     this.conn.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     this.#arm(this);
@@ -170,6 +180,7 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
       if (!socket.destroyed) setTimeout(() => socket.destroy(), 5_000).unref();
     };
     socket.on('data', l.onData);
+    socket.on('end', l.onEnd);
     socket.on('error', ignore);
     socket.on('close', () => {
       l.conn.close();
@@ -187,7 +198,7 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
   try {
     for (const address of options.listen) {
       let port = 0;
-      const server = createServer({ noDelay: true }, (socket) => onSocket(socket, port));
+      const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => onSocket(socket, port));
       // Above the cap the listener evicts or refuses itself; the kernel backlog stays generous.
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

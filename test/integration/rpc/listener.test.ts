@@ -227,6 +227,31 @@ describe('RPC listener', () => {
     expect(listener.stats().timeouts).toBe(2);
   });
 
+  it('a client that half-closes is closed at once when idle, and its connection is forgotten', async () => {
+    listener = await startTestListener();
+    const c = await raw();
+    c.send(bindPdu());
+    expect((await c.next())?.kind).toBe('bind_ack');
+    c.send(concatBytes(encodeRequest(2, 0, 0, requestStub, 5840)));
+    expect((await c.next())?.kind).toBe('response');
+    expect(listener.stats().open).toBe(1);
+    c.socket.end();
+    expect(await c.waitClosed(3_000)).toBe(true);
+    const deadline = Date.now() + 3_000;
+    while (listener.stats().open > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(listener.stats()).toMatchObject({ open: 0, responses: 1, protocolErrors: 0, timeouts: 0 });
+  });
+
+  it('a client that half-closes mid-fragment is ended, not kept half-open', async () => {
+    listener = await startTestListener({ readTimeoutMs: 60_000 });
+    const c = await raw();
+    c.send(bindPdu().subarray(0, 20));
+    await new Promise((r) => setTimeout(r, 50));
+    c.socket.end();
+    expect(await c.waitClosed(3_000)).toBe(true);
+    expect(listener.stats().timeouts).toBe(0);
+  });
+
   it('the client names the host and what to check when nothing listens', async () => {
     listener = await startTestListener();
     const port = listener.addresses()[0]!.port;
