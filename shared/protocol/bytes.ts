@@ -81,6 +81,9 @@ export class ByteReader {
   }
 }
 
+const EMPTY = new Uint8Array(0);
+const EMPTY_VIEW = new DataView(EMPTY.buffer);
+
 export class ByteWriter {
   #buf: Uint8Array;
   #view: DataView;
@@ -95,6 +98,7 @@ export class ByteWriter {
     return this.#pos;
   }
 
+  /** Reserves `n` bytes and returns where they start. Call it BEFORE reading #view: it may replace the buffer. */
   #room(n: number): number {
     if (this.#pos + n > this.#buf.byteLength) {
       const next = new Uint8Array(Math.max(this.#buf.byteLength * 2, this.#pos + n));
@@ -108,17 +112,20 @@ export class ByteWriter {
   }
 
   u8(v: number): this {
-    this.#view.setUint8(this.#room(1), v);
+    const at = this.#room(1);
+    this.#view.setUint8(at, v);
     return this;
   }
 
   u16(v: number): this {
-    this.#view.setUint16(this.#room(2), v, true);
+    const at = this.#room(2);
+    this.#view.setUint16(at, v, true);
     return this;
   }
 
   u32(v: number): this {
-    this.#view.setUint32(this.#room(4), v >>> 0, true);
+    const at = this.#room(4);
+    this.#view.setUint32(at, v >>> 0, true);
     return this;
   }
 
@@ -151,8 +158,14 @@ export class ByteWriter {
     return this;
   }
 
+  /** The bytes written. The writer is done after this: a writer filled exactly hands over its buffer, uncopied. */
   finish(): Uint8Array {
-    return this.#buf.slice(0, this.#pos);
+    const done = this.#pos === this.#buf.byteLength ? this.#buf : this.#buf.slice(0, this.#pos);
+    // Any later write goes to a fresh buffer, never into the bytes handed out.
+    this.#buf = EMPTY;
+    this.#view = EMPTY_VIEW;
+    this.#pos = 0;
+    return done;
   }
 }
 

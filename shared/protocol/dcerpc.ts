@@ -320,8 +320,9 @@ interface HeaderFields {
   callId: number;
 }
 
-function startPdu({ type, flags, callId }: HeaderFields): ByteWriter {
-  const w = new ByteWriter(128);
+/** `capacity`: the PDU's whole length when known, so the writer neither grows nor copies at the end. */
+function startPdu({ type, flags, callId }: HeaderFields, capacity = 128): ByteWriter {
+  const w = new ByteWriter(capacity);
   w.u8(5).u8(0).u8(type).u8(flags);
   for (const b of DREP_LE_ASCII_IEEE) w.u8(b);
   w.u16(0).u16(0).u32(callId);
@@ -381,7 +382,7 @@ export function encodeRequestFragment(f: {
   opnum: number;
   stub: Uint8Array;
 }): Uint8Array {
-  const w = startPdu({ type: PduType.request, flags: f.flags, callId: f.callId });
+  const w = startPdu({ type: PduType.request, flags: f.flags, callId: f.callId }, 24 + f.stub.byteLength);
   w.u32(f.allocHint).u16(f.contextId).u16(f.opnum).bytes(f.stub);
   return finishPdu(w);
 }
@@ -393,7 +394,7 @@ export function encodeResponseFragment(f: {
   contextId: number;
   stub: Uint8Array;
 }): Uint8Array {
-  const w = startPdu({ type: PduType.response, flags: f.flags, callId: f.callId });
+  const w = startPdu({ type: PduType.response, flags: f.flags, callId: f.callId }, 24 + f.stub.byteLength);
   w.u32(f.allocHint).u16(f.contextId).u8(0).u8(0).bytes(f.stub);
   return finishPdu(w);
 }

@@ -196,8 +196,14 @@ export function withRequestMac(bytes: Uint8Array, mac: Uint8Array): Uint8Array {
   return out;
 }
 
+const HOST_ID_RE = /^[\x21-\x7e]{1,32}$/;
+/** A host signs every response with the same id: checked once, not per response. */
+let lastGoodHostId = '';
+
 function checkHostId(hostId: string): string {
-  if (!/^[\x21-\x7e]{1,32}$/.test(hostId)) throw bad('hostId', 'must be 1..32 printable ASCII characters');
+  if (hostId === lastGoodHostId) return hostId;
+  if (!HOST_ID_RE.test(hostId)) throw bad('hostId', 'must be 1..32 printable ASCII characters');
+  lastGoodHostId = hostId;
   return hostId;
 }
 

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ByteWriter,
   bytesToUuid,
   fromHex,
   guidBytesToUuid,
@@ -72,6 +73,19 @@ describe('hex and UUID conversions', () => {
         expect([...first]).toEqual([...b]);
         first.fill(0);
         expect([...uuidToGuidBytes(text)]).toEqual([...b]);
+      }),
+    );
+  });
+
+  it('a ByteWriter hands out exactly what was written, whether it grew, fit exactly or had room, and later writes never change it', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 0, max: 80 }), (data, capacity) => {
+        const w = new ByteWriter(capacity);
+        for (const b of data) w.u8(b);
+        const out = w.finish();
+        expect([...out]).toEqual([...data]);
+        w.u32(0xffffffff).u8(0xee);
+        expect([...out]).toEqual([...data]);
       }),
     );
   });
