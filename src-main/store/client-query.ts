@@ -18,7 +18,14 @@ import type {
 import type { LicenseState } from '../../shared/domain/license-state.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
 import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
-import { ClientTextSearch, ftsPhrase, likeCondition, MIN_FTS_TEXT, PROBE_CAP } from './client-text-search.js';
+import {
+  ClientTextSearch,
+  ftsPhrase,
+  likeCondition,
+  MIN_FTS_TEXT,
+  PROBE_CAP,
+  type TextColumn,
+} from './client-text-search.js';
 
 export {
   checkClientQuery,
@@ -105,6 +112,12 @@ const INDEX_ONLY_SPEEDUP = 20;
  */
 export const COUNT_CAP = 10_000;
 
+/**
+ * A text column is ruled out of a text filter (see ClientTextSearch.mayBeIn) only when the text's
+ * rarest trigram is in at most this share of clients, which bounds what the check reads.
+ */
+const RULE_OUT_SHARE = 1 / 4;
+
 /** Distinct (product, name) pairs read at most to narrow a product-name walk; beyond, it walks. */
 const MAX_PRODUCT_NAMES = 64;
 
@@ -130,23 +143,22 @@ interface Conditions {
   textIds?: number[];
   /** Products of the groups the product/state/VM filter selects. */
   productIds: string[];
+  /** The columns the text test reads: all three unless some were ruled out. */
+  textColumns?: TextColumn[];
 }
 
 export class ClientQueries {
   readonly #db: Database;
   readonly #cache = new Map<string, Statement>();
   readonly #text: ClientTextSearch;
-  readonly #probeCap: number;
   readonly #countCap: number;
 
-  /** The options are lowered by tests, so that a few hundred clients reach the caps. */
-  constructor(db: Database, options: { trigramSample?: number; probeCap?: number; countCap?: number } = {}) {
+  /** `trigramSample` and `countCap` are lowered by tests, so that a few hundred clients reach them. */
+  constructor(db: Database, options: { trigramSample?: number; countCap?: number } = {}) {
     this.#db = db;
-    this.#probeCap = options.probeCap ?? PROBE_CAP;
     this.#countCap = options.countCap ?? COUNT_CAP;
-    // A text the probe finds in probeCap clients is then known to be in more than countCap.
-    if (this.#countCap >= this.#probeCap) throw new RangeError('countCap must be below probeCap');
-    this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.trigramSample, this.#probeCap);
+    // The probe stops one past the cap: a text it finds that often is "more than countCap".
+    this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.trigramSample, this.#countCap + 1);
   }
 
   #prepare(sql: string): Statement {
@@ -185,19 +197,20 @@ export class ClientQueries {
     const indexOnly = keyed && c.cutoff === undefined && (c.text === undefined || c.textIds !== undefined);
     const candidates: [Driver, number][] = [['sort', indexOnly ? walked / INDEX_ONLY_SPEEDUP : walked]];
     if (c.hasEq) candidates.push(['group', c.eqTotal]);
-    if (c.cutoff !== undefined && range < this.#probeCap) candidates.push(['range', range]);
-    if (c.text !== undefined && text < this.#probeCap) candidates.push(['text', text]);
+    if (c.cutoff !== undefined && range < PROBE_CAP) candidates.push(['range', range]);
+    if (c.text !== undefined && text < PROBE_CAP) candidates.push(['text', text]);
     const ftsUsable = c.text !== undefined && c.text.length >= MIN_FTS_TEXT;
     // `force` lets the tests check that every driver returns the same window.
     const usable = force !== undefined && (force !== 'text' || ftsUsable);
     const rowsDriver = usable ? force : cheapest(candidates);
+    if (rowsDriver === 'sort' && ftsUsable && c.textIds === undefined) this.#ruleOutTextColumns(q, c);
     const rows = this.#select(q, c, rowsDriver).map(toClientRow);
 
     if (c.cutoff === undefined && c.text === undefined) return { rows, total: c.eqTotal, offset: q.offset };
     // Exact when the matches are few (the text's rowids are known) or need no text test.
     const bounded = c.text !== undefined && c.textIds === undefined;
     if (bounded && ftsUsable && !c.hasEq && c.cutoff === undefined) {
-      // The probe already found probeCap (> countCap) clients with the text.
+      // The probe already found more than countCap clients with the text.
       return { rows, total: this.#countCap, offset: q.offset, totalIsLowerBound: true };
     }
     // Counting never walks the sort index; without a text filter the group index covers the count.
@@ -212,6 +225,21 @@ export class ClientQueries {
       return { rows, total: this.#countCap, offset: q.offset, totalIsLowerBound: true };
     }
     return { rows, total, offset: q.offset };
+  }
+
+  /**
+   * A walk of the machine-name (or address) index tests a text on the name (address) and CMID in
+   * the index entry, but reads the row for the third column. For a text in many clients whose
+   * matches sort late (say "pc-1" by machine name), that is 100,000 row reads before the first
+   * match; when no client has the text in that third column, the walk reads no row it skips.
+   */
+  #ruleOutTextColumns(q: ClientWindowQuery, c: Conditions): void {
+    const col = SQL_COLUMN[q.sort.column];
+    if (c.text === undefined || (col !== 'machine_name' && col !== 'address')) return;
+    const other: TextColumn = col === 'machine_name' ? 'address' : 'machine_name';
+    // The CMID is in the index entry, but a LIKE less per entry still shortens the walk by a third.
+    if (!this.#text.mayBeIn(c.text, [other, 'cmid'], RULE_OUT_SHARE)) c.textColumns = [col];
+    else if (!this.#text.mayBeIn(c.text, [other], RULE_OUT_SHARE)) c.textColumns = [col, 'cmid'];
   }
 
   /**
@@ -299,7 +327,7 @@ export class ClientQueries {
 
   #probeRange(cutoff: number): number {
     const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ? LIMIT ?)`;
-    return (this.#prepare(sql).get(cutoff, this.#probeCap) as { n: number }).n;
+    return (this.#prepare(sql).get(cutoff, PROBE_CAP) as { n: number }).n;
   }
 
   /**
@@ -352,7 +380,7 @@ export class ClientQueries {
         where.push('rowid IN (SELECT rowid FROM clients_text WHERE clients_text MATCH ?)');
         params.push(ftsPhrase(c.text));
       } else {
-        const like = likeCondition(c.text);
+        const like = likeCondition(c.text, c.textColumns);
         where.push(like.sql);
         params.push(...like.params);
       }

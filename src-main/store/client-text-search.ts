@@ -21,11 +21,15 @@ export const TRIGRAM_SAMPLE = 500;
  * the search; the others narrow the candidates down.
  */
 const COMMON_SHARE = 1 / 16;
+/** Trigrams in at most this share of clients are used, as phrases, when the rare ones alone are not enough. */
+const MODERATE_SHARE = 1 / 4;
 /**
- * Candidates checked with LIKE at most: each costs a row read (~3 µs), so more candidates than this
- * cost more than the phrase query they avoid.
+ * Candidates checked with LIKE at most, at least: each costs a row read (~3 µs). More are checked
+ * when the phrase query they avoid would read more than POSTINGS_PER_CANDIDATE postings for each
+ * (~0.02 µs per posting: "-00012" reads ~2,100,000 postings of "-00", "000", "001", "012", ~45 ms).
  */
 const MAX_CANDIDATES = 4_000;
+const POSTINGS_PER_CANDIDATE = 150;
 /** Texts longer than this are searched as one phrase (their trigrams are seldom all common). */
 const MAX_PROBED_TRIGRAMS = 16;
 
@@ -38,12 +42,20 @@ export function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-/** The LIKE test of the text on a client row, with its three parameters. */
-export function likeCondition(text: string): { sql: string; params: string[] } {
+/** The columns the text filter searches (and the full-text index holds). */
+export const TEXT_COLUMNS = ['machine_name', 'address', 'cmid'] as const;
+export type TextColumn = (typeof TEXT_COLUMNS)[number];
+
+/** The LIKE test of the text on a client row, over `columns` (by default all three), with its parameters. */
+export function likeCondition(
+  text: string,
+  columns: readonly TextColumn[] = TEXT_COLUMNS,
+): { sql: string; params: string[] } {
   const p = likePattern(text);
+  if (columns.length === 0) return { sql: '0', params: [] };
   return {
-    sql: "(machine_name LIKE ? ESCAPE '\\' OR address LIKE ? ESCAPE '\\' OR cmid LIKE ? ESCAPE '\\')",
-    params: [p, p, p],
+    sql: `(${columns.map((col) => `${col} LIKE ? ESCAPE '\\'`).join(' OR ')})`,
+    params: columns.map(() => p),
   };
 }
 
@@ -51,10 +63,11 @@ export class ClientTextSearch {
   readonly #prepare: (sql: string) => Statement;
   readonly #sample: number;
   readonly #probeCap: number;
+  #last: Estimate | undefined;
 
   /**
-   * `sample` and `probeCap` are lowered by tests, so that a few hundred clients have common and
-   * rare trigrams, and texts that match "many".
+   * `probeCap`: a text in this many clients is "many" (no rowids returned). `sample` is lowered by
+   * tests, so that a few hundred clients have common and rare trigrams.
    */
   constructor(prepare: (sql: string) => Statement, sample = TRIGRAM_SAMPLE, probeCap = PROBE_CAP) {
     this.#prepare = prepare;
@@ -64,20 +77,67 @@ export class ClientTextSearch {
 
   /** Rowids of the clients matching the text, or undefined when `probeCap` (PROBE_CAP) or more match. */
   ids(text: string): number[] | undefined {
-    const trigrams = [...new Set(trigramsOf(text))];
-    if (trigrams.length > 1 && trigrams.length <= MAX_PROBED_TRIGRAMS) {
-      const maxRowid = (this.#prepare('SELECT MAX(rowid) AS m FROM clients').get() as { m: number | null }).m ?? 0;
-      const frequency = trigrams.map((t) => this.#frequency(t, maxRowid));
+    const est = this.#estimate(text);
+    if (est && est.positions.length > 1 && est.positions.length <= MAX_PROBED_TRIGRAMS) {
+      const { frequency, maxRowid } = est;
       const least = Math.min(...frequency);
-      const rare = trigrams.filter((_, i) => frequency[i]! <= Math.max(least, maxRowid * COMMON_SHARE));
-      if (least < this.#probeCap && rare.length < trigrams.length) {
-        const ids = this.#viaRare(text, rare);
-        if (ids) return ids;
+      // First the rare trigrams alone (few candidates, cheap to check), then with the moderately
+      // common ones too, as phrases of consecutive trigrams ("0012" of "-00012"), which narrow far
+      // more than the same trigrams anywhere in the row.
+      let tried = '';
+      for (const share of [COMMON_SHARE, MODERATE_SHARE]) {
+        const chosen = frequency.map((f) => f <= Math.max(least, maxRowid * share));
+        if (least >= PROBE_CAP || chosen.every(Boolean)) break;
+        const phrases = phrasesOf(est.chars, chosen);
+        if (phrases.join('\u0000') === tried) continue;
+        tried = phrases.join('\u0000');
+        // The rare trigrams alone get the plain budget: a second, longer phrase may narrow further.
+        const ids = this.#viaCandidates(text, phrases, share === COMMON_SHARE ? 0 : est.postings);
+        if (ids) return ids.length < this.#probeCap ? ids : undefined;
       }
     }
     const sql = 'SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ?';
     const ids = this.#prepare(sql).pluck().all(ftsPhrase(text), this.#probeCap) as number[];
     return ids.length < this.#probeCap ? ids : undefined;
+  }
+
+  /**
+   * Whether some client may have the text in one of `columns`: false only when certain, because
+   * the text's rarest trigram is in none of them in any client. That costs one read of the
+   * trigram's postings (~3 ms for 100,000), so it is not tried for trigrams in more than
+   * `maxShare` of the clients.
+   */
+  mayBeIn(text: string, columns: readonly TextColumn[], maxShare: number): boolean {
+    const est = this.#estimate(text);
+    if (!est) return true;
+    const least = Math.min(...est.frequency);
+    if (least > est.maxRowid * maxShare) return true;
+    const rarest = est.positions[est.frequency.indexOf(least)]!;
+    const sql = 'SELECT 1 FROM clients_text WHERE clients_text MATCH ? LIMIT 1';
+    return this.#prepare(sql).get(`{${columns.join(' ')}} : ${ftsPhrase(rarest)}`) !== undefined;
+  }
+
+  /**
+   * Each trigram's estimated frequency, per position of the text; kept for the last text, since a
+   * window asks for it twice (ids, then mayBeIn). Undefined for text shorter than a trigram.
+   */
+  #estimate(text: string): Estimate | undefined {
+    const maxRowid = (this.#prepare('SELECT MAX(rowid) AS m FROM clients').get() as { m: number | null }).m ?? 0;
+    if (this.#last?.text === text && this.#last.maxRowid === maxRowid) return this.#last;
+    // Trigrams as the trigram tokenizer cuts them: three characters (code points) at every position.
+    const chars = Array.from(text);
+    const positions = chars.slice(0, -2).map((_, i) => chars.slice(i, i + 3).join(''));
+    if (positions.length === 0) return undefined;
+    const byTrigram = new Map([...new Set(positions)].map((t) => [t, this.#frequency(t, maxRowid)]));
+    this.#last = {
+      text,
+      maxRowid,
+      chars,
+      positions,
+      frequency: positions.map((t) => byTrigram.get(t)!),
+      postings: [...byTrigram.values()].reduce((a, b) => a + b, 0),
+    };
+    return this.#last;
   }
 
   /**
@@ -93,16 +153,16 @@ export class ClientTextSearch {
   }
 
   /**
-   * Candidates have every rare trigram somewhere; LIKE keeps those that have the whole text.
-   * Undefined when there are too many candidates: then the phrase query is cheaper.
+   * Candidates have every phrase (a piece of the text) somewhere; LIKE keeps those that have the
+   * whole text. Undefined when there are more candidates than checking them is worth: each costs a
+   * row read, where the phrase query of the whole text reads every posting of its trigrams.
    */
-  #viaRare(text: string, rare: string[]): number[] | undefined {
-    const candidates = this.#prepare(
-      `SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ${MAX_CANDIDATES}`,
-    )
+  #viaCandidates(text: string, phrases: string[], postings: number): number[] | undefined {
+    const max = Math.max(MAX_CANDIDATES, Math.floor(postings / POSTINGS_PER_CANDIDATE));
+    const candidates = this.#prepare('SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ?')
       .pluck()
-      .all(rare.map(ftsPhrase).join(' AND ')) as number[];
-    if (candidates.length >= MAX_CANDIDATES) return undefined;
+      .all(phrases.map(ftsPhrase).join(' AND '), max) as number[];
+    if (candidates.length >= max) return undefined;
     const like = likeCondition(text);
     const sql = `SELECT rowid FROM clients WHERE rowid IN (SELECT value FROM json_each(?)) AND ${like.sql} ORDER BY rowid`;
     return this.#prepare(sql)
@@ -111,8 +171,31 @@ export class ClientTextSearch {
   }
 }
 
-/** Trigrams as the trigram tokenizer cuts them: three characters (code points) at every position. */
-function trigramsOf(text: string): string[] {
-  const chars = Array.from(text);
-  return chars.slice(0, -2).map((_, i) => chars.slice(i, i + 3).join(''));
+interface Estimate {
+  text: string;
+  maxRowid: number;
+  /** The text's characters (code points), as the trigram tokenizer cuts them. */
+  chars: string[];
+  /** The trigram at each position of the text. */
+  positions: string[];
+  /** The estimated number of clients with the trigram at each position. */
+  frequency: number[];
+  /** The estimated postings of all its distinct trigrams: what the phrase query reads. */
+  postings: number;
+}
+
+/**
+ * The pieces of the text covered by runs of chosen consecutive trigrams: positions 1-2 of
+ * "-00012" chosen give "0012". A row with the text has every piece.
+ */
+function phrasesOf(chars: string[], chosen: boolean[]): string[] {
+  const phrases: string[] = [];
+  for (let i = 0; i < chosen.length; i++) {
+    if (!chosen[i]) continue;
+    let j = i;
+    while (j + 1 < chosen.length && chosen[j + 1]) j++;
+    phrases.push(chars.slice(i, j + 3).join(''));
+    i = j;
+  }
+  return phrases;
 }

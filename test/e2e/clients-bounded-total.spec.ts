@@ -2,14 +2,13 @@
 // still pages, forward and back; a narrower text gets its exact total again.
 import { expect, test } from '@playwright/test';
 import { COUNT_CAP } from '../../src-main/store/client-query.js';
-import { PROBE_CAP } from '../../src-main/store/client-text-search.js';
 import { databasePath, openStore } from '../../src-main/store/open-store.js';
 import { activation } from '../integration/store/fixtures.js';
 import { activatedDataDir, serve, type ServedHost } from '../support/quorum-cli.js';
 
 let host: ServedHost;
 // Enough clients with the text that the store stops counting at COUNT_CAP.
-const N = PROBE_CAP + 50;
+const N = COUNT_CAP + 50;
 const cap = COUNT_CAP.toLocaleString('en-US');
 
 test.beforeAll(async () => {

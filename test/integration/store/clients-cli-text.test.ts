@@ -4,13 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main.js';
 import type { CliIo } from '../../../src-main/cli/cli-kit.js';
 import { COUNT_CAP } from '../../../src-main/store/client-query.js';
-import { PROBE_CAP } from '../../../src-main/store/client-text-search.js';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
 import { activation, tempDir } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
-// More clients with the text than the full-text probe lists: the store then counts only to COUNT_CAP.
-const N = PROBE_CAP + 50;
+// More clients with the text than the store counts: it stops at COUNT_CAP.
+const N = COUNT_CAP + 50;
 
 beforeAll(async () => {
   tmp = tempDir();
