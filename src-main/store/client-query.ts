@@ -203,7 +203,9 @@ export class ClientQueries {
     // `force` lets the tests check that every driver returns the same window.
     const usable = force !== undefined && (force !== 'text' || ftsUsable);
     const rowsDriver = usable ? force : cheapest(candidates);
-    if (rowsDriver === 'sort' && ftsUsable && c.textIds === undefined) this.#ruleOutTextColumns(q, c);
+    if (rowsDriver === 'sort' && ftsUsable && c.textIds === undefined) {
+      this.#ruleOutTextColumns(SQL_COLUMN[q.sort.column], c);
+    }
     const rows = this.#select(q, c, rowsDriver).map(toClientRow);
 
     if (c.cutoff === undefined && c.text === undefined) return { rows, total: c.eqTotal, offset: q.offset };
@@ -219,7 +221,14 @@ export class ClientQueries {
       countCandidates.push(['range', range / 10]);
     }
     if (ftsUsable) countCandidates.push(['text', text]);
-    const countDriver = usable && force !== 'sort' ? force : cheapest(countCandidates);
+    let countDriver = usable && force !== 'sort' ? force : cheapest(countCandidates);
+    if (bounded && c.cutoff === undefined && (!c.hasEq || c.keySql !== undefined) && !usable) {
+      // Up to the cap, through the machine-name index: product/state/VM and the name are tested in
+      // the entry, so a client found by its name (most are) costs no row read; the group index
+      // would read every row to test the text.
+      if (ftsUsable && c.textColumns === undefined) this.#ruleOutTextColumns('machine_name', c);
+      countDriver = 'sort';
+    }
     const total = this.#count(c, countDriver, bounded ? this.#countCap + 1 : undefined);
     if (bounded && total > this.#countCap) {
       return { rows, total: this.#countCap, offset: q.offset, totalIsLowerBound: true };
@@ -233,8 +242,7 @@ export class ClientQueries {
    * matches sort late (say "pc-1" by machine name), that is 100,000 row reads before the first
    * match; when no client has the text in that third column, the walk reads no row it skips.
    */
-  #ruleOutTextColumns(q: ClientWindowQuery, c: Conditions): void {
-    const col = SQL_COLUMN[q.sort.column];
+  #ruleOutTextColumns(col: string, c: Conditions): void {
     if (c.text === undefined || (col !== 'machine_name' && col !== 'address')) return;
     const other: TextColumn = col === 'machine_name' ? 'address' : 'machine_name';
     // The CMID is in the index entry, but a LIKE less per entry still shortens the walk by a third.
@@ -452,7 +460,7 @@ export class ClientQueries {
 
   /** Rows matching, counted up to `limit` when given. */
   #count(c: Conditions, driver: Driver, limit?: number): number {
-    const from = this.#from(c, driver, '');
+    const from = this.#from(c, driver, 'clients_by_machine_name');
     const sql =
       limit === undefined
         ? `SELECT COUNT(*) AS n ${from.sql}`
