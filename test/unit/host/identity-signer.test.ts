@@ -1,5 +1,6 @@
 // Signing goes through libsodium when it loads, node:crypto otherwise. Ed25519 is deterministic, so
 // the two must give the very same 64 bytes for the same key and message, and both must verify.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,5 +86,24 @@ describe('host identity signer', () => {
     expect(Object.keys(identity).sort()).toEqual(
       ['fingerprint', 'fingerprintShort', 'hostId', 'publicKey', 'sign', 'signer'].sort(),
     );
+  });
+
+  it('without a loadable sodium-native it signs with node:crypto, the same bytes, and says so once', () => {
+    const here = 'test/unit/host/fixtures';
+    const child = spawnSync(
+      process.execPath,
+      ['--import', `./${here}/without-sodium.mjs`, 'bin/run-ts.js', `${here}/sign-with-fallback.ts`],
+      { encoding: 'utf8' },
+    );
+    expect(child.status, child.stderr).toBe(0);
+    const out = JSON.parse(child.stdout) as { signers: string[]; lines: string[]; signature: string };
+    expect(out.signers).toEqual(['node:crypto', 'node:crypto']);
+    expect(out.lines).toHaveLength(1);
+    expect(out.lines[0]).toMatch(/signing with node:crypto, not libsodium \(sodium-native did not load: /);
+    const seed = new Uint8Array(32).fill(9);
+    expect(out.lines[0]).not.toContain(Buffer.from(seed).toString('hex'));
+    const inThisProcess = hostIdentityFromSeed(seed);
+    expect(inThisProcess.signer).toBe('libsodium');
+    expect(out.signature).toBe(Buffer.from(inThisProcess.sign(new TextEncoder().encode('fallback'))).toString('hex'));
   });
 });
