@@ -1,11 +1,12 @@
 /**
  * Store benchmark (issue 5). Prints one JSON object:
  * - writes/s with group commit vs one transaction per activation, same workload, same run; and with
- *   the sort indexes as they were before migration 4 (no group_key), to show what that key costs;
+ *   the sort indexes as they were before migration 4 (no group_key) and without migration 6's two
+ *   indexes, alternated, to show what they cost (replies, and the journal applied to the inventory);
  * - the time to upgrade the million-client database, when it was built by an older schema;
  * - time of 100-row windows, sorted and filtered, over 1,000,000 clients;
  * - open + engine-snapshot time and RSS of a fresh process on that database.
- * Run: node bin/run-ts.js bench/store-bench.ts [--clients N] [--writes N] [--rebuild]
+ * Run: node bin/run-ts.js bench/store-bench.ts [--clients N] [--writes N] [--rebuild] [--only windows|writes]
  * The million-client database is built once under .bench/ (gitignored) and reused.
  */
 import Database from 'better-sqlite3';
@@ -178,14 +179,28 @@ function withoutGroupKey(db: Database.Database): void {
   }
 }
 
-async function writeThroughput(maxBatch: number, writes: number, concurrency: number, oldIndexes = false) {
+/** The indexes of schema 6 (client windows sorted by CMID or product name), dropped: the write cost before them. */
+function withoutSchema6Indexes(db: Database.Database): void {
+  db.exec('DROP INDEX clients_by_cmid; DROP INDEX clients_product_names');
+}
+
+type IndexVariant = 'current' | 'before-group-key' | 'before-schema-6';
+
+async function writeThroughput(
+  maxBatch: number,
+  writes: number,
+  concurrency: number,
+  variant: IndexVariant = 'current',
+) {
   const file = resolve(BENCH_DIR, `writes-${maxBatch}.db`);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   const store = openStore({ file, maxBatch, clock: { now: () => NOW } });
-  if (oldIndexes) withoutGroupKey(store.db);
+  if (variant === 'before-group-key') withoutGroupKey(store.db);
+  if (variant === 'before-schema-6') withoutSchema6Indexes(store.db);
   // Warm-up, then the measured run: `concurrency` activations in flight, as from that many connections.
   // A third are renewals of known clients, the rest new clients.
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let next = 0;
   const distinct = Math.ceil((writes * 2) / 3);
   async function worker(): Promise<void> {
@@ -196,15 +211,21 @@ async function writeThroughput(maxBatch: number, writes: number, concurrency: nu
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - t0) / 1000;
+  // Replies wait only for the journal; the inventory and its indexes are written when it is applied.
+  store.applyPending();
+  const appliedSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const s = store.stats();
   store.close();
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   return {
     maxBatch,
     concurrency,
-    ...(oldIndexes ? { sortIndexes: 'without group_key (schema 1-3)' } : {}),
+    ...(variant === 'current' ? {} : { indexes: variant }),
     writes,
     perSecond: Math.round(writes / seconds),
+    perSecondApplied: Math.round(writes / appliedSeconds),
+    cpuMicrosPerWrite: round((cpu.user + cpu.system) / writes),
     commits: s.commits,
     meanBatch: round(s.meanBatch),
   };
@@ -356,17 +377,25 @@ type Throughput = Awaited<ReturnType<typeof writeThroughput>>;
 if (values.only !== 'windows') {
   const withKey: Throughput[] = [];
   const withoutKey: Throughput[] = [];
+  const withoutSchema6: Throughput[] = [];
   for (let i = 0; i < Number(values.rounds); i++) {
     withKey.push(await writeThroughput(1000, writes, 256));
-    withoutKey.push(await writeThroughput(1000, writes, 256, true));
+    withoutKey.push(await writeThroughput(1000, writes, 256, 'before-group-key'));
+    withoutSchema6.push(await writeThroughput(1000, writes, 256, 'before-schema-6'));
   }
   const median = (runs: Throughput[]) => {
-    const sorted = [...runs].sort((a, b) => a.perSecond - b.perSecond);
-    return { ...sorted[Math.floor(sorted.length / 2)]!, rounds: runs.map((r) => r.perSecond) };
+    const sorted = [...runs].sort((a, b) => a.perSecondApplied - b.perSecondApplied);
+    return {
+      ...sorted[Math.floor(sorted.length / 2)]!,
+      rounds: runs.map((r) => r.perSecond),
+      roundsApplied: runs.map((r) => r.perSecondApplied),
+      roundsCpuMicros: runs.map((r) => r.cpuMicrosPerWrite),
+    };
   };
   result.writes = {
     groupCommit: median(withKey),
     groupCommitBeforeGroupKey: median(withoutKey),
+    groupCommitBeforeSchema6: median(withoutSchema6),
     oneTransactionPerWrite: await writeThroughput(1, writes, 256),
     groupCommitSequentialCaller: await writeThroughput(1000, Math.min(writes, 5000), 1),
   };
