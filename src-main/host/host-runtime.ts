@@ -133,7 +133,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       store.commitEngineChanges(changes).catch((e: unknown) => log(`could not save CMID table changes: ${String(e)}`));
     // A hand-edited or damaged table may hold more than the cache allows: the engine's repairs are saved too.
     void persist(engine.restore(store.loadEngineSnapshot()));
-    const identity = loadOrCreateHostIdentity(dataDir);
+    const identity = loadOrCreateHostIdentity(dataDir, { log });
     let gate = readGate(store.db);
     engine.setServingGate(gate);
 
