@@ -8,14 +8,7 @@
  * COUNT_CAP (the window then says its total is a lower bound).
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type {
-  ClientRow,
-  ClientSortColumn,
-  ClientWindow,
-  ClientWindowQuery,
-  RequestResult,
-} from '../../shared/domain/records.js';
-import type { LicenseState } from '../../shared/domain/license-state.js';
+import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
 import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
 import {
@@ -27,6 +20,10 @@ import {
   type TextColumn,
 } from './client-text-search.js';
 
+import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
+import { productNamesOf } from './client-product-names.js';
+
+export { CLIENT_COLUMNS, toClientRow, type ClientDbRow } from './client-row.js';
 export {
   checkClientQuery,
   cursorOf,
@@ -34,54 +31,6 @@ export {
   type ClientCursor,
   type ClientPageQuery,
 } from './client-window-query.js';
-
-const SQL_COLUMN: Readonly<Record<ClientSortColumn, string>> = {
-  machineName: 'machine_name',
-  address: 'address',
-  productName: 'product_name',
-  licenseState: 'license_state',
-  isVm: 'is_vm',
-  firstSeen: 'first_seen',
-  lastSeen: 'last_seen',
-  requestCount: 'request_count',
-  lastResult: 'last_result',
-  cmid: 'cmid',
-};
-
-export const CLIENT_COLUMNS =
-  'cmid, machine_name, address, product_id, product_name, application_id, license_state, is_vm, first_seen, last_seen, request_count, last_result';
-
-export interface ClientDbRow {
-  cmid: string;
-  machine_name: string;
-  address: string;
-  product_id: string;
-  product_name: string;
-  application_id: string;
-  license_state: number;
-  is_vm: number;
-  first_seen: number;
-  last_seen: number;
-  request_count: number;
-  last_result: string;
-}
-
-export function toClientRow(r: ClientDbRow): ClientRow {
-  return {
-    cmid: r.cmid,
-    machineName: r.machine_name,
-    address: r.address,
-    productId: r.product_id,
-    productName: r.product_name,
-    applicationId: r.application_id,
-    licenseState: r.license_state as LicenseState,
-    isVm: r.is_vm === 1,
-    firstSeen: r.first_seen,
-    lastSeen: r.last_seen,
-    requestCount: r.request_count,
-    lastResult: r.last_result as RequestResult,
-  };
-}
 
 interface Group {
   product_id: string;
@@ -338,27 +287,6 @@ export class ClientQueries {
     return (this.#prepare(sql).get(cutoff, PROBE_CAP) as { n: number }).n;
   }
 
-  /**
-   * The product names the clients of these products carry, read from `clients_product_names`
-   * by skipping from name to name (one lookup each). Undefined when there are too many to list.
-   */
-  #productNames(productIds: string[]): string[] | undefined {
-    const first = this.#prepare(
-      'SELECT MIN(product_name) FROM clients INDEXED BY clients_product_names WHERE product_id = ?',
-    ).pluck();
-    const next = this.#prepare(
-      'SELECT MIN(product_name) FROM clients INDEXED BY clients_product_names WHERE product_id = ? AND product_name > ?',
-    ).pluck();
-    const names = new Set<string>();
-    for (const id of productIds) {
-      for (let name = first.get(id) as string | null; name !== null; name = next.get(id, name) as string | null) {
-        names.add(name);
-        if (names.size > MAX_PRODUCT_NAMES) return undefined;
-      }
-    }
-    return [...names];
-  }
-
   /** FROM + WHERE for a driver: the index it reads, then every condition of the query. */
   #from(
     c: Conditions,
@@ -408,7 +336,10 @@ export class ClientQueries {
     const col = SQL_COLUMN[q.sort.column];
     const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
     const cmp = dir === 'ASC' ? '>' : '<';
-    const names = col === 'product_name' && driver === 'sort' && c.hasEq ? this.#productNames(c.productIds) : undefined;
+    const names =
+      col === 'product_name' && driver === 'sort' && c.hasEq
+        ? productNamesOf((sql) => this.#prepare(sql), c.productIds, MAX_PRODUCT_NAMES)
+        : undefined;
     if (names) {
       // Seek only the names whose products have matching clients: a filter whose matches all
       // carry the names that sort last would otherwise walk every entry of the others.
