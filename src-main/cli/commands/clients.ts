@@ -10,6 +10,7 @@ import {
   type ClientRow,
   type ClientWindow,
 } from '../../../shared/domain/index.js';
+import { COUNT_CAP } from '../../store/client-query.js';
 import { databasePath, openStore } from '../../store/open-store.js';
 import { CliUsageError, intOption, parseCommandArgs, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
@@ -20,7 +21,7 @@ Lists the clients this host has seen: machine name, address, product, license st
 first and last seen, requests and the last result. Without --json or --csv, shows the N most
 recently seen (default 50) and how many there are in all. --csv and --json write every client
 (times in ISO 8601 UTC); --product and --text limit the table. A text found in very many clients
-is counted only up to 10,000 ("more than 10,000"). Safe while the host runs.
+is counted only up to ${COUNT_CAP.toLocaleString('en-US')} ("more than ${COUNT_CAP.toLocaleString('en-US')}"). Safe while the host runs.
 
 Options:
   --data-dir DIR     the host installation; default $QUORUM_DATA_DIR or $XDG_DATA_HOME/quorum
