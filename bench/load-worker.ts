@@ -3,8 +3,12 @@
  * normal KMS pattern), "reused" sends every activation on one connection, "rate" offers a fixed
  * rate with a new connection each. Bounded by a duration and a count; prints one JSON line with its
  * own CPU time over the load, so a client that limits the measurement shows.
+ *
+ * The clients it plays are a population: a name gives the same CMIDs in every worker that uses it
+ * (so a warm-up can activate them and the measured requests are renewals, a real site's steady
+ * state); "fresh" gives new random CMIDs (every request a first activation).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { BUILTIN_PRODUCTS } from '../shared/domain/products.js';
 import { LicenseState } from '../shared/domain/license-state.js';
 import { QapLoadConnection, requestTemplates } from './qap-load-client.js';
@@ -13,7 +17,15 @@ import { openBareTcpSession } from './wire-baseline.js';
 type Kind = 'quorum' | 'baseline';
 type Mode = 'new' | 'reused' | 'rate';
 
-const [kind, mode, portText, secondsText, rateText] = process.argv.slice(2) as [Kind, Mode, string, string, string?];
+const [kind, mode, portText, secondsText, rateText, population = 'fresh', clientsText] = process.argv.slice(2) as [
+  Kind,
+  Mode,
+  string,
+  string,
+  string?,
+  string?,
+  string?,
+];
 const port = Number(portText);
 const durationMs = Number(secondsText) * 1000;
 const rate = Number(rateText ?? 0);
@@ -21,15 +33,21 @@ const MAX_REQUESTS = 2_000_000;
 const target = { host: '127.0.0.1', port };
 
 const product = BUILTIN_PRODUCTS.find((p) => p.name === 'desktop')!;
-/** Distinct clients per worker (BENCH_CLIENTS): fewer means more renewals, more means more first activations. */
-const clients = Number(process.env.BENCH_CLIENTS ?? 5000);
+const clients = Number(clientsText ?? 1000);
+
+/** A stable CMID for client `i` of a named population. */
+function populationCmid(i: number): string {
+  if (population === 'fresh') return randomUUID();
+  const h = createHash('sha256').update(`${population}/${i}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 // Encoded once per client; each call gets a fresh nonce and client time (bench/qap-load-client.ts).
 const templates =
   kind === 'quorum'
     ? requestTemplates(
         Array.from({ length: clients }, (_, i) => ({
           version: 1,
-          cmid: randomUUID(),
+          cmid: populationCmid(i),
           previousCmid: null,
           machineName: `bench-${i}`,
           applicationId: product.applicationId,

@@ -4,8 +4,11 @@
  * same connection patterns, measured in the same run. Host, baseline and load workers are separate
  * processes sharing this machine's cores. Prints one JSON object.
  *
- * BENCH_SECONDS sets each scenario's duration (default 4); BENCH_CLIENTS the distinct clients per load
- * worker (default 5000); BENCH_WARMUP_SECONDS the unmeasured warm-up of each server (default 6).
+ * Each load worker plays a population of known clients (BENCH_CLIENTS, default 1000), activated
+ * during the warm-up, so the throughput and latency scenarios measure renewals, a real site's
+ * steady state; one more scenario measures first activations (new clients, the costly write).
+ * BENCH_SECONDS sets each scenario's duration (default 4); BENCH_WARMUP_SECONDS the unmeasured
+ * warm-up of each server (default 6).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -71,9 +74,36 @@ async function startServer(file: string, args: string[]): Promise<Server> {
   };
 }
 
-function runWorker(kind: string, mode: string, port: number, seconds: number, rate = 0): Promise<WorkerResult> {
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
+/** New clients available to the first-activation scenario: more than it can reach in its duration. */
+const FRESH_CLIENTS = 50_000;
+
+/** Worker i of a scenario plays population `known-i`; 'fresh' is new clients every time. */
+interface Population {
+  name: string;
+  clients: number;
+}
+const known = (i: number): Population => ({ name: `known-${i}`, clients: CLIENTS });
+const FRESH: Population = { name: 'fresh', clients: FRESH_CLIENTS };
+
+function runWorker(
+  kind: string,
+  mode: string,
+  port: number,
+  seconds: number,
+  rate = 0,
+  population: Population = known(0),
+): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = tsProcess('bench/load-worker.ts', [kind, mode, String(port), String(seconds), String(rate)]);
+    const child = tsProcess('bench/load-worker.ts', [
+      kind,
+      mode,
+      String(port),
+      String(seconds),
+      String(rate),
+      population.name,
+      String(population.clients),
+    ]);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -86,9 +116,17 @@ function runWorker(kind: string, mode: string, port: number, seconds: number, ra
 
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-async function throughput(server: Server, kind: string, mode: 'new' | 'reused', workers: number) {
+async function throughput(
+  server: Server,
+  kind: string,
+  mode: 'new' | 'reused',
+  workers: number,
+  population: (i: number) => Population = known,
+) {
   const before = await server.stats();
-  const results = await Promise.all(Array.from({ length: workers }, () => runWorker(kind, mode, server.port, SECONDS)));
+  const results = await Promise.all(
+    Array.from({ length: workers }, (_, i) => runWorker(kind, mode, server.port, SECONDS, 0, population(i))),
+  );
   const after = await server.stats();
   const count = results.reduce((s, r) => s + r.count, 0);
   const errors = results.reduce((s, r) => s + r.errors, 0);
@@ -107,9 +145,11 @@ async function throughput(server: Server, kind: string, mode: 'new' | 'reused', 
 async function measure(server: Server, kind: string) {
   // Unmeasured: V8 compiles the hot paths in the first second or so, which would otherwise be
   // charged to whichever scenario runs first.
+  // The reused-connection half also activates both known populations, so what is measured after
+  // it is renewals.
   if (WARMUP_SECONDS > 0) {
     await runWorker(kind, 'new', server.port, WARMUP_SECONDS / 2);
-    await runWorker(kind, 'reused', server.port, WARMUP_SECONDS / 2);
+    await Promise.all([0, 1].map((i) => runWorker(kind, 'reused', server.port, WARMUP_SECONDS / 2, 0, known(i))));
   }
   const result = {
     newConnection: {
@@ -119,6 +159,9 @@ async function measure(server: Server, kind: string) {
     reusedConnection: {
       workers1: await throughput(server, kind, 'reused', 1),
       workers2: await throughput(server, kind, 'reused', 2),
+    },
+    firstActivations: {
+      reusedWorkers1: await throughput(server, kind, 'reused', 1, () => FRESH),
     },
     fixedLoad: await runWorker(kind, 'rate', server.port, SECONDS, FIXED_RATE).then((r) => ({
       offeredPerSecond: FIXED_RATE,
@@ -150,9 +193,9 @@ process.stdout.write(
         'activation over TCP: Quorum host (SQLite commit before reply, Ed25519-signed) vs bare Node TCP server',
       secondsPerScenario: SECONDS,
       warmupSeconds: WARMUP_SECONDS,
-      // Each load worker cycles through this many client ids: the first request of each is a first
-      // activation (a new inventory row), later ones are renewals.
-      clientsPerWorker: Number(process.env.BENCH_CLIENTS ?? 5000),
+      // Each load worker renews this many known clients (activated in the warm-up); the
+      // firstActivations scenario sends only clients the host has never seen.
+      clientsPerWorker: CLIENTS,
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
       quorum,
       baseline,
@@ -166,6 +209,10 @@ process.stdout.write(
         reusedConnection2: ratio(
           quorum.reusedConnection.workers2.perSecond,
           baseline.reusedConnection.workers2.perSecond,
+        ),
+        firstActivations1: ratio(
+          quorum.firstActivations.reusedWorkers1.perSecond,
+          baseline.firstActivations.reusedWorkers1.perSecond,
         ),
         p99AtFixedLoad: ratio(quorum.fixedLoad.p99Ms, baseline.fixedLoad.p99Ms),
         rss: ratio(quorum.rssMB, baseline.rssMB),
