@@ -228,31 +228,22 @@ export function uuidToGuidBytes(uuid: string): Uint8Array {
 
 const guidCache = new Map<string, Uint8Array>();
 
+/** Byte positions in text order: a GUID's first three fields are little-endian on the DCE/RPC wire. */
+const GUID_ORDER = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15] as const;
+const RFC_ORDER = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] as const;
+
+/** 8-4-4-4-12 text straight from the lookup table: no intermediate hex string and slices. */
+function uuidText(b: Uint8Array, order: readonly number[]): string {
+  let s = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
+    s += HEX[b[order[i]!]!]!;
+  }
+  return s;
+}
+
 export function guidBytesToUuid(b: Uint8Array): string {
-  // Built straight from the lookup table: every bind carries two of these, every request none.
-  const h = HEX;
-  return (
-    h[b[3]!]! +
-    h[b[2]!]! +
-    h[b[1]!]! +
-    h[b[0]!]! +
-    '-' +
-    h[b[5]!]! +
-    h[b[4]!]! +
-    '-' +
-    h[b[7]!]! +
-    h[b[6]!]! +
-    '-' +
-    h[b[8]!]! +
-    h[b[9]!]! +
-    '-' +
-    h[b[10]!]! +
-    h[b[11]!]! +
-    h[b[12]!]! +
-    h[b[13]!]! +
-    h[b[14]!]! +
-    h[b[15]!]!
-  );
+  return uuidText(b, GUID_ORDER);
 }
 
 /** QAP message UUIDs (CMIDs, product ids) are sent in RFC 4122 (big-endian, text) order. */
@@ -276,30 +267,7 @@ export function uuidToBytes(uuid: string): Uint8Array {
 }
 
 export function bytesToUuid(b: Uint8Array): string {
-  // Four or five per request: straight from the lookup table, no intermediate hex string and slices.
-  const h = HEX;
-  return (
-    h[b[0]!]! +
-    h[b[1]!]! +
-    h[b[2]!]! +
-    h[b[3]!]! +
-    '-' +
-    h[b[4]!]! +
-    h[b[5]!]! +
-    '-' +
-    h[b[6]!]! +
-    h[b[7]!]! +
-    '-' +
-    h[b[8]!]! +
-    h[b[9]!]! +
-    '-' +
-    h[b[10]!]! +
-    h[b[11]!]! +
-    h[b[12]!]! +
-    h[b[13]!]! +
-    h[b[14]!]! +
-    h[b[15]!]!
-  );
+  return uuidText(b, RFC_ORDER);
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
