@@ -15,7 +15,7 @@ import {
 } from '../../../shared/domain/index.js';
 import { ClientQueries, COUNT_CAP, cursorOf, type Driver } from '../../../src-main/store/client-query.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
-import { activation, tempDir } from './fixtures.js';
+import { activation, tempDir, referenceWindow } from './fixtures.js';
 
 const clock = new VirtualClock(Date.UTC(2026, 5, 1));
 const N = 300;
@@ -53,28 +53,7 @@ afterAll(() => {
   tmp.cleanup();
 });
 
-function reference(q: ClientWindowQuery): { rows: string[]; total: number } {
-  const f = q.filter;
-  const text = f.text?.trim().toLowerCase();
-  const matches = all.filter(
-    (r) =>
-      (f.productId === undefined || r.productId === f.productId) &&
-      (f.licenseState === undefined || r.licenseState === f.licenseState) &&
-      (f.isVm === undefined || r.isVm === f.isVm) &&
-      (f.seenWithinMs === undefined || r.lastSeen >= clock.now() - f.seenWithinMs) &&
-      (!text || [r.machineName, r.address, r.cmid].some((v) => v.toLowerCase().includes(text))),
-  );
-  const col = q.sort.column;
-  const sign = q.sort.direction === 'asc' ? 1 : -1;
-  const key = (r: ClientRow) => (col === 'isVm' ? Number(r.isVm) : r[col]);
-  matches.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    const c = ka < kb ? -1 : ka > kb ? 1 : a.cmid < b.cmid ? -1 : a.cmid > b.cmid ? 1 : 0;
-    return c * sign;
-  });
-  return { rows: matches.slice(q.offset, q.offset + q.limit).map((r) => r.cmid), total: matches.length };
-}
+const reference = (q: ClientWindowQuery) => referenceWindow(all, q, clock.now());
 
 const window = (text: string, filter: ClientWindowQuery['filter'] = {}): ClientWindowQuery => ({
   offset: 0,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILTIN_PRODUCTS, type LicenseState, type RequestResult } from '../../../shared/domain/index.js';
+import type { ClientRow, ClientWindowQuery } from '../../../shared/domain/records.js';
 import type { ActivationRecord } from '../../../src-main/store/types.js';
 
 export function tempDir(prefix = 'quorum-store-'): { dir: string; cleanup: () => void } {
@@ -74,4 +75,32 @@ export function activation(spec: RecordSpec): ActivationRecord {
       },
     ],
   };
+}
+
+/** The window a correct store returns, computed in memory from every row: the window tests' oracle. */
+export function referenceWindow(
+  all: readonly ClientRow[],
+  q: ClientWindowQuery,
+  now: number,
+): { rows: string[]; total: number } {
+  const f = q.filter;
+  const text = f.text?.trim().toLowerCase();
+  const matches = all.filter(
+    (r) =>
+      (f.productId === undefined || r.productId === f.productId) &&
+      (f.licenseState === undefined || r.licenseState === f.licenseState) &&
+      (f.isVm === undefined || r.isVm === f.isVm) &&
+      (f.seenWithinMs === undefined || r.lastSeen >= now - f.seenWithinMs) &&
+      (!text || [r.machineName, r.address, r.cmid].some((v) => v.toLowerCase().includes(text))),
+  );
+  const col = q.sort.column;
+  const sign = q.sort.direction === 'asc' ? 1 : -1;
+  const key = (r: ClientRow) => (col === 'isVm' ? Number(r.isVm) : r[col]);
+  matches.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    const c = ka < kb ? -1 : ka > kb ? 1 : a.cmid < b.cmid ? -1 : a.cmid > b.cmid ? 1 : 0;
+    return c * sign;
+  });
+  return { rows: matches.slice(q.offset, q.offset + q.limit).map((r) => r.cmid), total: matches.length };
 }
