@@ -2,24 +2,27 @@
 import { LICENSE_STATE_NAMES, type LicenseState } from '../../shared/domain/license-state.js';
 import { ProductCatalog } from '../../shared/domain/products.js';
 import { formatHostAddress } from '../dns/host-address.js';
-import { currentPeriodEnd, licenseStateAt, remainingMinutesAt, type AttemptSummary } from './license-machine.js';
+import { currentPeriodEnd, licenseStateAt, remainingMinutesAt, type LicenseRecord } from './license-machine.js';
 import type { ClientState } from './state-file.js';
 
-export interface LicenseStatus {
-  productId: string;
+/** The remembered fields shown as they are; the rest is derived at the moment asked. */
+type RememberedFields =
+  | 'productId'
+  | 'validUntil'
+  | 'lastActivatedAt'
+  | 'activationIntervalMin'
+  | 'renewalIntervalMin'
+  | 'intervalsFromHost'
+  | 'lastAttempt'
+  | 'nextAttemptAt';
+
+export interface LicenseStatus extends Pick<LicenseRecord, RememberedFields> {
   productName: string;
   state: LicenseState;
   stateName: string;
   /** End of the current validity or grace (ms), null in notification. */
   periodEndsAt: number | null;
   remainingMinutes: number;
-  validUntil: number | null;
-  lastActivatedAt: number | null;
-  activationIntervalMin: number;
-  renewalIntervalMin: number;
-  intervalsFromHost: boolean;
-  lastAttempt: AttemptSummary | null;
-  nextAttemptAt: number;
 }
 
 export interface ClientStatus {
