@@ -43,8 +43,10 @@ describe('Checkpointer', () => {
     for (let i = 0; i < 500 && cp.stats.background === 0; i++) await turn();
     expect(cp.stats.background).toBeGreaterThan(0);
     expect(cp.stats.inline).toBeGreaterThan(0);
-    // Without restarts 1,500 commits of 3+ frames would make a WAL above 18 MB.
-    expect(highWater).toBeLessThan(6 * 1024 * 1024);
+    // Without restarts 1,500 commits of 3+ frames would make a WAL above 18 MB. The bound is loose
+    // on purpose: while the worker's checkpoint waits for its fsync on a busy disk the writer finds
+    // the checkpoint lock taken and the WAL grows until it is free (7 MB seen on a loaded CI run).
+    expect(highWater).toBeLessThan(11 * 1024 * 1024);
     cp.close();
     db.close();
     expect(existsSync(`${file}-wal`)).toBe(false);
