@@ -10,7 +10,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
-import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
+import { conditionsOf, type Conditions } from './client-conditions.js';
 import {
   ClientTextSearch,
   ftsPhrase,
@@ -31,22 +31,6 @@ export {
   type ClientCursor,
   type ClientPageQuery,
 } from './client-window-query.js';
-
-interface Group {
-  product_id: string;
-  license_state: number;
-  is_vm: number;
-  n: number;
-  /** `group_key` of the group's rows (migration 004). */
-  k: number;
-}
-
-/** A test on group_key: `sql` with one parameter, and the same test in JS. */
-interface KeyTest {
-  sql: string;
-  value: number;
-  of(k: number): number;
-}
 
 /**
  * Walking a sort index costs this many times less per row when every filter is tested in the index
@@ -71,30 +55,6 @@ const RULE_OUT_SHARE = 1 / 4;
 const MAX_PRODUCT_NAMES = 64;
 
 export type Driver = 'sort' | 'group' | 'range' | 'text';
-
-/** Conditions of one query, in the forms the drivers need. */
-interface Conditions {
-  /** product/state/VM as IN lists over the groups that exist (always present; an index range on clients_by_group). */
-  groupSql: string;
-  groupParams: (string | number)[];
-  /** True when the query filters on product, state or VM. */
-  hasEq: boolean;
-  /**
-   * The same product/state/VM filter as tests on group_key, which the sort indexes hold; undefined
-   * when two groups of different products share a key hash, so the key cannot tell them apart.
-   */
-  keySql?: string;
-  keyParams: number[];
-  eqTotal: number;
-  cutoff: number | undefined;
-  text: string | undefined;
-  /** Rowids matching the text, when the full-text probe found fewer than the probe cap: reused, not re-searched. */
-  textIds?: number[];
-  /** Products of the groups the product/state/VM filter selects. */
-  productIds: string[];
-  /** The columns the text test reads: all three unless some were ruled out. */
-  textColumns?: TextColumn[];
-}
 
 export class ClientQueries {
   readonly #db: Database;
@@ -132,7 +92,7 @@ export class ClientQueries {
   window(q: ClientPageQuery, now: number, force?: Driver): ClientWindow {
     checkClientQuery(q);
     if (q.after !== undefined) checkCursor(q.after, q.sort.column);
-    const c = this.#conditions(q, now);
+    const c = conditionsOf((sql) => this.#prepare(sql), q, now);
     if (c.eqTotal === 0) return { rows: [], total: 0, offset: q.offset };
     const all = this.count();
     const range = c.cutoff === undefined ? all : this.#probeRange(c.cutoff);
@@ -175,7 +135,7 @@ export class ClientQueries {
       // Up to the cap, through the machine-name index: product/state/VM and the name are tested in
       // the entry, so a client found by its name (most are) costs no row read; the group index
       // would read every row to test the text.
-      if (ftsUsable && c.textColumns === undefined) this.#ruleOutTextColumns('machine_name', c);
+      if (ftsUsable && !c.ruledOut) this.#ruleOutTextColumns('machine_name', c);
       countDriver = 'sort';
     }
     const total = this.#count(c, countDriver, bounded ? this.#countCap + 1 : undefined);
@@ -194,6 +154,11 @@ export class ClientQueries {
   #ruleOutTextColumns(col: string, c: Conditions): void {
     if (c.text === undefined || (col !== 'machine_name' && col !== 'address')) return;
     const other: TextColumn = col === 'machine_name' ? 'address' : 'machine_name';
+    c.ruledOut = true;
+    if (!c.textColumns?.includes('cmid')) {
+      if (!this.#text.mayBeIn(c.text, [other], RULE_OUT_SHARE)) c.textColumns = [col];
+      return;
+    }
     // The CMID is in the index entry, but a LIKE less per entry still shortens the walk by a third.
     if (!this.#text.mayBeIn(c.text, [other, 'cmid'], RULE_OUT_SHARE)) c.textColumns = [col];
     else if (!this.#text.mayBeIn(c.text, [other], RULE_OUT_SHARE)) c.textColumns = [col, 'cmid'];
@@ -205,81 +170,7 @@ export class ClientQueries {
    */
   filterInIndex(q: ClientWindowQuery, now: number): boolean {
     checkClientQuery(q);
-    return this.#conditions(q, now).keySql !== undefined;
-  }
-
-  #conditions(q: ClientWindowQuery, now: number): Conditions {
-    const f = q.filter;
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (f.productId !== undefined) {
-      where.push('product_id = ?');
-      params.push(f.productId.toLowerCase());
-    }
-    if (f.licenseState !== undefined) {
-      where.push('license_state = ?');
-      params.push(f.licenseState);
-    }
-    if (f.isVm !== undefined) {
-      where.push('is_vm = ?');
-      params.push(f.isVm ? 1 : 0);
-    }
-    const groups = this.#prepare(
-      `SELECT product_id, license_state, is_vm, n, ${GROUP_KEY_SQL} AS k FROM client_totals WHERE n > 0 ${where.length ? `AND ${where.join(' AND ')}` : ''}`,
-    ).all(...params) as Group[];
-    const distinct = <T>(pick: (g: Group) => T) => [...new Set(groups.map(pick))];
-    const lists: [string, (string | number)[]][] = [
-      ['product_id', distinct((g) => g.product_id)],
-      ['license_state', distinct((g) => g.license_state)],
-      ['is_vm', distinct((g) => g.is_vm)],
-    ];
-    let cutoff = f.seenWithinMs === undefined ? undefined : now - f.seenWithinMs;
-    if (cutoff !== undefined) {
-      // A window wider than the whole inventory filters nothing: drop it and keep exact totals.
-      const oldest = (this.#prepare('SELECT MIN(last_seen) AS t FROM clients').get() as { t: number | null }).t;
-      if (oldest !== null && cutoff <= oldest) cutoff = undefined;
-    }
-    const text = f.text?.trim() || undefined;
-    const keyTests = this.#keyTests(q, groups);
-    return {
-      keySql: keyTests?.map((t) => t.sql).join(' AND '),
-      keyParams: keyTests?.map((t) => t.value) ?? [],
-      groupSql: lists.map(([col, vals]) => `${col} IN (${vals.map(() => '?').join(', ')})`).join(' AND '),
-      groupParams: lists.flatMap(([, vals]) => vals),
-      hasEq: where.length > 0,
-      eqTotal: groups.reduce((sum, g) => sum + g.n, 0),
-      productIds: distinct((g) => g.product_id),
-      cutoff,
-      text,
-    };
-  }
-
-  /**
-   * The product/state/VM filter as group_key tests, if they select exactly the groups the filter
-   * selects: checked against every group that has clients, since a product hash may collide.
-   */
-  #keyTests(q: ClientWindowQuery, selected: Group[]): KeyTest[] | undefined {
-    const f = q.filter;
-    const tests: KeyTest[] = [];
-    const productKey = selected[0] && Math.floor(selected[0].k / 14);
-    if (f.productId !== undefined && productKey !== undefined) {
-      tests.push({ sql: '(group_key / 14) = ?', value: productKey, of: (k) => Math.floor(k / 14) });
-    }
-    if (f.licenseState !== undefined) {
-      tests.push({ sql: '((group_key / 2) % 7) = ?', value: f.licenseState, of: (k) => Math.floor(k / 2) % 7 });
-    }
-    if (f.isVm !== undefined) tests.push({ sql: '(group_key % 2) = ?', value: f.isVm ? 1 : 0, of: (k) => k % 2 });
-    if (tests.length === 0) return tests;
-    const all = this.#prepare(
-      `SELECT product_id, license_state, is_vm, n, ${GROUP_KEY_SQL} AS k FROM client_totals WHERE n > 0`,
-    ).all() as Group[];
-    const chosen = new Set(selected.map((g) => `${g.product_id}\u0000${g.license_state}\u0000${g.is_vm}`));
-    const exact = all.every(
-      (g) =>
-        chosen.has(`${g.product_id}\u0000${g.license_state}\u0000${g.is_vm}`) ===
-        tests.every((t) => t.of(g.k) === t.value),
-    );
-    return exact ? tests : undefined;
+    return conditionsOf((sql) => this.#prepare(sql), q, now).keySql !== undefined;
   }
 
   #probeRange(cutoff: number): number {

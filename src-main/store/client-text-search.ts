@@ -46,6 +46,17 @@ export function ftsPhrase(text: string): string {
 export const TEXT_COLUMNS = ['machine_name', 'address', 'cmid'] as const;
 export type TextColumn = (typeof TEXT_COLUMNS)[number];
 
+/** A CMID is stored only as GUID text (hex digits and hyphens), so only such a text can be in one. */
+const CMID_TEXT = /^[0-9a-f-]+$/i;
+
+/**
+ * The columns a text can be in at all: not the CMID for a text with a letter beyond f or any
+ * other character, such as "pc-1". Known from the text alone, so it costs no read.
+ */
+export function columnsFor(text: string): readonly TextColumn[] {
+  return CMID_TEXT.test(text) ? TEXT_COLUMNS : ['machine_name', 'address'];
+}
+
 /** The LIKE test of the text on a client row, over `columns` (by default all three), with its parameters. */
 export function likeCondition(
   text: string,
