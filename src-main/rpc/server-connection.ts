@@ -28,6 +28,9 @@ import { concatBytes } from '../../shared/protocol/bytes.js';
 import { QAP_INTERFACE_UUID, QAP_INTERFACE_VERSION, QAP_OPNUM_ACTIVATE } from '../../shared/protocol/qap-types.js';
 import type { RpcLimits } from './limits.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { RpcStats } from './rpc-stats.js';
+
+export { emptyStats, type RpcStats } from './rpc-stats.js';
 
 export interface ConnectionTransport {
   write(bytes: Uint8Array): void;
@@ -40,38 +43,6 @@ export interface ConnectionTransport {
 }
 
 export type ActivateHandler = (stub: Uint8Array, ctx: { remoteAddress: string }) => Promise<Uint8Array>;
-
-export interface RpcStats {
-  accepted: number;
-  open: number;
-  evicted: number;
-  refusedAtCap: number;
-  binds: number;
-  bindNaks: number;
-  calls: number;
-  responses: number;
-  faults: number;
-  protocolErrors: number;
-  timeouts: number;
-  rateLimited: number;
-}
-
-export function emptyStats(): RpcStats {
-  return {
-    accepted: 0,
-    open: 0,
-    evicted: 0,
-    refusedAtCap: 0,
-    binds: 0,
-    bindNaks: 0,
-    calls: 0,
-    responses: 0,
-    faults: 0,
-    protocolErrors: 0,
-    timeouts: 0,
-    rateLimited: 0,
-  };
-}
 
 export interface ConnectionContext {
   remoteAddress: string;
