@@ -32,6 +32,14 @@ export interface RpcListener {
   readonly limits: RpcLimits;
 }
 
+/**
+ * "::" alone is dual stack: IPv4 clients reach it too (as ::ffff:a.b.c.d). Only beside an IPv4
+ * wildcard on the same port must it be IPv6-only, or the two would collide.
+ */
+function ipv6Only(address: { host: string; port: number }, all: readonly { host: string; port: number }[]): boolean {
+  return address.host === '::' && all.some((a) => a.host === '0.0.0.0' && a.port === address.port);
+}
+
 /** Swallows socket errors: the 'close' that follows every error does the cleanup. */
 const ignore = (): void => {};
 
@@ -202,7 +210,7 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
       // Above the cap the listener evicts or refuses itself; the kernel backlog stays generous.
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen({ host: address.host, port: address.port, ipv6Only: address.host.includes(':') }, () => {
+        server.listen({ host: address.host, port: address.port, ipv6Only: ipv6Only(address, options.listen) }, () => {
           server.off('error', reject);
           resolve();
         });

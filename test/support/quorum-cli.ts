@@ -40,7 +40,8 @@ export function activatedDataDir(): string {
   return dataDir;
 }
 
-export async function serve(dataDir: string): Promise<ServedHost> {
+/** `allAddresses`: no --listen, as a user would start it (every address, "::" dual stack). */
+export async function serve(dataDir: string, options: { allAddresses?: boolean } = {}): Promise<ServedHost> {
   const child = spawn(
     'node',
     [
@@ -48,8 +49,7 @@ export async function serve(dataDir: string): Promise<ServedHost> {
       'serve',
       '--data-dir',
       dataDir,
-      '--listen',
-      '127.0.0.1',
+      ...(options.allAddresses ? [] : ['--listen', '127.0.0.1']),
       '--port',
       '0',
       '--console',
@@ -62,7 +62,7 @@ export async function serve(dataDir: string): Promise<ServedHost> {
   child.stderr.on('data', (d: Buffer) => (text += d.toString()));
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const port = /listening on 127\.0\.0\.1:(\d+)/.exec(text)?.[1];
+    const port = /listening on (?:127\.0\.0\.1|\[::\]):(\d+)/.exec(text)?.[1];
     const consoleUrl = /console: (http\S+)/.exec(text)?.[1];
     if (port && consoleUrl) {
       return {

@@ -111,7 +111,10 @@ export const serve: Command = {
       throw e;
     }
 
-    const where = host.addresses().map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`));
+    const addresses = host.addresses();
+    const where = addresses.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`));
+    // A lone "::" is dual stack; say so, or an admin reads it as "not on IPv4".
+    if (addresses.length === 1 && addresses[0]!.host === '::') where[0] += ' (IPv6 and IPv4)';
     log(`Quorum host ${host.identity.hostId} listening on ${where.join(', ')} (data: ${dataDir})`);
     log(`host key fingerprint ${host.identity.fingerprint}`);
     const gate = host.gate();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDataDir } from '../../support/activated-host.js';
-import { serve } from '../../support/quorum-cli.js';
+import { activatedDataDir, quorum, serve } from '../../support/quorum-cli.js';
 
 async function startServe(dataDir: string) {
   const served = await serve(dataDir);
@@ -39,5 +39,29 @@ describe('quorum serve lifecycle', () => {
     child.kill('SIGTERM');
     await exited;
     expect(output()).toMatch(/not activating clients yet: .*quorum (authority issue|key install)/);
+  });
+
+  it('listens on every address by default, so IPv4 and IPv6 clients both reach it', async () => {
+    const served = await serve(activatedDataDir(), { allAddresses: true });
+    try {
+      expect(served.output()).toContain(`listening on [::]:${served.port} (IPv6 and IPv4)`);
+      for (const host of ['127.0.0.1', '[::1]']) {
+        const state = join(tempDataDir(), 'client.json');
+        const r = quorum([
+          'client',
+          'activate',
+          '--host',
+          `${host}:${served.port}`,
+          '--product',
+          'desktop',
+          '--state',
+          state,
+        ]);
+        // The host answered: one client is not yet the 25 a desktop product needs.
+        expect(r.stderr, host).toContain('CLIENT_COUNT_INSUFFICIENT');
+      }
+    } finally {
+      await served.stop();
+    }
   });
 });

@@ -14,9 +14,17 @@ import {
   fromHex,
 } from '../../../shared/protocol/index.js';
 import { verifyHostSignature } from '../../../src-main/host/identity.js';
-import type { RpcListener } from '../../../src-main/rpc/listener.js';
+import { startRpcListener, type RpcListener } from '../../../src-main/rpc/listener.js';
 import { rpcCall, openRpcSession } from '../../../src-main/rpc/rpc-client.js';
-import { QAP_CONTEXT, RawClient, bindPdu, loadVectors, startTestListener } from './fixtures.js';
+import {
+  QAP_CONTEXT,
+  RawClient,
+  bindPdu,
+  loadVectors,
+  signingHandler,
+  startTestListener,
+  vectorIdentity,
+} from './fixtures.js';
 
 const requestStub = fromHex(loadVectors().request.hex);
 let listener: RpcListener | undefined;
@@ -41,6 +49,28 @@ describe('RPC listener', () => {
       const d = decodeSignedResponse(await rpcCall(target, 0, requestStub));
       expect(verifyHostSignature(d.response.hostPublicKey, d.signedBytes, d.signature)).toBe(true);
     }
+  });
+
+  it('listens on "::" for IPv6 and IPv4 clients alike, and beside "0.0.0.0" on the same port as well', async () => {
+    const verified = async (host: string, port: number) => {
+      const d = decodeSignedResponse(await rpcCall({ host, port }, 0, requestStub));
+      return verifyHostSignature(d.response.hostPublicKey, d.signedBytes, d.signature);
+    };
+    listener = await startTestListener({}, undefined, ['::']);
+    const port = listener.addresses()[0]!.port;
+    expect(await verified('127.0.0.1', port)).toBe(true);
+    expect(await verified('::1', port)).toBe(true);
+    await listener.close();
+    listener = await startRpcListener({
+      listen: [
+        { host: '0.0.0.0', port },
+        { host: '::', port },
+      ],
+      onActivate: signingHandler(vectorIdentity()),
+    });
+    expect(listener.addresses().map((a) => a.host)).toEqual(['0.0.0.0', '::']);
+    expect(await verified('127.0.0.1', port)).toBe(true);
+    expect(await verified('::1', port)).toBe(true);
   });
 
   it('answers several context items: accepts QAP/NDR, rejects unknown interfaces and other transfer syntaxes', async () => {
