@@ -12,6 +12,7 @@ import type { RequestResult } from '../../shared/domain/records.js';
 import { requestMacInput } from '../../shared/protocol/qap-codec.js';
 import { QapStatus } from '../../shared/protocol/qap-types.js';
 import { RateLimiter } from '../rpc/rate-limiter.js';
+import { normalizeAddress } from '../rpc/peer-address.js';
 
 export interface AdmissionOptions {
   /** When set, every request must carry HMAC-SHA256(siteToken, requestMacInput(request)). */
@@ -36,14 +37,6 @@ export interface Admission {
 /** What a client puts in siteTokenMac. */
 export function computeSiteTokenMac(siteToken: string, requestBytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHmac('sha256', siteToken).update(requestMacInput(requestBytes)).digest());
-}
-
-const MAPPED_V4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
-
-/** The address as the range check sees it: IPv4-mapped IPv6 becomes plain IPv4. */
-export function normalizeAddress(address: string): string {
-  const m = MAPPED_V4.exec(address);
-  return m ? m[1]! : address;
 }
 
 export function parseRanges(ranges: readonly string[]): BlockList {

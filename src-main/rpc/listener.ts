@@ -5,6 +5,7 @@
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { resolveLimits, type RpcLimits } from './limits.js';
+import { peerAddress } from './peer-address.js';
 import { RateLimiter } from './rate-limiter.js';
 import {
   ServerConnection,
@@ -169,7 +170,7 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
     // createServer({ noDelay: true }) already set TCP_NODELAY on the accepted socket.
     const l = new Live(socket, arm);
     l.conn = new ServerConnection(l, {
-      remoteAddress: socket.remoteAddress ?? 'unknown',
+      remoteAddress: peerAddress(socket.remoteAddress),
       // The listening port (what getsockname would say) spares a system call per connection.
       localPort,
       assocGroupId: (assocGroup = (assocGroup + 1) >>> 0),

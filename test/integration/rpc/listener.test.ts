@@ -14,7 +14,7 @@ import {
   fromHex,
 } from '../../../shared/protocol/index.js';
 import { verifyHostSignature } from '../../../src-main/host/identity.js';
-import { startRpcListener, type RpcListener } from '../../../src-main/rpc/listener.js';
+import { startRpcListener, type ActivateHandler, type RpcListener } from '../../../src-main/rpc/listener.js';
 import { rpcCall, openRpcSession } from '../../../src-main/rpc/rpc-client.js';
 import {
   QAP_CONTEXT,
@@ -52,11 +52,18 @@ describe('RPC listener', () => {
   });
 
   it('listens on "::" for IPv6 and IPv4 clients alike, and beside "0.0.0.0" on the same port as well', async () => {
+    // Each call's peer as the host sees it: an IPv4 client on the dual-stack socket is 127.0.0.1, not ::ffff:127.0.0.1.
+    const peers: string[] = [];
+    const signing = signingHandler(vectorIdentity());
+    const handler: ActivateHandler = (stub, ctx) => {
+      peers.push(ctx.remoteAddress);
+      return signing(stub, ctx);
+    };
     const verified = async (host: string, port: number) => {
       const d = decodeSignedResponse(await rpcCall({ host, port }, 0, requestStub));
       return verifyHostSignature(d.response.hostPublicKey, d.signedBytes, d.signature);
     };
-    listener = await startTestListener({}, undefined, ['::']);
+    listener = await startTestListener({}, handler, ['::']);
     const port = listener.addresses()[0]!.port;
     expect(await verified('127.0.0.1', port)).toBe(true);
     expect(await verified('::1', port)).toBe(true);
@@ -66,11 +73,12 @@ describe('RPC listener', () => {
         { host: '0.0.0.0', port },
         { host: '::', port },
       ],
-      onActivate: signingHandler(vectorIdentity()),
+      onActivate: handler,
     });
     expect(listener.addresses().map((a) => a.host)).toEqual(['0.0.0.0', '::']);
     expect(await verified('127.0.0.1', port)).toBe(true);
     expect(await verified('::1', port)).toBe(true);
+    expect(peers).toEqual(['127.0.0.1', '::1', '127.0.0.1', '::1']);
   });
 
   it('answers several context items: accepts QAP/NDR, rejects unknown interfaces and other transfer syntaxes', async () => {
