@@ -60,9 +60,15 @@ export interface HostKeyError {
 
 export type HostKeyParse = { ok: true; key: HostKey } | { ok: false; error: HostKeyError };
 
+/**
+ * What may separate groups: white space and any dash, since word processors and chat clients
+ * turn a typed "-" into an en or em dash before the key is pasted.
+ */
+const SEPARATORS = /[\s\p{Pd}]+/u;
+
 /** Upper case, separators (dashes, spaces) removed. */
 export function normalizeHostKey(text: string): string {
-  return text.toUpperCase().replace(/[\s-]+/g, '');
+  return text.toUpperCase().replace(new RegExp(SEPARATORS.source, 'gu'), '');
 }
 
 /** Groups of 5 joined by dashes (a trailing partial group stays as typed). */
@@ -99,7 +105,7 @@ function fail(code: HostKeyErrorCode, message: string, group?: number, position?
 export function parseHostKey(text: string): HostKeyParse {
   const upper = text.toUpperCase().trim();
   if (upper.length === 0) return fail('KEY_EMPTY', 'No key was given. A host key has 25 characters in 5 groups of 5.');
-  const parts = upper.split(/[\s-]+/).filter((p) => p.length > 0);
+  const parts = upper.split(SEPARATORS).filter((p) => p.length > 0);
   const compact = parts.join('');
   for (let i = 0; i < compact.length; i++) {
     const c = compact[i]!;
@@ -114,7 +120,9 @@ export function parseHostKey(text: string): HostKeyParse {
       );
     }
   }
-  if (parts.length > 1) {
+  // With all 25 symbols present a misplaced or missing dash changes nothing: the check sums judge
+  // the symbols. Group lengths only explain a key that is too short or too long.
+  if (parts.length > 1 && compact.length !== KEY_LENGTH) {
     for (let g = 0; g < parts.length; g++) {
       const len = parts[g]!.length;
       const last = g === parts.length - 1;
