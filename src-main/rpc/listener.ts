@@ -41,6 +41,16 @@ function ipv6Only(address: { host: string; port: number }, all: readonly { host:
   return address.host === '::' && all.some((a) => a.host === '0.0.0.0' && a.port === address.port);
 }
 
+/**
+ * Listening addresses as an admin reads them: "[::1]:1688", "0.0.0.0:1688"; a lone "::" is dual
+ * stack, and says so, or it reads as "not on IPv4".
+ */
+export function describeAddresses(addresses: readonly { host: string; port: number }[]): string[] {
+  const text = addresses.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`));
+  if (addresses.length === 1 && addresses[0]!.host === '::') text[0] += ' (IPv6 and IPv4)';
+  return text;
+}
+
 /** Swallows socket errors: the 'close' that follows every error does the cleanup. */
 const ignore = (): void => {};
 

@@ -1,10 +1,7 @@
 /** Builds the console's host status view from the engine, the listener and the identity. */
 import type { HostStatusView } from '../../shared/ipc/views.js';
 import type { HostRuntime } from '../host/host-runtime.js';
-
-function formatAddress(a: { host: string; port: number }): string {
-  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
-}
+import { describeAddresses } from '../rpc/listener.js';
 
 export function buildStatusView(host: HostRuntime): HostStatusView {
   const status = host.engine.status();
@@ -15,7 +12,7 @@ export function buildStatusView(host: HostRuntime): HostStatusView {
     notServingReason: gate.serving ? null : gate.reason,
     hostId: host.identity.hostId,
     fingerprint: host.identity.fingerprint,
-    listening: host.addresses().map(formatAddress),
+    listening: describeAddresses(host.addresses()),
     activationIntervalMin: status.activationIntervalMin,
     renewalIntervalMin: status.renewalIntervalMin,
     applications: status.applications.map((app) => ({

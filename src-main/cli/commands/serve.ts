@@ -10,6 +10,7 @@ import { rendererDir } from '../../headless/renderer-dir.js';
 import { parseListenSpec } from '../../headless/listen-spec.js';
 import { intOption, parseCommandArgs, type CliIo, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
+import { describeAddresses } from '../../rpc/listener.js';
 
 export const DEFAULT_CONSOLE = '127.0.0.1:8690';
 
@@ -111,10 +112,7 @@ export const serve: Command = {
       throw e;
     }
 
-    const addresses = host.addresses();
-    const where = addresses.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`));
-    // A lone "::" is dual stack; say so, or an admin reads it as "not on IPv4".
-    if (addresses.length === 1 && addresses[0]!.host === '::') where[0] += ' (IPv6 and IPv4)';
+    const where = describeAddresses(host.addresses());
     log(`Quorum host ${host.identity.hostId} listening on ${where.join(', ')} (data: ${dataDir})`);
     log(`host key fingerprint ${host.identity.fingerprint}`);
     const gate = host.gate();
