@@ -5,13 +5,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { EVENT_CHANNELS } from '../../shared/ipc/contract.js';
+import { WebSocketServer } from 'ws';
 import type { ConsoleContract } from '../../shared/ipc/contract.js';
-import { dispatchInvoke } from '../service/dispatch.js';
 import type { ConsoleEvents } from '../service/console-events.js';
 import { readStatic } from './static-files.js';
-import { tokensMatch } from './console-token.js';
+import { handleUpgrade, MAX_MESSAGE_BYTES, type SocketOptions } from './console-socket.js';
 
 export interface ConsoleServerOptions {
   service: ConsoleContract;
@@ -24,6 +22,9 @@ export interface ConsoleServerOptions {
   /** Answers /readyz: true once the activation listener is up. */
   ready?: () => boolean;
   log?: (line: string) => void;
+  /** Limits of one session's unread replies and of open sessions (defaults in console-socket.ts). */
+  maxBufferedBytes?: number;
+  maxSessions?: number;
 }
 
 export interface ConsoleServer {
@@ -32,8 +33,6 @@ export interface ConsoleServer {
   port: number;
   close(): Promise<void>;
 }
-
-const MAX_MESSAGE_BYTES = 64 * 1024;
 
 function securityHeaders(res: ServerResponse, host: string): void {
   res.setHeader(
@@ -79,49 +78,15 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-
-  http.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    const origin = req.headers.origin;
-    const expectedOrigin = `http://${req.headers.host ?? ''}`;
-    if (url.pathname !== '/ws' || !tokensMatch(options.token, url.searchParams.get('token'))) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    if (origin !== expectedOrigin) {
-      log(`console: refused a WebSocket from origin ${origin ?? '(none)'}`);
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
-  });
-
-  function attach(ws: WebSocket): void {
-    const unsubscribe = EVENT_CHANNELS.map((channel) =>
-      options.events.on(channel, (payload) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', channel, payload }));
-      }),
-    );
-    ws.on('close', () => unsubscribe.forEach((u) => u()));
-    ws.on('message', (data) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(data.toString());
-      } catch {
-        ws.send(JSON.stringify({ type: 'error', message: 'Messages must be JSON.' }));
-        return;
-      }
-      if (typeof message !== 'object' || message === null) return;
-      const { type, id, channel, input } = message as Record<string, unknown>;
-      if (type !== 'invoke' || typeof id !== 'number') {
-        ws.send(JSON.stringify({ type: 'error', message: 'Expected {type:"invoke", id:number, channel, input}.' }));
-        return;
-      }
-      void dispatchInvoke(options.service, channel, input).then((outcome) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, outcome }));
-      });
-    });
-  }
+  const socketOptions: SocketOptions = {
+    service: options.service,
+    events: options.events,
+    token: options.token,
+    log,
+    ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
+    ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}),
+  };
+  http.on('upgrade', (req, socket, head) => handleUpgrade(wss, socketOptions, req, socket, head));
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
