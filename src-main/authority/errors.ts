@@ -1,6 +1,7 @@
 /**
  * Every refusal of the key and authority parts, with a stable code. Keys appear only masked.
  */
+import { existsSync } from 'node:fs';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { maskHostKey, type HostKeyError } from '../../shared/keys/index.js';
 
@@ -52,12 +53,36 @@ export function forgedKey(keyText: string): QuorumError {
   );
 }
 
+/** `authority confirm` on an installation that did not issue the installation ID's key. */
+export function confirmedByWrongAuthority(keyTag: string, authorityTag: string, authorityDir: string): QuorumError {
+  return new QuorumError(
+    'KEY_WRONG_AUTHORITY',
+    `This installation ID is for a key issued by authority ${keyTag}, not by authority ${authorityTag} of ${authorityDir}; nothing was recorded.`,
+    `Run quorum authority confirm on the installation whose authority is ${keyTag} (quorum authority ledger there shows its id).`,
+  );
+}
+
+export function unprovenInstallation(): QuorumError {
+  return new QuorumError(
+    'INSTALLATION_ID_NOT_GENUINE',
+    'The installation ID checks digit by digit, but it was not made with a key this authority issued (or several digits are wrong); nothing was recorded.',
+    'Ask for the installation ID again, group by group; if it is refused again, the host holds a key this authority did not issue: give it one from quorum authority issue.',
+  );
+}
+
 export function noAuthority(dir: string, embedded = false): QuorumError {
   if (embedded) {
     return new QuorumError(
       'AUTHORITY_NOT_FOUND',
       `This data directory (${dir}) has issued no keys, so its embedded authority cannot activate this key.`,
       'Activate against the installation that issued the key: quorum key activate --authority DIR, or offline: quorum key activate --offline.',
+    );
+  }
+  if (!existsSync(dir)) {
+    return new QuorumError(
+      'AUTHORITY_NOT_FOUND',
+      `${dir} does not exist, so it holds no authority.`,
+      'Give --authority the data directory where "quorum authority issue" was run (check the path).',
     );
   }
   return new QuorumError(

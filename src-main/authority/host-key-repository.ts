@@ -85,6 +85,12 @@ export class HostKeyRepository {
     };
   }
 
+  /** The installed key's stored text, unchecked (undefined when none is installed). */
+  installedKeyText(): string | undefined {
+    const row = this.db.prepare('SELECT key_text FROM host_key WHERE id = 1').get() as { key_text: string } | undefined;
+    return row?.key_text;
+  }
+
   /** Replaces any installed key; the host must then be activated (again). */
   install(key: HostKey, now: number): void {
     this.db

@@ -3,17 +3,33 @@
  * CLI, the console service and the tests share one implementation.
  */
 import { randomInt } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 import type { ProductFamily } from '../../shared/domain/products.js';
 import { maskHostKey, parseHostKey, type HostKey } from '../../shared/keys/index.js';
 import { Authority, type ActivationGrant, type LedgerEntry } from './authority.js';
-import { loadOrCreateAuthoritySecret, readAuthoritySecret } from './authority-secret.js';
-import { ACTIVATIONS_PER_HOST, HOSTS_PER_KEY, invalidKey, noAuthority, noKey } from './errors.js';
+import { loadOrCreateAuthoritySecret, readAuthoritySecret, tagLabel } from './authority-secret.js';
+import {
+  ACTIVATIONS_PER_HOST,
+  HOSTS_PER_KEY,
+  confirmedByWrongAuthority,
+  invalidKey,
+  noAuthority,
+  noKey,
+  unprovenInstallation,
+} from './errors.js';
 import { HostKeyRepository, type InstalledHostKey } from './host-key-repository.js';
-import { openKeyDatabase } from './key-database.js';
-import { buildConfirmationId, buildInstallationId, readConfirmationId, readInstallationId } from './offline-ids.js';
+import { DB_FILE, openKeyDatabase } from './key-database.js';
+import { storeError } from '../store/store-errors.js';
+import { mintHostKey } from './key-authenticator.js';
+import {
+  buildConfirmationId,
+  buildInstallationId,
+  provesKey,
+  readConfirmationId,
+  readInstallationId,
+} from './offline-ids.js';
 
 function withDb<T>(
   dataDir: string,
@@ -24,6 +40,10 @@ function withDb<T>(
   const db = openKeyDatabase(dataDir, clock, { create });
   try {
     return run(db);
+  } catch (e) {
+    // A page damaged past the schema, or a lock held past the busy timeout, surfaces only when a
+    // statement runs: name the file and what to do, as opening does (QuorumErrors pass through).
+    throw storeError(join(dataDir, DB_FILE), e, 'reading or writing the host key tables');
   } finally {
     db.close();
   }
@@ -60,28 +80,49 @@ export function confirmInstallation(dataDir: string, clock: Clock, iidText: stri
   const request = readInstallationId(iidText);
   const secret = readAuthoritySecret(dataDir);
   if (!secret) throw noAuthority(dataDir);
+  if (request.authorityTag !== secret.tag) {
+    throw confirmedByWrongAuthority(tagLabel(request.authorityTag), tagLabel(secret.tag), dataDir);
+  }
+  // The IID does not spell out the key: this authority rebuilds the key it issued for these fields
+  // and checks that the host proved holding exactly that key.
+  const { family, generation, serial } = request;
+  const key = mintHostKey(secret, { family, generation, serial });
+  if (!provesKey(request, key)) throw unprovenInstallation();
   return withDb(dataDir, clock, true, (db) => {
-    const grant = new Authority(db, secret, clock, dataDir).activate(
-      request.key,
-      request.hostId,
-      'offline',
-      request.iid,
-    );
-    return { ...grant, confirmationId: buildConfirmationId(request, grant), maskedKey: maskHostKey(request.key.text) };
+    const grant = new Authority(db, secret, clock, dataDir).activate(key, request.hostId, 'offline', request.iid);
+    return { ...grant, confirmationId: buildConfirmationId(key, request, grant), maskedKey: maskHostKey(key.text) };
   });
 }
 
 // ---- host side ----
 
-export function installKey(dataDir: string, clock: Clock, text: string): HostKey {
+function isCurrentInstallationId(iid: string): boolean {
+  try {
+    readInstallationId(iid);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface InstallResult {
+  key: HostKey;
+  /** The same key was installed already: nothing changed, its activation is kept. */
+  alreadyInstalled: boolean;
+}
+
+export function installKey(dataDir: string, clock: Clock, text: string): InstallResult {
   const parsed = parseHostKey(text);
   if (!parsed.ok) throw invalidKey(parsed.error);
-  withDb(dataDir, clock, true, (db) => {
+  return withDb(dataDir, clock, true, (db) => {
     const repo = new HostKeyRepository(db);
     repo.hostId(clock.now());
+    // Installing the key that is already there must not drop the activation: the host would stop
+    // serving and its next activation would spend one of its ten.
+    if (repo.installedKeyText() === parsed.key.text) return { key: parsed.key, alreadyInstalled: true };
     repo.install(parsed.key, clock.now());
+    return { key: parsed.key, alreadyInstalled: false };
   });
-  return parsed.key;
 }
 
 export function uninstallKey(dataDir: string, clock: Clock): boolean {
@@ -149,6 +190,9 @@ export function startOfflineActivation(
     const repo = new HostKeyRepository(db);
     const installed = installedOrThrow(repo);
     refuseSilentReactivation(installed, options.reactivate);
+    // Asking again prints the same IID, so an admin who lost the output, or ran it twice, can still
+    // use the first one: the authority counts a repeated IID once, and the CID fits it.
+    if (installed.pendingIid && isCurrentInstallationId(installed.pendingIid)) return installed.pendingIid;
     const iid = buildInstallationId(installed.key, repo.hostId(clock.now()), randomInt(0x10000));
     repo.setPendingIid(iid);
     return iid;
@@ -160,6 +204,14 @@ export function completeOfflineActivation(dataDir: string, clock: Clock, cidText
   return withDb(dataDir, clock, true, (db) => {
     const repo = new HostKeyRepository(db);
     const installed = installedOrThrow(repo);
+    if (!installed.pendingIid && installed.activation) {
+      const a = installed.activation;
+      throw new QuorumError(
+        'KEY_ALREADY_ACTIVATED',
+        `This host is already activated with key ${maskHostKey(installed.key.text)} (activation ${a.activationNumber} of ${ACTIVATIONS_PER_HOST}, ${a.method}); no installation ID is waiting for a confirmation ID.`,
+        'Nothing to do. To reactivate offline, run quorum key activate --offline --reactivate first.',
+      );
+    }
     if (!installed.pendingIid) {
       throw new QuorumError(
         'KEY_NO_OFFLINE_REQUEST',

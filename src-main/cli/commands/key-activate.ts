@@ -2,7 +2,7 @@ import { QuorumError } from '../../../shared/domain/errors.js';
 import { activateOnline, completeOfflineActivation, keyInfo, startOfflineActivation } from '../../authority/index.js';
 import { CliUsageError, parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
-import { DATA_DIR_HELP, describeKeyInfo, systemClock } from './key-common.js';
+import { DATA_DIR_HELP, describeKeyInfo, systemClock, withErrorCodes } from './key-common.js';
 
 const HELP = `Usage: quorum key activate [--authority DIR] [--reactivate] [--data-dir DIR] [--json]
        quorum key activate --offline [--reactivate] [--data-dir DIR] [--json]
@@ -31,7 +31,7 @@ Examples:
   quorum key activate --offline
   quorum key activate --confirmation 123456-7 ...`;
 
-export const keyActivate: Command = {
+export const keyActivate: Command = withErrorCodes({
   path: ['key', 'activate'],
   summary: 'activate the host key online, or offline by installation/confirmation ID',
   help: HELP,
@@ -51,6 +51,9 @@ export const keyActivate: Command = {
     const dataDir = resolveDataDir(values['data-dir']);
     const modes = [values.offline, values.confirmation !== undefined, values.authority !== undefined].filter(Boolean);
     if (modes.length > 1) throw new CliUsageError('Use only one of --authority, --offline and --confirmation.');
+    if (values.authority !== undefined && values.authority.trim() === '') {
+      throw new CliUsageError('--authority needs the data directory of the authority that issued the key.');
+    }
     if (values.offline) {
       if (positionals.length > 0) throw new CliUsageError(`Unexpected argument "${positionals[0]}".`);
       const iid = startOfflineActivation(dataDir, systemClock, { reactivate: values.reactivate ?? false });
@@ -80,4 +83,4 @@ export const keyActivate: Command = {
     }
     return 0;
   },
-};
+});

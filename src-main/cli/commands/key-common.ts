@@ -1,6 +1,10 @@
 /** What the `quorum key ...` and `quorum authority ...` commands share. */
 import type { Clock } from '../../../shared/domain/clock.js';
+import { QuorumError, describeError } from '../../../shared/domain/errors.js';
+import type { ProductFamily } from '../../../shared/domain/products.js';
+import { FAMILIES_COVERED } from '../../../shared/keys/index.js';
 import type { KeyInfo } from '../../authority/index.js';
+import type { Command } from '../cli-kit.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -8,6 +12,31 @@ export const DATA_DIR_HELP = `  --data-dir DIR     the host installation; defaul
 
 export function when(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * Every refusal of these commands ends with its stable code, "quorum: message hint (CODE)", as the
+ * client commands' lines do, so an admin can search docs/keys.md for it. With --json the error
+ * object (which holds the code) is left to the CLI's own JSON report.
+ */
+export function withErrorCodes(command: Command): Command {
+  return {
+    ...command,
+    async run(args, io) {
+      try {
+        return await command.run(args, io);
+      } catch (e) {
+        if (!(e instanceof QuorumError) || args.includes('--json')) throw e;
+        io.err(`quorum: ${describeError(e)} (${e.code})`);
+        return e.code === 'USAGE' ? 2 : 1;
+      }
+    },
+  };
+}
+
+/** "server and desktop, generations 1 to 2": what a key of `family` lets the host activate. */
+export function coverageText(family: ProductFamily, generation: number): string {
+  return `${FAMILIES_COVERED[family].join(' and ')}, generations 1 to ${generation}`;
 }
 
 /** `quorum key info` as a person reads it. */
@@ -18,7 +47,8 @@ export function describeKeyInfo(info: KeyInfo): string {
       'Serving:      no. Run: quorum authority issue --family desktop, then quorum key install KEY, then quorum key activate.',
     ].join('\n');
   }
-  const lines = [`Host key:     ${info.maskedKey}`, `Covers:       ${info.family} generations 1 to ${info.generation}`];
+  const covers = info.family && info.generation ? coverageText(info.family, info.generation) : '?';
+  const lines = [`Host key:     ${info.maskedKey}`, `Covers:       ${covers}`];
   const a = info.activation;
   if (!a) {
     lines.push('State:        installed, NOT activated (the host answers clients "host not activated")');

@@ -1,8 +1,8 @@
-import { installKey } from '../../authority/index.js';
+import { installKey, keyInfo } from '../../authority/index.js';
 import { maskHostKey } from '../../../shared/keys/index.js';
 import { CliUsageError, parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
-import { DATA_DIR_HELP, systemClock } from './key-common.js';
+import { DATA_DIR_HELP, coverageText, systemClock, withErrorCodes } from './key-common.js';
 
 const HELP = `Usage: quorum key install KEY [--data-dir DIR] [--json]
 
@@ -19,7 +19,7 @@ Example:
   quorum authority issue --family desktop        # on the authority; prints a key
   quorum key install 29ZWV-NDR7B-DE3RB-Y536E-8TXK2`;
 
-export const keyInstall: Command = {
+export const keyInstall: Command = withErrorCodes({
   path: ['key', 'install'],
   summary: 'check and install a host key (then: quorum key activate)',
   help: HELP,
@@ -30,16 +30,21 @@ export const keyInstall: Command = {
       true,
     );
     if (positionals.length === 0) throw new CliUsageError('Give the host key: quorum key install KEY.');
-    const key = installKey(resolveDataDir(values['data-dir']), systemClock, positionals.join(''));
+    const dataDir = resolveDataDir(values['data-dir']);
+    const { key, alreadyInstalled } = installKey(dataDir, systemClock, positionals.join(''));
     const masked = maskHostKey(key.text);
-    if (values.json)
-      printJson(io, { ok: true, key: masked, family: key.family, generation: key.generation, state: 'installed' });
-    else {
-      io.out(`Installed host key ${masked} (${key.family}, generations 1 to ${key.generation}).`);
+    if (values.json) {
+      const { state } = keyInfo(dataDir, systemClock);
+      printJson(io, { ok: true, key: masked, family: key.family, generation: key.generation, state, alreadyInstalled });
+    } else if (alreadyInstalled) {
+      io.out(`Host key ${masked} is already installed; nothing changed (its activation, if any, is kept).`);
+      io.out('See its state: quorum key info');
+    } else {
+      io.out(`Installed host key ${masked} (${coverageText(key.family, key.generation)}).`);
       io.out(
         'The host is not activated yet. Next: quorum key activate   (or --offline for activation by installation ID)',
       );
     }
     return 0;
   },
-};
+});
