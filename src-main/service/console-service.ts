@@ -11,6 +11,12 @@ import { buildStatusView } from './status-view.js';
 
 /** Change events are coalesced so a burst of activations costs the renderer one re-read. */
 export const CHANGE_COALESCE_MS = 250;
+/**
+ * The status also changes with no activation: \`quorum settings set\` (intervals), \`quorum key
+ * activate\` (the gate) and CMIDs expiring are picked up by the host's housekeeping, so the service
+ * compares the status view at this pace and pushes it when it differs.
+ */
+export const STATUS_CHECK_MS = 1_000;
 const MAX_EVENTS = 500;
 
 export interface ConsoleService {
@@ -19,18 +25,28 @@ export interface ConsoleService {
   close(): void;
 }
 
-export function createConsoleService(host: HostRuntime): ConsoleService {
+export function createConsoleService(host: HostRuntime, options: { statusCheckMs?: number } = {}): ConsoleService {
   const events = new ConsoleEvents();
   const recent: HostEventView[] = [];
   let changed = 0;
   let flush: NodeJS.Timeout | undefined;
+  let lastStatus = JSON.stringify(buildStatusView(host));
+  const pushStatus = (force: boolean) => {
+    const view = buildStatusView(host);
+    const text = JSON.stringify(view);
+    if (!force && text === lastStatus) return;
+    lastStatus = text;
+    events.emit('host:status-changed', view);
+  };
+  const statusCheck = setInterval(() => pushStatus(false), options.statusCheckMs ?? STATUS_CHECK_MS);
+  statusCheck.unref();
 
   const stopCommits = host.onCommitted((records) => {
     changed += records.length;
     flush ??= setTimeout(() => {
       flush = undefined;
       events.emit('clients:changed', { changed, at: Date.now() });
-      events.emit('host:status-changed', buildStatusView(host));
+      pushStatus(true);
       changed = 0;
     }, CHANGE_COALESCE_MS);
   });
@@ -53,6 +69,7 @@ export function createConsoleService(host: HostRuntime): ConsoleService {
     events,
     close: () => {
       clearTimeout(flush);
+      clearInterval(statusCheck);
       stopCommits();
       stopEvents();
     },
