@@ -9,7 +9,7 @@ import { QuorumError } from '../../shared/domain/errors.js';
 import type { Scheduler, TimerHandle } from '../../shared/domain/clock.js';
 import { ProductCatalog, type Product } from '../../shared/domain/products.js';
 import { QAP_DEFAULT_PORT } from '../../shared/protocol/qap-types.js';
-import { encodeMachineName, MAX_MACHINE_NAME_BYTES } from '../../shared/protocol/qap-codec.js';
+import { MAX_MACHINE_NAME_BYTES } from '../../shared/protocol/qap-codec.js';
 import { parseHostAddress, type HostAddress } from '../dns/host-address.js';
 import { createSrvLookup, DEFAULT_SERVICE_NAME } from '../dns/srv-lookup.js';
 import type { RandomSource } from '../dns/srv-select.js';
@@ -21,6 +21,7 @@ import { fileStateStore, newClientState, type ClientState, type ClientStateStore
 import { systemScheduler } from './system-scheduler.js';
 import type { ActivationTransport } from './transport.js';
 import { detectVm } from './vm-detect.js';
+import { checkDomains, checkMachineName, checkPins, checkServiceName } from './option-checks.js';
 
 export interface ClientOptions {
   /** The state file (CMID, pins, cached host, license records). Created on first use. */
@@ -98,6 +99,7 @@ export function createClient(options: ClientOptions): QuorumClient {
   const emit = options.onEvent ?? (() => undefined);
   const discovery = buildDiscovery(options);
   const machineName = checkMachineName(options.machineName ?? defaultMachineName());
+  const adminPins = checkPins(options.pinnedFingerprints ?? []);
   let isVm = options.isVm;
   const store = options.stateStore ?? fileStateStore(options.stateFile);
 
@@ -112,7 +114,15 @@ export function createClient(options: ClientOptions): QuorumClient {
     return result;
   };
 
-  const loadState = async (now: number): Promise<ClientState> => (await store.read()) ?? newClientState(now);
+  const loadState = async (now: number): Promise<ClientState> => {
+    const stored = await store.read();
+    if (stored) return stored;
+    // The new CMID is saved before any host sees it: a host that counted a CMID this client then
+    // failed to keep would count the machine again at every retry (an unwritable --state).
+    const fresh = newClientState(now);
+    await store.write(fresh);
+    return fresh;
+  };
 
   const attemptNow = async (): Promise<{ outcome: ActivationOutcome; nextAttemptAt: number }> => {
     const now = scheduler.now();
@@ -125,7 +135,7 @@ export function createClient(options: ClientOptions): QuorumClient {
         discovery,
         transport: options.transport ?? (await import('./rpc-transport.js')).rpcTransport,
         hostCaching: options.hostCaching ?? true,
-        adminPins: options.pinnedFingerprints ?? [],
+        adminPins,
         timeoutMs: options.timeoutMs ?? 5000,
         random: options.random ?? Math.random,
         siteToken: options.siteToken ?? null,
@@ -254,19 +264,6 @@ function defaultMachineName(): string {
   return name;
 }
 
-function checkMachineName(name: string): string {
-  try {
-    encodeMachineName(name);
-  } catch (e) {
-    throw new QuorumError(
-      'CLIENT_BAD_MACHINE_NAME',
-      `The machine name "${name}" cannot be sent: ${e instanceof Error ? e.message : String(e)}`,
-      `Pass --machine-name with 1 to ${MAX_MACHINE_NAME_BYTES} bytes of text, no control characters.`,
-    );
-  }
-  return name;
-}
-
 function buildDiscovery(options: ClientOptions): Discovery {
   const hosts = options.hosts ?? [];
   const domains = options.domains ?? [];
@@ -290,9 +287,11 @@ function buildDiscovery(options: ClientOptions): Discovery {
       'Use --domain DOMAIN (DNS SRV discovery) or --host H[:PORT].',
     );
   }
+  checkDomains(domains);
+  const serviceName = checkServiceName(options.serviceName ?? DEFAULT_SERVICE_NAME);
   const lookup = createSrvLookup({
     ...(options.dnsServer !== undefined ? { dnsServer: options.dnsServer } : {}),
     timeoutMs: Math.min(options.timeoutMs ?? 3000, 3000),
   });
-  return { kind: 'dns', domains, serviceName: options.serviceName ?? DEFAULT_SERVICE_NAME, lookup };
+  return { kind: 'dns', domains, serviceName, lookup };
 }

@@ -98,8 +98,13 @@ export function hostKeyMismatch(
 ): QuorumError {
   return new QuorumError(
     'CLIENT_HOST_KEY_MISMATCH',
-    `HOST KEY MISMATCH: ${host} signed with key ${got}, but ${pinnedBy === 'admin' ? 'the fingerprints given' : 'the key pinned on first use'} ` +
-      `${expected.length === 1 ? 'is' : 'are'} ${expected.join(', ')}. Nothing was activated.`,
+    `HOST KEY MISMATCH: ${host} signed with key ${got}, but ${
+      pinnedBy === 'first use'
+        ? 'the key pinned on first use is'
+        : expected.length === 1
+          ? 'the fingerprint given (--pin) is'
+          : 'the fingerprints given (--pin) are'
+    } ${expected.join(', ')}. Nothing was activated.`,
     pinnedBy === 'admin'
       ? 'Compare with quorum status on the genuine host; fix --pin, or find who answers at that address.'
       : 'If the host was reinstalled on purpose, remove its entry under "pins" in the state file; otherwise another ' +

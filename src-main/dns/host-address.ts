@@ -12,6 +12,11 @@ export interface HostAddress {
 
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62})?)*\.?$/;
 
+/** A host or domain name DNS can hold: letters, digits and hyphens in labels of 1-63, 253 in all. */
+export function isDnsName(text: string): boolean {
+  return text.replace(/\.$/, '').length <= 253 && NAME.test(text);
+}
+
 /** "host:port" for messages and state keys; IPv6 in brackets. */
 export function formatHostAddress(a: HostAddress): string {
   return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
@@ -44,7 +49,7 @@ export function parseHostAddress(text: string, defaultPort: number, what: string
     host = colon === -1 ? trimmed : trimmed.slice(0, colon);
     portText = colon === -1 ? undefined : trimmed.slice(colon + 1);
     if (host.includes(':')) throw bad('put an IPv6 address in brackets when you give a port');
-    if (isIP(host) === 0 && !NAME.test(host)) throw bad('the host name has characters a DNS name cannot have');
+    if (isIP(host) === 0 && !isDnsName(host)) throw bad('the host name has characters a DNS name cannot have');
   }
   let port = defaultPort;
   if (portText !== undefined) {
