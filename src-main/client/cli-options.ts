@@ -3,8 +3,8 @@
  * ClientOptions, and the text both print. Kept here so the two command files stay thin.
  */
 import { join } from 'node:path';
-import type { QuorumError } from '../../shared/domain/errors.js';
-import { CliUsageError, intOption, parseCommandArgs } from '../cli/cli-kit.js';
+import { QuorumError } from '../../shared/domain/errors.js';
+import { CliUsageError, intOption, parseCommandArgs, type CliIo } from '../cli/cli-kit.js';
 import { resolveDataDir } from '../cli/data-dir.js';
 import type { ClientOptions } from './client.js';
 import type { ClientEvent } from './events.js';
@@ -60,7 +60,8 @@ export function parseClientOptions(args: string[]): { options: ClientOptions; js
   if (!values.host?.length && !values.domain?.length) {
     throw new CliUsageError('Say where the hosts are: --domain D (DNS SRV discovery) or --host H[:PORT].');
   }
-  if (values['dns-server'] && !values.domain?.length) throw new CliUsageError('--dns-server needs --domain.');
+  if (values['dns-server'] !== undefined && !values.domain?.length)
+    throw new CliUsageError('--dns-server needs --domain.');
   const timeoutMs = intOption('timeout', values.timeout, 100, 120_000);
   const siteToken = values['site-token'] ?? process.env.QUORUM_SITE_TOKEN;
   const options: ClientOptions = {
@@ -68,8 +69,8 @@ export function parseClientOptions(args: string[]): { options: ClientOptions; js
     product: values.product,
     ...(values.host?.length ? { hosts: values.host } : {}),
     ...(values.domain?.length ? { domains: values.domain } : {}),
-    ...(values['dns-server'] ? { dnsServer: values['dns-server'] } : {}),
-    ...(values.service ? { serviceName: values.service } : {}),
+    ...(values['dns-server'] !== undefined ? { dnsServer: values['dns-server'] } : {}),
+    ...(values.service !== undefined ? { serviceName: values.service } : {}),
     ...(values['machine-name'] !== undefined ? { machineName: values['machine-name'] } : {}),
     ...(values.vm ? { isVm: true } : values['no-vm'] ? { isVm: false } : {}),
     ...(values.pin?.length ? { pinnedFingerprints: values.pin } : {}),
@@ -133,4 +134,30 @@ export function describeEvent(e: ClientEvent): string | null {
 /** "quorum: message hint (CODE)": the line a person reads when a client command fails. */
 export function failureLine(e: QuorumError): string {
   return `quorum: ${e.message}${e.hint ? ` ${e.hint}` : ''} (${e.code})`;
+}
+
+/** Errors in what was typed (exit 2, like any usage error), as opposed to what happened (exit 1). */
+const OPTION_ERRORS = new Set([
+  'USAGE',
+  'CLIENT_BAD_ADDRESS',
+  'CLIENT_BAD_DISCOVERY',
+  'CLIENT_BAD_MACHINE_NAME',
+  'CLIENT_BAD_PIN',
+  'CLIENT_UNKNOWN_PRODUCT',
+]);
+
+/**
+ * Runs a client command so that every failure it throws is the same one line as a failed
+ * attempt, code included (docs/client.md promises the code; people search for it), exit 2 for a
+ * wrong option and 1 otherwise. Anything that is not a QuorumError goes to the CLI's own handler.
+ */
+export async function withClientErrors(args: string[], io: CliIo, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (!(e instanceof QuorumError)) throw e;
+    if (args.includes('--json')) io.out(JSON.stringify({ ok: false, error: e.toJSON() }, null, 2));
+    else io.err(failureLine(e));
+    return OPTION_ERRORS.has(e.code) ? 2 : 1;
+  }
 }

@@ -1,7 +1,7 @@
 import { describeState } from '../../client/status.js';
 import { readClientState } from '../../client/state-file.js';
-import { describeStatus, stateFileOf } from '../../client/cli-options.js';
-import { parseCommandArgs, printJson, type Command } from '../cli-kit.js';
+import { describeStatus, stateFileOf, withClientErrors } from '../../client/cli-options.js';
+import { parseCommandArgs, printJson, type CliIo, type Command } from '../cli-kit.js';
 
 const HELP = `Usage: quorum client status [--state FILE] [--data-dir DIR] [--json]
 
@@ -21,22 +21,24 @@ export const clientStatus: Command = {
   path: ['client', 'status'],
   summary: "show the client's license state, cached host and pinned keys",
   help: HELP,
-  async run(args, io) {
-    const { values } = parseCommandArgs(args, {
-      state: { type: 'string' },
-      'data-dir': { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const file = stateFileOf(values);
-    const state = await readClientState(file);
-    if (!state) {
-      if (values.json) printJson(io, { stateFile: file, exists: false, licenses: [] });
-      else io.out(`No client state at ${file}: this client has not tried to activate yet (unlicensed).`);
-      return 0;
-    }
-    const status = describeState(file, state, Date.now());
-    if (values.json) printJson(io, { ...status, exists: true });
-    else io.out(describeStatus(status));
-    return 0;
-  },
+  run: (args, io) => withClientErrors(args, io, () => status(args, io)),
 };
+
+async function status(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    state: { type: 'string' },
+    'data-dir': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const file = stateFileOf(values);
+  const state = await readClientState(file);
+  if (!state) {
+    if (values.json) printJson(io, { stateFile: file, exists: false, licenses: [] });
+    else io.out(`No client state at ${file}: this client has not tried to activate yet (unlicensed).`);
+    return 0;
+  }
+  const described = describeState(file, state, Date.now());
+  if (values.json) printJson(io, { ...described, exists: true });
+  else io.out(describeStatus(described));
+  return 0;
+}
