@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { ConsoleContract } from '../../shared/ipc/contract.js';
 import type { ConsoleEvents } from '../service/console-events.js';
 import { readStatic } from './static-files.js';
-import { handleUpgrade, MAX_MESSAGE_BYTES, type SocketOptions } from './console-socket.js';
+import { handleUpgrade, MAX_MESSAGE_BYTES, tokenProblem, type SocketOptions } from './console-socket.js';
 
 export interface ConsoleServerOptions {
   service: ConsoleContract;
@@ -67,6 +67,16 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (path === '/readyz') {
       const ready = options.ready ? options.ready() : true;
       res.writeHead(ready ? 200 : 503, { 'Content-Type': 'text/plain' }).end(ready ? 'ready\n' : 'starting\n');
+      return;
+    }
+    if (path === '/ws') {
+      const problem = tokenProblem(
+        options.token,
+        new URL(req.url ?? '/', 'http://placeholder').searchParams.get('token'),
+      );
+      res
+        .writeHead(problem ? 401 : 426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' })
+        .end(`${problem ?? 'The token is right; open /ws as a WebSocket.'}\n`);
       return;
     }
     const file = await readStatic(options.staticDir, path);

@@ -43,6 +43,17 @@ function refuse(socket: Duplex, status: string, reason: string): void {
   );
 }
 
+/**
+ * Why `given` does not open the console, or null when it does. A browser cannot read the status of
+ * a refused WebSocket, so the page asks the same question over plain HTTP (GET /ws) to say why.
+ */
+export function tokenProblem(expected: string, given: string | null): string | null {
+  if (tokensMatch(expected, given)) return null;
+  return given
+    ? 'The console token is wrong. Open the console URL printed by "quorum serve"; the token is in the console-token file of the data directory.'
+    : 'The console token is missing. Open the console URL printed by "quorum serve" (it ends in ?token=...).';
+}
+
 /** Checks an upgrade request and either refuses it with a reason or hands it to `wss`. */
 export function handleUpgrade(
   wss: WebSocketServer,
@@ -59,15 +70,9 @@ export function handleUpgrade(
     refuse(socket, '404 Not Found', 'Not found: the console WebSocket is at /ws.');
     return;
   }
-  const given = url.searchParams.get('token');
-  if (!tokensMatch(options.token, given)) {
-    refuse(
-      socket,
-      '401 Unauthorized',
-      given
-        ? 'The console token is wrong. Open the console URL printed by "quorum serve"; the token is in the console-token file of the data directory.'
-        : 'The console token is missing. Open the console URL printed by "quorum serve" (it ends in ?token=...).',
-    );
+  const problem = tokenProblem(options.token, url.searchParams.get('token'));
+  if (problem) {
+    refuse(socket, '401 Unauthorized', problem);
     return;
   }
   const origin = req.headers.origin;

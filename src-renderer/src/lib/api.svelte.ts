@@ -30,7 +30,7 @@ declare global {
   }
 }
 
-export const connection = $state<{ state: ConnectionState }>({ state: 'connecting' });
+export const connection = $state<{ state: ConnectionState; reason?: string }>({ state: 'connecting' });
 
 function wsUrl(): string {
   const params = new URLSearchParams(location.search);
@@ -49,7 +49,10 @@ function chooseBridge(): QuorumBridge {
     connection.state = 'open';
     return window.quorumBridge;
   }
-  return createWsBridge(wsUrl(), (s) => (connection.state = s));
+  return createWsBridge(wsUrl(), (s, reason) => {
+    connection.state = s;
+    connection.reason = reason;
+  });
 }
 
 function unwrap(bridge: QuorumBridge): Api {

@@ -6,9 +6,22 @@ import { makeBridge, type QuorumBridge } from '../../../shared/ipc/bridge.js';
 import type { EventChannel, InvokeChannel } from '../../../shared/ipc/contract.js';
 import type { Wrapped } from '../../../shared/ipc/views.js';
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused';
 
-export function createWsBridge(url: string, onState: (s: ConnectionState) => void): QuorumBridge {
+/**
+ * Why the host refuses this page's token, or null when it does not (or cannot be asked). The
+ * browser hides the status of a refused WebSocket; the host answers the same check over HTTP.
+ */
+async function refusal(url: string): Promise<string | null> {
+  try {
+    const res = await fetch(url.replace(/^ws/, 'http'), { cache: 'no-store' });
+    return res.status === 401 ? (await res.text()).trim() : null;
+  } catch {
+    return null;
+  }
+}
+
+export function createWsBridge(url: string, onState: (s: ConnectionState, reason?: string) => void): QuorumBridge {
   let socket: WebSocket | null = null;
   let nextId = 1;
   let backoffMs = 250;
@@ -20,7 +33,9 @@ export function createWsBridge(url: string, onState: (s: ConnectionState) => voi
     onState('connecting');
     return new Promise((resolve) => {
       const ws = new WebSocket(url);
+      let wasOpen = false;
       ws.onopen = () => {
+        wasOpen = true;
         socket = ws;
         backoffMs = 250;
         onState('open');
@@ -52,11 +67,17 @@ export function createWsBridge(url: string, onState: (s: ConnectionState) => voi
           });
           pending.delete(id);
         }
-        setTimeout(() => {
-          opened = connect();
-          void opened.then(resolve);
-        }, backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 5000);
+        const retry = () => {
+          setTimeout(() => {
+            opened = connect();
+            void opened.then(resolve);
+          }, backoffMs);
+          backoffMs = Math.min(backoffMs * 2, 5000);
+        };
+        if (wasOpen) return retry();
+        // Never opened: a host that is down is retried; a refused token stays refused until the
+        // person opens the right URL, so say why instead of "retrying" for ever.
+        void refusal(url).then((reason) => (reason ? onState('refused', reason) : retry()));
       };
     });
   }

@@ -97,6 +97,16 @@ describe('console WebSocket refusals', () => {
     expect(await open(`/elsewhere?token=${TOKEN}`)).toEqual({ status: 404, body: expect.stringContaining('/ws') });
   });
 
+  it('answers the same question over plain HTTP, for a page that cannot read a refused handshake', async () => {
+    const missing = await fetch(`${origin}/ws`);
+    expect(missing.status).toBe(401);
+    expect(await missing.text()).toContain('token is missing');
+    const wrong = await fetch(`${origin}/ws?token=nope`);
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('token is wrong');
+    expect((await fetch(`${origin}/ws?token=${TOKEN}`)).status).toBe(426);
+  });
+
   it('refuses a session past the limit with 503, and takes one again once a session closes', async () => {
     const held = await Promise.all(Array.from({ length: MAX_SESSIONS }, () => session()));
     expect(await open(`/ws?token=${TOKEN}`)).toEqual({ status: 503, body: expect.stringContaining('open sessions') });
