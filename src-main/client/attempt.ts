@@ -78,6 +78,8 @@ export async function runAttempt(
   const failures: errors.HostFailure[] = [];
   const refusals: QuorumError[] = [];
   const dnsErrors: QuorumError[] = [];
+  /** SRV names that answered with no records. */
+  const empty: string[] = [];
   const pins: PinPolicy = { admin: setup.adminPins, tofu: state.pins };
   const tried = new Set<string>();
 
@@ -158,7 +160,6 @@ export async function runAttempt(
         if (done) return done;
       }
     } else {
-      const empty: string[] = [];
       const { lookup, serviceName } = setup.discovery;
       for (const domain of setup.discovery.domains) {
         const name = queryNameOf(serviceName, domain);
@@ -187,7 +188,7 @@ export async function runAttempt(
     }
     if (refusals.length > 0) return failed(refusals[0]!);
     // DNS itself failed and no host was even tried: say so, with the server it asked.
-    if (dnsErrors.length > 0 && dnsErrors.length === failures.length) return failed(dnsErrors[0]!);
+    if (dnsErrors.length > 0 && dnsErrors.length === failures.length) return failed(errors.dnsFailed(dnsErrors, empty));
     return failed(errors.noHostAnswered(failures));
   } catch (e) {
     if (e instanceof SecurityFailure) return failed(e.error);

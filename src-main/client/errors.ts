@@ -20,6 +20,17 @@ export function dnsNoRecords(queries: string[], server: string): QuorumError {
   );
 }
 
+/**
+ * DNS failed for some domains and no host was tried: every failed query is named, and the
+ * domains that answered with no records too, so fixing the first does not reveal the next.
+ */
+export function dnsFailed(failures: QuorumError[], emptyQueries: string[]): QuorumError {
+  const first = failures[0]!;
+  if (failures.length === 1 && emptyQueries.length === 0) return first;
+  const none = emptyQueries.length > 0 ? ` ${emptyQueries.map((q) => `${q} SRV`).join(', ')} returned no records.` : '';
+  return new QuorumError('CLIENT_DNS_FAILED', `${failures.map((f) => f.message).join(' ')}${none}`, first.hint);
+}
+
 export function noHostAnswered(failures: HostFailure[]): QuorumError {
   const list = failures.map((f) => `${f.host}: ${f.message} [${f.code}]`).join('; ');
   return new QuorumError(

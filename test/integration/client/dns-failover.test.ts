@@ -177,4 +177,11 @@ describe('client discovery against BIND9', () => {
     expect(out.error?.message).toContain(`_quorum._tcp.office.test SRV at 127.0.0.1:${dead}`);
     expect(out.error?.hint).toContain('dig');
   });
+
+  it('names every domain that gave nothing when one query is refused and another has no records', async () => {
+    const out = await client([], { domains: ['elsewhere.test', 'a.office.test'], hostCaching: false }).activateOnce();
+    expect(out.error?.code).toBe('CLIENT_DNS_FAILED');
+    expect(out.error?.message).toContain(`_quorum._tcp.elsewhere.test SRV at ${bind.server}: the server refused`);
+    expect(out.error?.message).toContain('_quorum._tcp.a.office.test SRV returned no records.');
+  });
 });
