@@ -14,7 +14,7 @@ export function checkMachineName(name: string): string {
   } catch (e) {
     throw new QuorumError(
       'CLIENT_BAD_MACHINE_NAME',
-      `The machine name "${name}" cannot be sent: ${e instanceof Error ? e.message : String(e)}`,
+      `The machine name ${JSON.stringify(name)} cannot be sent: ${e instanceof Error ? e.message : String(e)}`,
       `Pass --machine-name with 1 to ${MAX_MACHINE_NAME_BYTES} bytes of text, no control characters.`,
     );
   }

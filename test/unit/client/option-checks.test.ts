@@ -90,6 +90,13 @@ describe('client option checks', () => {
     expect(refusal(dns({ domains: ['office.test.', 'x-1.example'] })).code).toBe('accepted');
   });
 
+  it('shows a machine name with a control character escaped, so the error stays one readable line', () => {
+    expect(refusal({ machineName: 'pc\t1\n' })).toMatchObject({
+      code: 'CLIENT_BAD_MACHINE_NAME',
+      message: expect.stringContaining('The machine name "pc\\t1\\n" cannot be sent') as string,
+    });
+  });
+
   it('does not contact a host when the new CMID cannot be saved (each retry would count the machine again)', async () => {
     // /proc takes no new files, for root too; reading a missing entry there is plain ENOENT.
     const client = createClient(options({ stateFile: '/proc/quorum-client-test-state.json' }));
