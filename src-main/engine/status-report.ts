@@ -4,11 +4,13 @@
  * forecast of when a met threshold will be lost if nobody else renews. Pure: status in, text out.
  */
 import { LICENSE_STATE_NAMES, type LicenseState, type ProductCatalog } from '../../shared/domain/index.js';
+import { keyCovers } from '../../shared/keys/coverage.js';
 import type { EngineStatus, RequestCounters } from './types.js';
 
 export interface ThresholdReport {
   threshold: number;
-  products: { id: string; name: string; displayName: string }[];
+  /** `coveredByKey`: the host key activates this product; false is never helped by more clients. */
+  products: { id: string; name: string; displayName: string; coveredByKey: boolean }[];
   met: boolean;
   needed: number;
   safeUntil: number | null;
@@ -27,6 +29,8 @@ export interface StatusReport {
   at: number;
   serving: boolean;
   notServingReason: string | null;
+  /** What the activated host key covers, as "desktop, generations 1 to 3"; null when not known. */
+  keyCovers: string | null;
   activationIntervalMin: number;
   renewalIntervalMin: number;
   validityMin: number;
@@ -44,14 +48,17 @@ export function buildStatusReport(
   catalog: ProductCatalog,
   host: { label: string; value: string }[] = [],
 ): StatusReport {
+  const coverage = status.serving.serving ? status.serving.coverage : undefined;
   const describe = (id: string) => {
     const p = catalog.byId(id);
-    return { id, name: p?.name ?? id, displayName: p?.displayName ?? id };
+    const coveredByKey = !coverage || (p !== undefined && keyCovers(coverage, p));
+    return { id, name: p?.name ?? id, displayName: p?.displayName ?? id, coveredByKey };
   };
   return {
     at: status.at,
     serving: status.serving.serving,
     notServingReason: status.serving.serving ? null : status.serving.reason,
+    keyCovers: coverage ? `${coverage.family}, generations 1 to ${coverage.maxGeneration}` : null,
     activationIntervalMin: status.activationIntervalMin,
     renewalIntervalMin: status.renewalIntervalMin,
     validityMin: status.validityMin,
@@ -94,9 +101,11 @@ export function formatStatusReport(r: StatusReport): string {
     lines.push('', `${a.name}: current count ${a.count} (cache holds up to ${a.capacity} CMIDs)`);
     for (const t of a.thresholds) {
       const names = t.products.map((p) => p.name).join(', ');
-      const state = t.met
-        ? `met; safe until ${formatTime(t.safeUntil)} if no other client renews`
-        : `NOT met: ${t.needed} more client${t.needed === 1 ? '' : 's'} needed`;
+      const state = !t.products.some((p) => p.coveredByKey)
+        ? `not served: the host key (${r.keyCovers ?? 'installed'}) does not cover these products`
+        : t.met
+          ? `met; safe until ${formatTime(t.safeUntil)} if no other client renews`
+          : `NOT met: ${t.needed} more client${t.needed === 1 ? '' : 's'} needed`;
       lines.push(`  threshold ${String(t.threshold).padStart(3)} (${names}): ${state}`);
     }
   }

@@ -3,7 +3,7 @@
  * keeps serving), restores an engine from it and prints the engine's status report.
  */
 import { ProductCatalog } from '../../../shared/domain/index.js';
-import { servingState } from '../../authority/serving-state.js';
+import { coveredProducts, servingState } from '../../authority/serving-state.js';
 import { Engine } from '../../engine/engine.js';
 import { intervalsFromSettings } from '../../engine/settings.js';
 import { buildStatusReport, formatStatusReport } from '../../engine/status-report.js';
@@ -32,7 +32,10 @@ const systemClock = { now: () => Date.now() };
 
 function readGate(store: SqliteStore): ServingGate {
   try {
-    return servingState(store.db);
+    // As the running host reads it: serving, and which products the key covers.
+    const gate = servingState(store.db);
+    const coverage = gate.serving ? coveredProducts(store.db) : null;
+    return coverage ? { serving: true, coverage } : gate;
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return { serving: false, reason: `The host key state could not be read (${why}). Run: quorum key info.` };

@@ -8,7 +8,9 @@ import type { CliIo } from '../../../src-main/cli/cli-kit.js';
 import { main } from '../../../src-main/cli/main.js';
 import { Engine } from '../../../src-main/engine/engine.js';
 import { INTERVAL_SETTINGS } from '../../../src-main/engine/settings.js';
+import type { StatusReport } from '../../../src-main/engine/status-report.js';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
+import { activateDataDir } from '../../support/activated-host.js';
 import { product, request } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -80,6 +82,24 @@ describe('quorum status', () => {
     expect(await main(['status', '--data-dir', dir], io)).toBe(1);
     expect(io.stderr).toContain('The stored setting engine.renewalIntervalMin is "7 days".');
     expect(io.stderr).toContain("UPDATE settings SET value = '10080'");
+  });
+
+  it('says which thresholds the host key does not serve, instead of "N more clients needed"', async () => {
+    const dir = await hostWith(2);
+    // A desktop key, issued, installed and activated as the CLI does: server and office clients are refused.
+    activateDataDir(dir, 'desktop');
+    const io = capture();
+    expect(await main(['status', '--data-dir', dir], io)).toBe(0);
+    const notServed = 'not served: the host key (desktop, generations 1 to 3) does not cover these products';
+    expect(io.stdout).toContain(`threshold   5 (server, server-2): ${notServed}`);
+    expect(io.stdout).toContain(`threshold   5 (office, office-2): ${notServed}`);
+    expect(io.stdout).toContain('threshold  25 (desktop, desktop-2): NOT met: 23 more clients needed');
+    const json = capture();
+    expect(await main(['status', '--data-dir', dir, '--json'], json)).toBe(0);
+    const report = (JSON.parse(json.stdout) as { status: StatusReport }).status;
+    expect(report.keyCovers).toBe('desktop, generations 1 to 3');
+    const covered = report.applications.flatMap((a) => a.thresholds.flatMap((t) => t.products));
+    expect(covered.filter((p) => p.coveredByKey).map((p) => p.name)).toEqual(['desktop', 'desktop-2']);
   });
 
   it('says where it looked when there is no database', async () => {
