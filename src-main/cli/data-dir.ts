@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { QuorumError } from '../../shared/domain/errors.js';
 
 /**
  * The data directory of one host installation (product.md, "Data directory"):
@@ -16,6 +17,36 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
 
 /** Creates the directory (owner-only) if it does not exist and returns it. */
 export function ensureDataDir(dir: string): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw dataDirError(dir, e);
+  }
   return dir;
+}
+
+/** mkdir's errno, said as what is wrong with the data directory and what to do. */
+function dataDirError(dir: string, e: unknown): QuorumError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const hint =
+    'Check --data-dir (or QUORUM_DATA_DIR): it must name a directory this user may write, e.g. ./office-host.';
+  if (code === 'EEXIST' || code === 'ENOTDIR') {
+    return new QuorumError(
+      'DATA_DIR_INVALID',
+      `The data directory ${dir} cannot be used: ${code === 'EEXIST' ? 'it is a file' : 'part of that path is a file'}, not a directory.`,
+      hint,
+    );
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new QuorumError(
+      'DATA_DIR_INVALID',
+      `The data directory ${dir} cannot be created: ${code === 'EROFS' ? 'the file system is read-only' : 'permission denied'}.`,
+      hint,
+    );
+  }
+  return new QuorumError(
+    'DATA_DIR_INVALID',
+    `The data directory ${dir} cannot be created (${code ?? String(e)}).`,
+    hint,
+  );
 }

@@ -4,8 +4,9 @@
  * An existing file is never recreated or replaced.
  */
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { ProductCatalog } from '../../shared/domain/products.js';
@@ -45,15 +46,98 @@ export interface OpenStoreOptions {
 
 const systemClock: Clock = { now: () => Date.now() };
 
-function checkPath(file: string, readonly: boolean): void {
-  if (!existsSync(dirname(file))) {
+/** The size of `path`, or undefined when it does not exist; other failures are thrown. */
+function sizeOf(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+function mayAccess(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function whoAmI(): string {
+  try {
+    return `the user ${userInfo().username}`;
+  } catch {
+    return 'this user';
+  }
+}
+
+function checkFolder(file: string, readonly: boolean): void {
+  const dir = dirname(file);
+  let stat;
+  try {
+    stat = statSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new QuorumError(
+        'STORE_UNREADABLE',
+        `The folder of the database ${file} does not exist.`,
+        'Check --data-dir (or QUORUM_DATA_DIR); the data directory is created by the host when it first starts.',
+      );
+    }
+    if (code === 'ENOTDIR') {
+      throw new QuorumError(
+        'STORE_UNREADABLE',
+        `The data directory ${dir} is not a directory: part of that path is a file.`,
+        'Check --data-dir (or QUORUM_DATA_DIR): it must name a directory.',
+      );
+    }
     throw new QuorumError(
       'STORE_UNREADABLE',
-      `The folder of the database ${file} does not exist.`,
-      'Check --data-dir (or QUORUM_DATA_DIR); the data directory is created by the host when it first starts.',
+      `The data directory ${dir} cannot be read (${code ?? String(e)}).`,
+      `Give ${whoAmI()} access to that directory, or choose another --data-dir.`,
     );
   }
-  if (!existsSync(file)) {
+  if (!stat.isDirectory()) {
+    throw new QuorumError(
+      'STORE_UNREADABLE',
+      `The data directory ${dir} is a file, not a directory.`,
+      'Check --data-dir (or QUORUM_DATA_DIR): it must name a directory, e.g. ./office-host.',
+    );
+  }
+  // Without these, "no database" or "cannot open" would hide that the folder is out of reach.
+  if (!mayAccess(dir, fsConstants.R_OK | fsConstants.X_OK)) {
+    throw new QuorumError(
+      'STORE_UNREADABLE',
+      `The data directory ${dir} is not readable by ${whoAmI()}.`,
+      'Run Quorum as the user that owns the data directory, or give this user read and write access to it.',
+    );
+  }
+  if (!readonly && !mayAccess(dir, fsConstants.W_OK)) {
+    throw new QuorumError(
+      'STORE_READONLY',
+      `The data directory ${dir} is read-only for ${whoAmI()}; Quorum must create ${basename(file)}-wal and -shm there.`,
+      'Run Quorum as the user that owns the data directory, or give this user write access to it.',
+    );
+  }
+}
+
+function checkPath(file: string, readonly: boolean): void {
+  checkFolder(file, readonly);
+  const size = sizeOf(file);
+  const walSize = sizeOf(`${file}-wal`) ?? 0;
+  // SQLite deletes the write-ahead log of a database it finds empty or missing, even on a read-only
+  // open: the commits in it would be lost for good. Such a log means the files were separated.
+  if ((size === undefined || size === 0) && walSize > 0) {
+    throw new QuorumError(
+      'STORE_CORRUPT',
+      `The database ${file} is ${size === undefined ? 'missing' : 'empty (0 bytes)'} but its write-ahead log ${basename(file)}-wal holds ${walSize.toLocaleString('en-US')} bytes of it. Quorum did not change either file.`,
+      `Put back the ${basename(file)} that belongs with that -wal file (copy or move the three files quorum.db, -wal and -shm together), or restore a backup; only to start afresh, move the -wal and -shm files away.`,
+    );
+  }
+  if (size === undefined) {
     if (readonly) {
       throw new QuorumError(
         'STORE_NOT_FOUND',
@@ -69,6 +153,32 @@ function checkPath(file: string, readonly: boolean): void {
       `${file} is a directory, not a database file.`,
       'Move that directory away or choose another --data-dir.',
     );
+  }
+  if (size === 0 && readonly) {
+    throw new QuorumError(
+      'STORE_NOT_FOUND',
+      `The database ${file} is empty (0 bytes): no host has written it yet.`,
+      'Start the host once (quorum serve) so it creates the database, or check --data-dir (or QUORUM_DATA_DIR).',
+    );
+  }
+  if (!mayAccess(file, fsConstants.R_OK)) {
+    throw new QuorumError(
+      'STORE_UNREADABLE',
+      `The database ${file} is not readable by ${whoAmI()}.`,
+      'Run Quorum as the user that owns the data directory, or give this user read and write access to the file.',
+    );
+  }
+  if (readonly) return;
+  // SQLite would open a file it may not write read-only without a word: the host would start and
+  // then fail every activation. Its -wal and -shm files count too (e.g. left by a run as root).
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(f) && !mayAccess(f, fsConstants.R_OK | fsConstants.W_OK)) {
+      throw new QuorumError(
+        'STORE_READONLY',
+        `The database file ${f} is read-only for ${whoAmI()}.`,
+        `Run Quorum as the user that owns the data directory, or give this user write access to ${basename(file)} and its -wal and -shm files.`,
+      );
+    }
   }
 }
 
