@@ -11,7 +11,7 @@ import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { ProductCatalog } from '../../shared/domain/products.js';
 import { inspectSchema, latestVersion, migrate, type MigrationReport } from './migrate.js';
-import { DEFAULT_RETENTION, type RetentionOptions } from './request-log.js';
+import { DEFAULT_RETENTION, RETENTION_BOUNDS, type RetentionOptions } from './request-log.js';
 import { SqliteStore } from './sqlite-store.js';
 import { storeError } from './store-errors.js';
 
@@ -42,6 +42,11 @@ export interface OpenStoreOptions {
   onJournalError?: (e: QuorumError) => void;
   /** Called when the schema was upgraded, e.g. to log the backup's path. */
   onMigrated?: (report: MigrationReport) => void;
+  /**
+   * Told about a stored retention setting that is not applied (not a whole number, or out of
+   * range), e.g. to log it; the default applies. Default: a process warning on stderr.
+   */
+  onSettingIgnored?: (e: QuorumError) => void;
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -190,18 +195,33 @@ function positiveInt(name: string, v: number | undefined): number | undefined {
   return v;
 }
 
-function settingInt(db: Database.Database, key: string): number | undefined {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+/**
+ * A stored retention setting, or undefined (the default applies) when it is absent or bad. A bad
+ * value must not stop the host, nor `quorum settings set`, the command that corrects it.
+ */
+function retentionSetting(
+  db: Database.Database,
+  name: keyof typeof RETENTION_SETTINGS,
+  ignored: (e: QuorumError) => void,
+): number | undefined {
+  const key = RETENTION_SETTINGS[name];
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: unknown } | undefined;
   if (!row) return undefined;
-  const n = Number(row.value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new QuorumError(
+  const { min, max } = RETENTION_BOUNDS[name];
+  const n = typeof row.value === 'string' && /^\d+$/.test(row.value.trim()) ? Number(row.value) : Number.NaN;
+  if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+  ignored(
+    new QuorumError(
       'STORE_BAD_SETTING',
-      `The setting ${key} is "${row.value}"; it must be a whole number >= 1.`,
-      `Correct it, e.g. with sqlite3: UPDATE settings SET value = '90' WHERE key = '${key}';`,
-    );
-  }
-  return n;
+      `The setting ${key} is "${String(row.value)}"; it must be a whole number from ${min} to ${max}. The default, ${DEFAULT_RETENTION[name]}, applies instead.`,
+      `Correct it with: quorum settings set ${name === 'maxAgeDays' ? 'request-log-max-age' : 'request-log-max-rows'} VALUE (or default).`,
+    ),
+  );
+  return undefined;
+}
+
+function warn(e: QuorumError): void {
+  process.emitWarning(`${e.message} ${e.hint ?? ''}`.trim(), { code: e.code });
 }
 
 export function openStore(options: OpenStoreOptions): SqliteStore {
@@ -239,15 +259,15 @@ export function openStore(options: OpenStoreOptions): SqliteStore {
       if (report.from !== report.to) options.onMigrated?.(report);
     }
     db.pragma('cache_size = -32000');
+    // Only a writer prunes; a reader neither needs nor judges the stored values.
+    const stored = (name: keyof typeof RETENTION_SETTINGS) =>
+      readonly ? undefined : retentionSetting(db, name, options.onSettingIgnored ?? warn);
     const retention = {
       maxAgeDays:
         positiveInt('maxAgeDays', options.retention?.maxAgeDays) ??
-        settingInt(db, RETENTION_SETTINGS.maxAgeDays) ??
+        stored('maxAgeDays') ??
         DEFAULT_RETENTION.maxAgeDays,
-      maxRows:
-        positiveInt('maxRows', options.retention?.maxRows) ??
-        settingInt(db, RETENTION_SETTINGS.maxRows) ??
-        DEFAULT_RETENTION.maxRows,
+      maxRows: positiveInt('maxRows', options.retention?.maxRows) ?? stored('maxRows') ?? DEFAULT_RETENTION.maxRows,
     };
     return new SqliteStore({
       db,

@@ -16,6 +16,12 @@ export interface RetentionOptions {
 
 export const DEFAULT_RETENTION = { maxAgeDays: 90, maxRows: 1_000_000 } as const;
 
+/** The values a stored retention setting may take (docs/operations.md, "Settings"); others are not applied. */
+export const RETENTION_BOUNDS = {
+  maxAgeDays: { min: 1, max: 36_500 },
+  maxRows: { min: 1_000, max: 100_000_000 },
+} as const;
+
 interface LogRow {
   id: number;
   at: number;

@@ -2,6 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS, VirtualClock } from '../../../shared/domain/index.js';
 import { databasePath, openStore, RETENTION_SETTINGS } from '../../../src-main/store/open-store.js';
 import { activation, tempDir } from './fixtures.js';
+import { main } from '../../../src-main/cli/main.js';
+import type { CliIo } from '../../../src-main/cli/cli-kit.js';
+import type { QuorumError } from '../../../shared/domain/errors.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -57,16 +60,56 @@ describe('request log retention', () => {
     }
   });
 
-  it('reads retention from settings when not given, and rejects a bad setting with its name', () => {
+  it('reads retention from settings when not given', () => {
     const file = databasePath(tmp.dir);
     const s = openStore({ file });
-    s.setSetting(RETENTION_SETTINGS.maxRows, '500');
+    s.setSetting(RETENTION_SETTINGS.maxRows, '5000');
+    s.setSetting(RETENTION_SETTINGS.maxAgeDays, '30');
     s.close();
     const again = openStore({ file });
-    expect(again.retention).toEqual({ maxAgeDays: 90, maxRows: 500 });
-    again.setSetting(RETENTION_SETTINGS.maxAgeDays, 'ninety');
+    expect(again.retention).toEqual({ maxAgeDays: 30, maxRows: 5000 });
     again.close();
-    expect(() => openStore({ file })).toThrow(expect.objectContaining({ code: 'STORE_BAD_SETTING' }));
-    expect(() => openStore({ file })).toThrow(/requestLog\.maxAgeDays/);
+  });
+
+  it('a bad stored setting is reported with its name and not applied; every command still opens the database', async () => {
+    const file = databasePath(tmp.dir);
+    const s = openStore({ file });
+    await s.commitActivation(activation({ n: 1, at: Date.now() }));
+    s.setSetting(RETENTION_SETTINGS.maxAgeDays, 'ninety');
+    // In range for "whole number >= 1", but under the documented 1,000: it would prune the log to 10 rows.
+    s.setSetting(RETENTION_SETTINGS.maxRows, '10');
+    s.close();
+    const ignored: QuorumError[] = [];
+    const again = openStore({ file, onSettingIgnored: (e) => ignored.push(e) });
+    expect(again.retention).toEqual({ maxAgeDays: 90, maxRows: 1_000_000 });
+    again.close();
+    expect(ignored.map((e) => e.code)).toEqual(['STORE_BAD_SETTING', 'STORE_BAD_SETTING']);
+    expect(ignored[0]!.message).toMatch(/requestLog\.maxAgeDays is "ninety".*default, 90, applies/);
+    expect(ignored[0]!.hint).toMatch(/quorum settings set request-log-max-age/);
+    expect(ignored[1]!.message).toMatch(
+      /requestLog\.maxRows is "10"; it must be a whole number from 1000 to 100000000/,
+    );
+    // Readers do not judge retention at all.
+    const reader = openStore({ file, readonly: true, onSettingIgnored: (e) => ignored.push(e) });
+    reader.close();
+    expect(ignored).toHaveLength(2);
+  });
+
+  it('quorum settings and quorum settings set still work with a bad stored value, so it can be corrected', async () => {
+    const file = databasePath(tmp.dir);
+    const s = openStore({ file });
+    s.setSetting(RETENTION_SETTINGS.maxAgeDays, '0');
+    s.close();
+    let out = '';
+    let err = '';
+    const io: CliIo = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) };
+    expect(await main(['settings', '--data-dir', tmp.dir], io)).toBe(0);
+    expect(await main(['clients', '--data-dir', tmp.dir], io)).toBe(0);
+    expect(await main(['settings', 'set', 'request-log-max-age', '30', '--data-dir', tmp.dir], io)).toBe(0);
+    expect(err).toBe('');
+    expect(out).toMatch(/request-log-max-age is now 30 days/);
+    const fixed = openStore({ file });
+    expect(fixed.retention.maxAgeDays).toBe(30);
+    fixed.close();
   });
 });
