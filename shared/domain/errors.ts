@@ -27,7 +27,8 @@ export class QuorumError extends Error implements QuorumErrorInfo {
   }
 }
 
-/** One line for a terminal or a toast: "message (hint)". */
+/** One line for a terminal or a toast: "Message. Hint." (a full stop added where a message lacks one). */
 export function describeError(e: QuorumErrorInfo): string {
-  return e.hint ? `${e.message} ${e.hint}` : e.message;
+  if (!e.hint) return e.message;
+  return /[.!?:]["')\]]?$/.test(e.message) ? `${e.message} ${e.hint}` : `${e.message}. ${e.hint}`;
 }

@@ -3,7 +3,7 @@
  * --json output, and one-line errors with a non-zero exit.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { QuorumError, describeError } from '../../shared/domain/errors.js';
+import { QuorumError, describeError, type QuorumErrorInfo } from '../../shared/domain/errors.js';
 
 export interface CliIo {
   out(text: string): void;
@@ -14,6 +14,23 @@ export const processIo: CliIo = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 };
+
+let guarded = false;
+
+/**
+ * `quorum clients --csv | head` closes the pipe early: that is the reader's choice, not a failure,
+ * so the command ends there (as Unix tools do) instead of dying on an unhandled EPIPE.
+ */
+export function exitQuietlyOnBrokenPipe(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+}
 
 export interface Command {
   /** Words after `quorum`, e.g. ['key', 'install']. */
@@ -43,8 +60,28 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O, 
       strict: true,
     });
   } catch (e) {
-    throw new CliUsageError(e instanceof Error ? e.message.split('\n')[0]! : String(e));
+    throw new CliUsageError(usageMessage(e));
   }
+}
+
+/** Node's parseArgs errors, said plainly: which option, and what is wrong with it. */
+function usageMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  const code = (e as { code?: string }).code;
+  const option = /'(-[^' ]+)/.exec(text)?.[1];
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    return /argument missing|ambiguous/.test(text) ? `${option} needs a value.` : `${option} takes no value.`;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+    return /^-\d/.test(option)
+      ? `Unknown option ${option}. A value that starts with "-" goes after "--", as in: -- ${option}.`
+      : `Unknown option ${option}.`;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const arg = /'([^']*)'/.exec(text)?.[1];
+    return arg === undefined ? 'This command takes no arguments besides its options.' : `Unexpected argument "${arg}".`;
+  }
+  return text;
 }
 
 /** Parses a positive integer option, with an error naming the option. */
@@ -60,11 +97,16 @@ export function printJson(io: CliIo, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));
 }
 
+/** "quorum: Message. Hint. (CODE)": every command's failure line; the code is what docs and scripts search for. */
+export function failureLine(e: QuorumErrorInfo): string {
+  return `quorum: ${describeError(e)} (${e.code})`;
+}
+
 /** Turns any thrown value into the one line a person reads, and an exit code. */
 export function reportFailure(io: CliIo, e: unknown, json: boolean): number {
   const info =
     e instanceof QuorumError ? e.toJSON() : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
   if (json) io.out(JSON.stringify({ ok: false, error: info }, null, 2));
-  else io.err(`quorum: ${describeError(info)}`);
+  else io.err(failureLine(info));
   return info.code === 'USAGE' ? 2 : 1;
 }

@@ -3,7 +3,7 @@
  * failure into one clear line and a non-zero exit.
  */
 import { COMMANDS } from './commands/index.js';
-import { processIo, reportFailure, type CliIo, type Command } from './cli-kit.js';
+import { exitQuietlyOnBrokenPipe, processIo, reportFailure, type CliIo, type Command } from './cli-kit.js';
 
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
   let best: Command | undefined;
@@ -27,7 +27,18 @@ export function overview(): string {
   ].join('\n');
 }
 
+/** `quorum key --help`: the commands of one group, as the overview lists them. */
+function groupOverview(word: string, group: Command[]): string {
+  const width = Math.max(...group.map((c) => c.path.join(' ').length));
+  return [
+    `Usage: quorum ${word} <command> [options]   (every command takes --help)`,
+    '',
+    ...group.map((c) => `  quorum ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  if (io === processIo) exitQuietlyOnBrokenPipe();
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(overview());
     return argv.length === 0 ? 2 : 0;
@@ -40,6 +51,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const json = argv.includes('--json');
   if (!found) {
     const group = COMMANDS.filter((c) => c.path[0] === argv[0]);
+    const help = argv[1] === '--help' || argv[1] === '-h';
+    if (group.length > 0 && (argv.length === 1 || help)) {
+      io.out(groupOverview(argv[0]!, group));
+      return help ? 0 : 2;
+    }
     if (group.length > 0) {
       io.err(
         `quorum: "${argv.slice(0, 2).join(' ')}" is not a command. Try: ${group.map((c) => `quorum ${c.path.join(' ')}`).join(', ')}.`,

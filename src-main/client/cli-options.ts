@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { QuorumError } from '../../shared/domain/errors.js';
-import { CliUsageError, intOption, parseCommandArgs, type CliIo } from '../cli/cli-kit.js';
+import { CliUsageError, failureLine, intOption, parseCommandArgs, type CliIo } from '../cli/cli-kit.js';
 import { resolveDataDir } from '../cli/data-dir.js';
 import type { ClientOptions } from './client.js';
 import type { ClientEvent } from './events.js';
@@ -129,11 +129,6 @@ export function describeEvent(e: ClientEvent): string | null {
     default:
       return null;
   }
-}
-
-/** "quorum: message hint (CODE)": the line a person reads when a client command fails. */
-export function failureLine(e: QuorumError): string {
-  return `quorum: ${e.message}${e.hint ? ` ${e.hint}` : ''} (${e.code})`;
 }
 
 /** Errors in what was typed (exit 2, like any usage error), as opposed to what happened (exit 1). */

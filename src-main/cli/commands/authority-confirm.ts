@@ -1,7 +1,7 @@
 import { confirmInstallation } from '../../authority/index.js';
 import { CliUsageError, parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
-import { DATA_DIR_HELP, systemClock, withErrorCodes } from './key-common.js';
+import { DATA_DIR_HELP, systemClock } from './key-common.js';
 
 const HELP = `Usage: quorum authority confirm IID [--data-dir DIR] [--json]
 
@@ -17,7 +17,7 @@ ${DATA_DIR_HELP}
 Example:
   quorum authority confirm 100000-3 004217-6 ...   (groups may be separated by spaces or dashes)`;
 
-export const authorityConfirm: Command = withErrorCodes({
+export const authorityConfirm: Command = {
   path: ['authority', 'confirm'],
   summary: 'answer an installation ID with a confirmation ID',
   help: HELP,
@@ -36,4 +36,4 @@ export const authorityConfirm: Command = withErrorCodes({
     }
     return 0;
   },
-});
+};

@@ -3,7 +3,7 @@ import { MAX_KEY_GENERATION } from '../../../shared/keys/index.js';
 import { issueKey } from '../../authority/index.js';
 import { CliUsageError, intOption, parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
-import { DATA_DIR_HELP, systemClock, withErrorCodes } from './key-common.js';
+import { DATA_DIR_HELP, systemClock } from './key-common.js';
 
 function newestGeneration(family: ProductFamily): number {
   return Math.max(...BUILTIN_PRODUCTS.filter((p) => p.family === family).map((p) => p.generation));
@@ -25,7 +25,7 @@ Example:
   quorum authority issue --family desktop
   quorum key install KEY && quorum key activate      # on a host using the same data directory`;
 
-export const authorityIssue: Command = withErrorCodes({
+export const authorityIssue: Command = {
   path: ['authority', 'issue'],
   summary: 'issue a host key (6 hosts, 10 activations each)',
   help: HELP,
@@ -53,4 +53,4 @@ export const authorityIssue: Command = withErrorCodes({
     }
     return 0;
   },
-});
+};

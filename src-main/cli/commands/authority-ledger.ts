@@ -1,7 +1,7 @@
 import { readLedger } from '../../authority/index.js';
 import { parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
-import { DATA_DIR_HELP, systemClock, when, withErrorCodes } from './key-common.js';
+import { DATA_DIR_HELP, systemClock, when } from './key-common.js';
 
 const HELP = `Usage: quorum authority ledger [--data-dir DIR] [--json]
 
@@ -15,7 +15,7 @@ ${DATA_DIR_HELP}
 Example:
   quorum authority ledger --json`;
 
-export const authorityLedger: Command = withErrorCodes({
+export const authorityLedger: Command = {
   path: ['authority', 'ledger'],
   summary: 'list issued keys and their activations per host',
   help: HELP,
@@ -43,4 +43,4 @@ export const authorityLedger: Command = withErrorCodes({
     }
     return 0;
   },
-});
+};

@@ -1,6 +1,6 @@
 import { createClient } from '../../client/client.js';
-import { CLIENT_OPTIONS_HELP, failureLine, parseClientOptions, withClientErrors } from '../../client/cli-options.js';
-import { printJson, type CliIo, type Command } from '../cli-kit.js';
+import { CLIENT_OPTIONS_HELP, parseClientOptions, withClientErrors } from '../../client/cli-options.js';
+import { failureLine, printJson, type CliIo, type Command } from '../cli-kit.js';
 
 const HELP = `Usage: quorum client activate --product P (--host H[:PORT]... | --domain D... [--dns-server ADDR[:PORT]])
                               [--state FILE] [--machine-name NAME] [--json]

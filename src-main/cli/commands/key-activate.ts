@@ -2,7 +2,7 @@ import { QuorumError } from '../../../shared/domain/errors.js';
 import { activateOnline, completeOfflineActivation, keyInfo, startOfflineActivation } from '../../authority/index.js';
 import { CliUsageError, parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
-import { DATA_DIR_HELP, describeKeyInfo, systemClock, withErrorCodes } from './key-common.js';
+import { DATA_DIR_HELP, describeKeyInfo, systemClock } from './key-common.js';
 
 const HELP = `Usage: quorum key activate [--authority DIR] [--reactivate] [--data-dir DIR] [--json]
        quorum key activate --offline [--reactivate] [--data-dir DIR] [--json]
@@ -31,7 +31,7 @@ Examples:
   quorum key activate --offline
   quorum key activate --confirmation 123456-7 ...`;
 
-export const keyActivate: Command = withErrorCodes({
+export const keyActivate: Command = {
   path: ['key', 'activate'],
   summary: 'activate the host key online, or offline by installation/confirmation ID',
   help: HELP,
@@ -83,4 +83,4 @@ export const keyActivate: Command = withErrorCodes({
     }
     return 0;
   },
-});
+};

@@ -1,10 +1,8 @@
 /** What the `quorum key ...` and `quorum authority ...` commands share. */
 import type { Clock } from '../../../shared/domain/clock.js';
-import { QuorumError, describeError } from '../../../shared/domain/errors.js';
 import type { ProductFamily } from '../../../shared/domain/products.js';
 import { FAMILIES_COVERED } from '../../../shared/keys/index.js';
 import type { KeyInfo } from '../../authority/index.js';
-import type { Command } from '../cli-kit.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -12,26 +10,6 @@ export const DATA_DIR_HELP = `  --data-dir DIR     the host installation; defaul
 
 export function when(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
-/**
- * Every refusal of these commands ends with its stable code, "quorum: message hint (CODE)", as the
- * client commands' lines do, so an admin can search docs/keys.md for it. With --json the error
- * object (which holds the code) is left to the CLI's own JSON report.
- */
-export function withErrorCodes(command: Command): Command {
-  return {
-    ...command,
-    async run(args, io) {
-      try {
-        return await command.run(args, io);
-      } catch (e) {
-        if (!(e instanceof QuorumError) || args.includes('--json')) throw e;
-        io.err(`quorum: ${describeError(e)} (${e.code})`);
-        return e.code === 'USAGE' ? 2 : 1;
-      }
-    },
-  };
 }
 
 /** "server and desktop, generations 1 to 2": what a key of `family` lets the host activate. */

@@ -1,7 +1,7 @@
 import { keyInfo } from '../../authority/index.js';
 import { parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
-import { DATA_DIR_HELP, describeKeyInfo, systemClock, withErrorCodes } from './key-common.js';
+import { DATA_DIR_HELP, describeKeyInfo, systemClock } from './key-common.js';
 
 const HELP = `Usage: quorum key info [--data-dir DIR] [--json]
 
@@ -16,7 +16,7 @@ ${DATA_DIR_HELP}
 Example:
   quorum key info --json`;
 
-export const keyInfoCommand: Command = withErrorCodes({
+export const keyInfoCommand: Command = {
   path: ['key', 'info'],
   summary: 'show the host key, its activation and its limits used',
   help: HELP,
@@ -27,4 +27,4 @@ export const keyInfoCommand: Command = withErrorCodes({
     else io.out(describeKeyInfo(info));
     return 0;
   },
-});
+};

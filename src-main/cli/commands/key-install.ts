@@ -2,7 +2,7 @@ import { installKey, keyInfo } from '../../authority/index.js';
 import { maskHostKey } from '../../../shared/keys/index.js';
 import { CliUsageError, parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
-import { DATA_DIR_HELP, coverageText, systemClock, withErrorCodes } from './key-common.js';
+import { DATA_DIR_HELP, coverageText, systemClock } from './key-common.js';
 
 const HELP = `Usage: quorum key install KEY [--data-dir DIR] [--json]
 
@@ -19,7 +19,7 @@ Example:
   quorum authority issue --family desktop        # on the authority; prints a key
   quorum key install 29ZWV-NDR7B-DE3RB-Y536E-8TXK2`;
 
-export const keyInstall: Command = withErrorCodes({
+export const keyInstall: Command = {
   path: ['key', 'install'],
   summary: 'check and install a host key (then: quorum key activate)',
   help: HELP,
@@ -47,4 +47,4 @@ export const keyInstall: Command = withErrorCodes({
     }
     return 0;
   },
-});
+};

@@ -1,7 +1,7 @@
 import { uninstallKey } from '../../authority/index.js';
 import { parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
-import { DATA_DIR_HELP, systemClock, withErrorCodes } from './key-common.js';
+import { DATA_DIR_HELP, systemClock } from './key-common.js';
 
 const HELP = `Usage: quorum key uninstall [--data-dir DIR] [--json]
 
@@ -15,7 +15,7 @@ ${DATA_DIR_HELP}
 Example:
   quorum key uninstall`;
 
-export const keyUninstall: Command = withErrorCodes({
+export const keyUninstall: Command = {
   path: ['key', 'uninstall'],
   summary: 'remove the host key (the host stops serving)',
   help: HELP,
@@ -26,4 +26,4 @@ export const keyUninstall: Command = withErrorCodes({
     else io.out(removed ? 'Host key removed. The host no longer activates clients.' : 'No host key was installed.');
     return 0;
   },
-});
+};
