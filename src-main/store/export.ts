@@ -23,6 +23,22 @@ function stateName(n: number): string {
 
 type Flat = Record<string, string | number | boolean>;
 
+/** Turns rows into the text of one export: a head, one piece per row, a tail. */
+function formatter(header: readonly string[], format: ExportFormat) {
+  // JSON holds one row back: only the next row tells whether it needs a trailing comma.
+  let held: string | undefined;
+  return {
+    head: (): string => (format === 'csv' ? csvLine(header) : '[\n'),
+    row(row: Flat): string {
+      if (format === 'csv') return csvLine(header.map((h) => row[h] ?? ''));
+      const before = held === undefined ? '' : `${held},\n`;
+      held = JSON.stringify(row);
+      return before;
+    },
+    tail: (): string => (format === 'json' ? `${held === undefined ? '' : `${held}\n`}]\n` : ''),
+  };
+}
+
 /** Every chunk ends with a newline, so a line-oriented sink (the CLI) can pass chunks through. */
 function stream(
   rows: Iterable<unknown>,
@@ -31,24 +47,49 @@ function stream(
   format: ExportFormat,
   out: (chunk: string) => void,
 ): number {
-  let buf = format === 'csv' ? csvLine(header) : '[\n';
-  // JSON holds one row back: only the next row tells whether it needs a trailing comma.
-  let held: string | undefined;
+  const f = formatter(header, format);
+  let buf = f.head();
   let n = 0;
   for (const raw of rows) {
-    const row = flatten(raw);
-    if (format === 'csv') buf += csvLine(header.map((h) => row[h] ?? ''));
-    else {
-      if (held !== undefined) buf += `${held},\n`;
-      held = JSON.stringify(row);
-    }
+    buf += f.row(flatten(raw));
     if (++n % CHUNK_ROWS === 0 && buf) {
       out(buf);
       buf = '';
     }
   }
-  if (format === 'json') buf += `${held === undefined ? '' : `${held}\n`}]\n`;
+  buf += f.tail();
   if (buf) out(buf);
+  return n;
+}
+
+/**
+ * The paged form, for a receiver slower than the database (a pipe, a terminal, a network share):
+ * each page is its own short read, and the next is read only once `out` has taken the last. So
+ * memory stays at one page whatever the size of the export, and a reader left open (`| less`)
+ * never pins a snapshot that would keep a running host's WAL from being checkpointed. The price:
+ * a client renamed during the export may appear twice or not at all.
+ */
+async function streamPages<R>(
+  page: (after: R | undefined) => R[],
+  flatten: (row: R) => Flat,
+  header: readonly string[],
+  format: ExportFormat,
+  out: (chunk: string) => void | Promise<void>,
+): Promise<number> {
+  const f = formatter(header, format);
+  let buf = f.head();
+  let n = 0;
+  let last: R | undefined;
+  for (;;) {
+    const rows = page(last);
+    for (const row of rows) buf += f.row(flatten(row));
+    n += rows.length;
+    last = rows.at(-1);
+    if (rows.length < CHUNK_ROWS) break;
+    await out(buf);
+    buf = '';
+  }
+  await out(buf + f.tail());
   return n;
 }
 
@@ -69,24 +110,42 @@ export const CLIENT_EXPORT_FIELDS = [
   'cmid',
 ] as const;
 
+type ClientExportRow = ClientDbRow & { addresses: string };
+
+function flattenClient(r: ClientExportRow): Flat {
+  const c = toClientRow(r);
+  return {
+    ...c,
+    addresses: r.addresses,
+    licenseStateName: stateName(c.licenseState),
+    firstSeen: iso(c.firstSeen),
+    lastSeen: iso(c.lastSeen),
+  };
+}
+
 /** Returns the number of rows written. */
 export function exportClients(db: Database, format: ExportFormat, out: (chunk: string) => void): number {
   const rows = db
     .prepare(`SELECT ${CLIENT_COLUMNS}, addresses FROM clients ORDER BY machine_name, cmid`)
-    .iterate() as Iterable<ClientDbRow & { addresses: string }>;
-  return stream(
-    rows,
-    (raw) => {
-      const r = raw as ClientDbRow & { addresses: string };
-      const c = toClientRow(r);
-      return {
-        ...c,
-        addresses: r.addresses,
-        licenseStateName: stateName(c.licenseState),
-        firstSeen: iso(c.firstSeen),
-        lastSeen: iso(c.lastSeen),
-      };
-    },
+    .iterate() as Iterable<ClientExportRow>;
+  return stream(rows, (raw) => flattenClient(raw as ClientExportRow), CLIENT_EXPORT_FIELDS, format, out);
+}
+
+/** As exportClients, in pages that wait for `out` (see streamPages). */
+export function exportClientsPaged(
+  db: Database,
+  format: ExportFormat,
+  out: (chunk: string) => void | Promise<void>,
+): Promise<number> {
+  const select = `SELECT ${CLIENT_COLUMNS}, addresses FROM clients`;
+  // (machine_name, cmid) is the order of clients_by_machine_name, so each page is one index seek.
+  const first = db.prepare(`${select} ORDER BY machine_name, cmid LIMIT ${CHUNK_ROWS}`);
+  const next = db.prepare(
+    `${select} WHERE (machine_name, cmid) > (?, ?) ORDER BY machine_name, cmid LIMIT ${CHUNK_ROWS}`,
+  );
+  return streamPages<ClientExportRow>(
+    (after) => (after ? next.all(after.machine_name, after.cmid) : first.all()) as ClientExportRow[],
+    flattenClient,
     CLIENT_EXPORT_FIELDS,
     format,
     out,
@@ -110,19 +169,30 @@ export const REQUEST_LOG_EXPORT_FIELDS = [
   'productId',
 ] as const;
 
+type LogRow = Parameters<typeof toRequestLogEntry>[0];
+
+function flattenLogRow(raw: LogRow): Flat {
+  const e = toRequestLogEntry(raw);
+  return { ...e, at: iso(e.at), clientTime: iso(e.clientTime), licenseStateName: stateName(e.licenseState) };
+}
+
 export function exportRequestLog(db: Database, format: ExportFormat, out: (chunk: string) => void): number {
   const rows = db.prepare(`SELECT ${REQUEST_LOG_COLUMNS} FROM request_log ORDER BY id`).iterate();
-  return stream(
-    rows,
-    (raw) => {
-      const e = toRequestLogEntry(raw as Parameters<typeof toRequestLogEntry>[0]);
-      return {
-        ...e,
-        at: iso(e.at),
-        clientTime: iso(e.clientTime),
-        licenseStateName: stateName(e.licenseState),
-      };
-    },
+  return stream(rows, (raw) => flattenLogRow(raw as LogRow), REQUEST_LOG_EXPORT_FIELDS, format, out);
+}
+
+/** As exportRequestLog, in pages that wait for `out` (see streamPages). */
+export function exportRequestLogPaged(
+  db: Database,
+  format: ExportFormat,
+  out: (chunk: string) => void | Promise<void>,
+): Promise<number> {
+  const page = db.prepare(
+    `SELECT ${REQUEST_LOG_COLUMNS} FROM request_log WHERE id > ? ORDER BY id LIMIT ${CHUNK_ROWS}`,
+  );
+  return streamPages<LogRow>(
+    (after) => page.all(after ? after.id : Number.MIN_SAFE_INTEGER) as LogRow[],
+    flattenLogRow,
     REQUEST_LOG_EXPORT_FIELDS,
     format,
     out,

@@ -10,9 +10,13 @@ import {
   type ClientRow,
   type ClientWindow,
 } from '../../../shared/domain/index.js';
+import type { Writable } from 'node:stream';
+import { QuorumError } from '../../../shared/domain/errors.js';
 import { COUNT_CAP } from '../../store/client-query.js';
+import { exportClientsPaged } from '../../store/export.js';
 import { databasePath, openStore } from '../../store/open-store.js';
-import { CliUsageError, intOption, parseCommandArgs, type Command } from '../cli-kit.js';
+import { storeError } from '../../store/store-errors.js';
+import { CliUsageError, intOption, parseCommandArgs, processIo, type CliIo, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
 
 const HELP = `Usage: quorum clients [--data-dir DIR] [--json | --csv] [--limit N] [--product P] [--text T]
@@ -76,6 +80,69 @@ export function totalLine(window: ClientWindow): string {
   return `${count}${shown}. Export all with --csv or --json.`;
 }
 
+/** Where the output goes; `write` resolves once the receiver can take more. */
+export interface OutputSink {
+  write(chunk: string): Promise<void>;
+  /** Resolves when everything written has been handed to the operating system. */
+  finish(): Promise<void>;
+}
+
+function outputError(e: Error): QuorumError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') {
+    return new QuorumError(
+      'OUTPUT_CLOSED',
+      'The program reading the output closed it before the end; what it got is incomplete.',
+      'Nothing was changed. For a complete export, write it to a file: quorum clients --csv > clients.csv',
+    );
+  }
+  return new QuorumError(
+    'OUTPUT_FAILED',
+    `Writing the output failed: ${e.message}; what was written is incomplete.`,
+    'Check the file or device the output goes to (free space, permissions), then run the command again.',
+  );
+}
+
+/**
+ * A sink over a stream that waits while it is full: stdout to a pipe or a terminal queues every
+ * write in memory otherwise, the whole export of a million clients. A failed write (EPIPE from
+ * `| head`, ENOSPC) becomes one error line instead of an unhandled 'error' event.
+ */
+export function streamSink(stream: Writable): OutputSink {
+  let failure: Error | undefined;
+  stream.on('error', (e) => {
+    failure ??= e;
+  });
+  const check = () => {
+    if (failure) throw outputError(failure);
+  };
+  const settled = (events: string[]) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        for (const ev of events) stream.off(ev, done);
+        resolve();
+      };
+      for (const ev of events) stream.on(ev, done);
+    });
+  return {
+    async write(chunk) {
+      check();
+      if (!stream.write(chunk)) await settled(['drain', 'error', 'close']);
+      check();
+    },
+    async finish() {
+      check();
+      await new Promise<void>((resolve) => stream.write('', () => resolve()));
+      check();
+    },
+  };
+}
+
+function sinkFor(io: CliIo): OutputSink {
+  if (io === processIo) return streamSink(process.stdout);
+  return { write: async (chunk) => io.out(chunk), finish: async () => {} };
+}
+
 export const clients: Command = {
   path: ['clients'],
   summary: 'list the clients this host has seen (table, --csv or --json)',
@@ -98,13 +165,19 @@ export const clients: Command = {
     if (values.product !== undefined && !product) {
       throw new CliUsageError(`Unknown product "${values.product}". Known: ${catalog.names().join(', ')}.`);
     }
+    if ((values.json || values.csv) && (product || values.text !== undefined)) {
+      throw new CliUsageError('--product and --text apply to the table; exports hold every client.');
+    }
     const store = openStore({ file: databasePath(resolveDataDir(values['data-dir'])), readonly: true, catalog });
+    const sink = sinkFor(io);
     try {
       if (values.json || values.csv) {
-        if (product || values.text !== undefined) {
-          throw new CliUsageError('--product and --text apply to the table; exports hold every client.');
+        try {
+          await exportClientsPaged(store.db, values.csv ? 'csv' : 'json', (chunk) => sink.write(chunk));
+        } catch (e) {
+          throw storeError(store.file, e, 'exporting clients');
         }
-        store.exportClients(values.csv ? 'csv' : 'json', (chunk) => io.out(chunk));
+        await sink.finish();
         return 0;
       }
       const window = store.queryClients({
@@ -115,11 +188,11 @@ export const clients: Command = {
       });
       if (window.total === 0) {
         const which = product ? `${product.displayName} clients` : 'clients';
-        io.out(text ? `No ${which} match "${text}".` : `No ${which} yet.`);
-        return 0;
+        await sink.write(text ? `No ${which} match "${text}".\n` : `No ${which} yet.\n`);
+      } else {
+        await sink.write(`${table(window.rows)}\n${totalLine(window)}\n`);
       }
-      io.out(table(window.rows));
-      io.out(totalLine(window));
+      await sink.finish();
       return 0;
     } finally {
       store.close();
