@@ -2,6 +2,8 @@
  * Turns SQLite failures into errors a person can act on. Every message names the database file,
  * because an admin with several data directories must know which one is at fault.
  */
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { QuorumError } from '../../shared/domain/errors.js';
 
 /** The subset of better-sqlite3's SqliteError we read. */
@@ -12,6 +14,22 @@ function sqliteCode(e: unknown): string | undefined {
 
 function detail(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * True when the -shm index says the write-ahead log has frames but the -wal file is gone or empty:
+ * it was deleted or moved while a host had the database open (the host still writes to it).
+ */
+function walDeletedUnderHost(file: string, code: string): boolean {
+  if (code !== 'SQLITE_IOERR_SHORT_READ') return false;
+  const size = (path: string) => {
+    try {
+      return statSync(path).size;
+    } catch {
+      return undefined;
+    }
+  };
+  return size(`${file}-shm`) !== undefined && (size(`${file}-wal`) ?? 0) === 0;
 }
 
 /** Maps an error thrown while opening or using the database to a QuorumError naming `file`. */
@@ -56,6 +74,13 @@ export function storeError(file: string, e: unknown, doing: string): QuorumError
       'STORE_DISK_FULL',
       `The disk holding ${file} is full (${doing}).`,
       'Free space on that disk; nothing acknowledged has been lost.',
+    );
+  }
+  if (walDeletedUnderHost(file, code)) {
+    return new QuorumError(
+      'STORE_IO_ERROR',
+      `The database ${file} cannot be read (${doing}): its write-ahead log ${basename(file)}-wal was deleted or moved while a host had it open.`,
+      'Stop that host cleanly (Ctrl-C or SIGTERM): it writes what it holds into quorum.db as it stops; then start it again. Never delete the -wal or -shm file of a database in use.',
     );
   }
   if (code.startsWith('SQLITE_IOERR')) {

@@ -1,6 +1,16 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
@@ -113,5 +123,36 @@ describe('a damaged, locked or unreadable database', () => {
     const file = databasePath(tmp.dir);
     expect(() => openStore({ file, readonly: true })).toThrow(expect.objectContaining({ code: 'STORE_NOT_FOUND' }));
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('a -wal deleted while a host holds the database: says so and how to recover, not "check the disk"', () => {
+    const file = databasePath(tmp.dir);
+    openStore({ file }).close();
+    // The "host": a connection whose commits stay in the WAL.
+    const host = new Database(file);
+    try {
+      host.pragma('wal_autocheckpoint = 0');
+      host.prepare("INSERT INTO settings VALUES ('kept', '1')").run();
+      rmSync(`${file}-wal`);
+      let err: unknown;
+      try {
+        openStore({ file }).close();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({
+        code: 'STORE_IO_ERROR',
+        message: expect.stringContaining(
+          `${file} cannot be read (opening): its write-ahead log quorum.db-wal was deleted`,
+        ),
+        hint: expect.stringMatching(/^Stop that host cleanly/),
+      });
+    } finally {
+      host.close();
+    }
+    // Stopping cleanly wrote the commit into quorum.db from the deleted file's open handle.
+    const s = openStore({ file, readonly: true });
+    expect(s.getSetting('kept')).toBe('1');
+    s.close();
   });
 });
