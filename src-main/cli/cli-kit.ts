@@ -18,8 +18,10 @@ export const processIo: CliIo = {
 let guarded = false;
 
 /**
- * `quorum clients --csv | head` closes the pipe early: that is the reader's choice, not a failure,
- * so the command ends there (as Unix tools do) instead of dying on an unhandled EPIPE.
+ * `quorum status | head` closes the pipe early: that is the reader's choice, not a failure, so the
+ * command ends there (as Unix tools do) instead of dying on an unhandled EPIPE. Any other failed
+ * write (a full disk behind `> file`) is one error line and exit 1, unless the command handles
+ * its own output's errors (quorum clients' export does, to say what is incomplete).
  */
 export function exitQuietlyOnBrokenPipe(): void {
   if (guarded) return;
@@ -27,7 +29,13 @@ export function exitQuietlyOnBrokenPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
+      if (stream.listenerCount('error') > 1) return;
+      if (stream === process.stdout) {
+        process.stderr.write(
+          `${failureLine({ code: 'OUTPUT_FAILED', message: `Writing the output failed (${e.code ?? e.message})`, hint: 'Check where the output goes (free space, permissions), then run the command again.' })}\n`,
+        );
+      }
+      process.exit(1);
     });
   }
 }

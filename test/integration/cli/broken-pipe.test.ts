@@ -1,5 +1,6 @@
 // `quorum clients --csv | head`: the reader closing the pipe early ends the command quietly.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 function runAndCloseEarly(mode: string): Promise<{ code: number | null; stderr: string }> {
@@ -24,5 +25,18 @@ describe('a closed output pipe', () => {
     const r = await runAndCloseEarly('unguarded');
     expect(r.stderr).toContain('EPIPE');
     expect(r.code).not.toBe(0);
+  });
+
+  it('says in one line that the output could not be written when the device is full (exit 1)', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, ['bin/run-ts.js', 'test/integration/cli/broken-pipe-child.ts', 'guarded'], {
+        stdio: ['ignore', full, 'pipe'],
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr.toString()).toMatch(/^quorum: Writing the output failed \(ENOSPC\)\. .* \(OUTPUT_FAILED\)\n$/);
+    } finally {
+      closeSync(full);
+    }
   });
 });
