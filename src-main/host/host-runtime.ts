@@ -10,12 +10,13 @@ import { ensureDataDir } from '../cli/data-dir.js';
 import { Engine } from '../engine/engine.js';
 import { intervalsFromSettings } from '../engine/settings.js';
 import type { ActivationRecord } from '../store/types.js';
-import { databasePath, openStore } from '../store/open-store.js';
+import { checkPath, databasePath, openStore } from '../store/open-store.js';
 import { coveredProducts, servingState } from '../authority/serving-state.js';
 import { startRpcListener, type RpcLimits, type RpcListener } from '../rpc/listener.js';
 import { createActivationHandler } from './activation-handler.js';
 import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
 import { createAdmission } from './admission.js';
+import { acquireHostLock } from './host-lock.js';
 import type { EngineChange, ServingGate } from '../engine/types.js';
 
 export interface ListenAddress {
@@ -119,11 +120,21 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => {});
   const dataDir = ensureDataDir(options.dataDir);
-  const store = openStore({
-    file: databasePath(dataDir),
-    clock,
-    onJournalError: (e) => log(`${e.message} ${e.hint ?? ''}`.trim()),
-  });
+  // The store's own checks first, so that an unreadable folder is named as such; then the lock,
+  // before the store opens: a second host must not even replay the journal.
+  checkPath(databasePath(dataDir), false);
+  const lock = acquireHostLock(dataDir, () => clock.now());
+  let store: ReturnType<typeof openStore>;
+  try {
+    store = openStore({
+      file: databasePath(dataDir),
+      clock,
+      onJournalError: (e) => log(`${e.message} ${e.hint ?? ''}`.trim()),
+    });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   let listener: RpcListener | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -180,12 +191,14 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
         clearInterval(timer);
         await started.close();
         store.close();
+        lock.release();
       },
     };
   } catch (e) {
     clearInterval(timer);
     await listener?.close();
     store.close();
+    lock.release();
     throw e;
   }
 }

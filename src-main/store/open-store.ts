@@ -129,7 +129,11 @@ function checkFolder(file: string, readonly: boolean): void {
   }
 }
 
-function checkPath(file: string, readonly: boolean): void {
+/**
+ * The checks made before SQLite opens the file (which would create, or even delete, files): the
+ * folder, the database and its -wal and -shm exist as they must and may be read (and written).
+ */
+export function checkPath(file: string, readonly: boolean): void {
   checkFolder(file, readonly);
   const size = sizeOf(file);
   const walSize = sizeOf(`${file}-wal`) ?? 0;
