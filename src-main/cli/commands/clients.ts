@@ -10,13 +10,12 @@ import {
   type ClientRow,
   type ClientWindow,
 } from '../../../shared/domain/index.js';
-import type { Writable } from 'node:stream';
-import { QuorumError } from '../../../shared/domain/errors.js';
 import { COUNT_CAP } from '../../store/client-query.js';
 import { exportClientsPaged } from '../../store/export.js';
 import { databasePath, openStore } from '../../store/open-store.js';
 import { storeError } from '../../store/store-errors.js';
-import { CliUsageError, intOption, parseCommandArgs, processIo, type CliIo, type Command } from '../cli-kit.js';
+import { CliUsageError, intOption, parseCommandArgs, type Command } from '../cli-kit.js';
+import { formatTable, isoSeconds, sinkFor } from '../output.js';
 import { resolveDataDir } from '../data-dir.js';
 
 const HELP = `Usage: quorum clients [--data-dir DIR] [--json | --csv] [--limit N] [--product P] [--text T]
@@ -39,34 +38,20 @@ Examples:
   quorum clients --data-dir ./office-host
   quorum clients --csv > clients.csv`;
 
-function iso(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, 'Z');
-}
-
 function table(rows: ClientRow[]): string {
-  const head = ['MACHINE', 'ADDRESS', 'PRODUCT', 'LICENSE STATE', 'VM', 'LAST SEEN', 'REQUESTS', 'LAST RESULT'];
-  const body = rows.map((r) => [
-    r.machineName,
-    r.address,
-    r.productName,
-    LICENSE_STATE_NAMES[r.licenseState] ?? String(r.licenseState),
-    r.isVm ? 'yes' : 'no',
-    iso(r.lastSeen),
-    String(r.requestCount),
-    r.lastResult,
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  return [head, ...body]
-    .map((cells) =>
-      cells
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatTable(
+    ['MACHINE', 'ADDRESS', 'PRODUCT', 'LICENSE STATE', 'VM', 'LAST SEEN', 'REQUESTS', 'LAST RESULT'],
+    rows.map((r) => [
+      r.machineName,
+      r.address,
+      r.productName,
+      LICENSE_STATE_NAMES[r.licenseState] ?? String(r.licenseState),
+      r.isVm ? 'yes' : 'no',
+      isoSeconds(r.lastSeen),
+      String(r.requestCount),
+      r.lastResult,
+    ]),
+  );
 }
 
 /** The line under the table: how many clients match, honest when the count stopped at a cap. */
@@ -78,69 +63,6 @@ export function totalLine(window: ClientWindow): string {
       ? `, the ${window.rows.length} most recently seen shown`
       : '';
   return `${count}${shown}. Export all with --csv or --json.`;
-}
-
-/** Where the output goes; `write` resolves once the receiver can take more. */
-export interface OutputSink {
-  write(chunk: string): Promise<void>;
-  /** Resolves when everything written has been handed to the operating system. */
-  finish(): Promise<void>;
-}
-
-function outputError(e: Error): QuorumError {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') {
-    return new QuorumError(
-      'OUTPUT_CLOSED',
-      'The program reading the output closed it before the end; what it got is incomplete.',
-      'Nothing was changed. For a complete export, write it to a file: quorum clients --csv > clients.csv',
-    );
-  }
-  return new QuorumError(
-    'OUTPUT_FAILED',
-    `Writing the output failed: ${e.message}; what was written is incomplete.`,
-    'Check the file or device the output goes to (free space, permissions), then run the command again.',
-  );
-}
-
-/**
- * A sink over a stream that waits while it is full: stdout to a pipe or a terminal queues every
- * write in memory otherwise, the whole export of a million clients. A failed write (EPIPE from
- * `| head`, ENOSPC) becomes one error line instead of an unhandled 'error' event.
- */
-export function streamSink(stream: Writable): OutputSink {
-  let failure: Error | undefined;
-  stream.on('error', (e) => {
-    failure ??= e;
-  });
-  const check = () => {
-    if (failure) throw outputError(failure);
-  };
-  const settled = (events: string[]) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        for (const ev of events) stream.off(ev, done);
-        resolve();
-      };
-      for (const ev of events) stream.on(ev, done);
-    });
-  return {
-    async write(chunk) {
-      check();
-      if (!stream.write(chunk)) await settled(['drain', 'error', 'close']);
-      check();
-    },
-    async finish() {
-      check();
-      await new Promise<void>((resolve) => stream.write('', () => resolve()));
-      check();
-    },
-  };
-}
-
-function sinkFor(io: CliIo): OutputSink {
-  if (io === processIo) return streamSink(process.stdout);
-  return { write: async (chunk) => io.out(chunk), finish: async () => {} };
 }
 
 export const clients: Command = {

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamSink } from '../../../src-main/cli/commands/clients.js';
+import { streamSink } from '../../../src-main/cli/output.js';
 import {
   exportClients,
   exportClientsPaged,
