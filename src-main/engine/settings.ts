@@ -21,7 +21,7 @@ export function intervalsFromSettings(get: (key: string) => string | undefined):
       throw new QuorumError(
         'INTERVAL_OUT_OF_RANGE',
         `The stored setting ${key} is "${raw}". ${problem}`,
-        `Correct it, e.g. with sqlite3: UPDATE settings SET value = '${name === 'activation' ? 120 : 10080}' WHERE key = '${key}';`,
+        `Correct it with: quorum settings set ${name}-interval VALUE (or "default"), with --data-dir for this host.`,
       );
     }
     return minutes;

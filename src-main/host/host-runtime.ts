@@ -130,6 +130,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       file: databasePath(dataDir),
       clock,
       onJournalError: (e) => log(`${e.message} ${e.hint ?? ''}`.trim()),
+      onSettingIgnored: (e) => log(`setting not applied: ${e.message} ${e.hint ?? ''}`.trim()),
     });
   } catch (e) {
     lock.release();

@@ -11,7 +11,7 @@ import {
 } from '../../shared/domain/timings.js';
 import { INTERVAL_SETTINGS } from '../engine/settings.js';
 import { RETENTION_SETTINGS } from '../store/open-store.js';
-import { DEFAULT_RETENTION } from '../store/request-log.js';
+import { DEFAULT_RETENTION, RETENTION_BOUNDS } from '../store/request-log.js';
 import type { ActivationStore } from '../store/types.js';
 
 export interface HostSettingSpec {
@@ -29,7 +29,8 @@ export interface HostSettingSpec {
 }
 
 function within(min: number, max: number, unit: string) {
-  return (n: number) => (n >= min && n <= max ? null : `It must be a whole number of ${unit} from ${min} to ${max}.`);
+  return (n: number) =>
+    n >= min && n <= max ? null : `It must be a whole number of ${unit} from ${min} to ${max}; got ${n}.`;
 }
 
 export const HOST_SETTINGS: readonly HostSettingSpec[] = [
@@ -58,7 +59,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     defaultValue: DEFAULT_RETENTION.maxAgeDays,
     summary: 'request log entries older than this are removed',
     live: false,
-    check: within(1, 36_500, 'days'),
+    check: within(RETENTION_BOUNDS.maxAgeDays.min, RETENTION_BOUNDS.maxAgeDays.max, 'days'),
   },
   {
     name: 'request-log-max-rows',
@@ -67,7 +68,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     defaultValue: DEFAULT_RETENTION.maxRows,
     summary: 'the request log keeps at most this many entries',
     live: false,
-    check: within(1_000, 100_000_000, 'rows'),
+    check: within(RETENTION_BOUNDS.maxRows.min, RETENTION_BOUNDS.maxRows.max, 'rows'),
   },
 ];
 
@@ -78,6 +79,8 @@ export interface HostSettingValue {
   unit: string;
   summary: string;
   live: boolean;
+  /** A stored value that is not valid (hand-edited, or from a damaged file): the host uses the default instead. */
+  ignored?: string;
 }
 
 function specOf(name: string): HostSettingSpec {
@@ -95,14 +98,17 @@ function specOf(name: string): HostSettingSpec {
 export function readHostSettings(store: Pick<ActivationStore, 'getSetting'>): HostSettingValue[] {
   return HOST_SETTINGS.map((spec) => {
     const stored = store.getSetting(spec.key);
-    const value = stored === undefined ? spec.defaultValue : Number(stored);
+    const n = stored !== undefined && /^\d+$/.test(stored.trim()) ? Number(stored) : Number.NaN;
+    const valid = stored !== undefined && Number.isSafeInteger(n) && spec.check(n) === null;
+    const value = valid ? n : spec.defaultValue;
     return {
       name: spec.name,
       value,
-      isDefault: stored === undefined || value === spec.defaultValue,
+      isDefault: value === spec.defaultValue,
       unit: spec.unit,
       summary: spec.summary,
       live: spec.live,
+      ...(stored !== undefined && !valid ? { ignored: stored } : {}),
     };
   });
 }

@@ -23,9 +23,17 @@ ${NAMES}`,
       if (values.json) printJson(io, settings);
       else {
         for (const s of settings) {
-          io.out(
-            `${s.name.padEnd(22)} ${`${s.value} ${s.unit}`.padEnd(18)} ${s.isDefault ? '(default)' : ''}`.trimEnd(),
-          );
+          // A bad interval stops the host at start; a bad retention setting is skipped with a warning.
+          const fix = `quorum settings set ${s.name} VALUE replaces it`;
+          const note =
+            s.ignored !== undefined
+              ? s.live
+                ? `(the stored value "${s.ignored}" is not valid: the host does not start until ${fix})`
+                : `(default: the stored value "${s.ignored}" is not valid and is not used; ${fix})`
+              : s.isDefault
+                ? '(default)'
+                : '';
+          io.out(`${s.name.padEnd(22)} ${`${s.value} ${s.unit}`.padEnd(18)} ${note}`.trimEnd());
         }
       }
       return 0;

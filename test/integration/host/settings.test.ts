@@ -22,6 +22,24 @@ function cli(args: string[]) {
 }
 
 describe('host settings', () => {
+  it('shows a stored value that is not valid as such, with the value the host uses and how to replace it', async () => {
+    const dataDir = tempDataDir();
+    const store = openStore({ file: databasePath(dataDir) });
+    store.setSetting('requestLog.maxRows', '10');
+    store.setSetting('requestLog.maxAgeDays', 'abc');
+    const read = readHostSettings(store);
+    store.close();
+    expect(read.find((x) => x.name === 'request-log-max-rows')).toMatchObject({ value: 1_000_000, ignored: '10' });
+    expect(read.find((x) => x.name === 'request-log-max-age')).toMatchObject({ value: 90, ignored: 'abc' });
+    expect(read.find((x) => x.name === 'activation-interval')?.ignored).toBeUndefined();
+    const r = await cli(['settings', '--data-dir', dataDir]);
+    expect(r.code).toBe(0);
+    expect(r.text).toMatch(
+      /request-log-max-rows +1000000 rows +\(default: the stored value "10" is not valid and is not used; quorum settings set request-log-max-rows VALUE replaces it\)/,
+    );
+    expect(r.text).not.toContain('NaN');
+  });
+
   it('refuses values out of range or not numbers, and unknown names, keeping what was stored', () => {
     const store = openStore({ file: databasePath(tempDataDir()) });
     expect(() => writeHostSetting(store, 'activation-interval', '14')).toThrow(/from 15 \(15 minutes\) to 43200/);

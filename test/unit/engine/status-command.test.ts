@@ -81,7 +81,7 @@ describe('quorum status', () => {
     const io = capture();
     expect(await main(['status', '--data-dir', dir], io)).toBe(1);
     expect(io.stderr).toContain('The stored setting engine.renewalIntervalMin is "7 days".');
-    expect(io.stderr).toContain("UPDATE settings SET value = '10080'");
+    expect(io.stderr).toContain('quorum settings set renewal-interval VALUE');
   });
 
   it('says which thresholds the host key does not serve, instead of "N more clients needed"', async () => {
