@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureDataDir } from '../../../src-main/cli/data-dir.js';
@@ -101,11 +101,14 @@ describe('a data directory whose files were separated or emptied', () => {
   });
 });
 
-// Permissions do not bind root: as root, the CLI runs as `nobody`, as an admin's service user would.
-const NOBODY = 65534;
+// Permissions do not bind root: as root, the CLI runs without the capabilities that let root
+// ignore file modes (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so the modes bind it as they would a
+// service user. (Not as another user: the checkout may sit in a folder only root may enter.)
 const asRoot = process.getuid?.() === 0;
 function quorumAsUser(args: string[]): { code: number | null; stderr: string } {
-  const [cmd, pre] = asRoot ? ['runuser', ['-u', 'nobody', '--', 'node']] : ['node', []];
+  const [cmd, pre] = asRoot
+    ? ['setpriv', ['--bounding-set=-dac_override,-dac_read_search', '--', 'node']]
+    : ['node', []];
   try {
     execFileSync(cmd, [...pre, 'bin/quorum.js', ...args], { encoding: 'utf8', stdio: 'pipe', timeout: 30_000 });
     return { code: 0, stderr: '' };
@@ -122,10 +125,6 @@ describe.skipIf(process.platform === 'win32')('files and folders this user may n
     const s = openStore({ file: databasePath(dir) });
     await s.commitActivation(activation({ n: 1, at: Date.now() }));
     s.close();
-    if (asRoot) {
-      chmodSync(tmp.dir, 0o755);
-      for (const p of [dir, databasePath(dir)]) chownSync(p, NOBODY, NOBODY);
-    }
     return dir;
   }
 
