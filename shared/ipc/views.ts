@@ -11,6 +11,8 @@ export interface ThresholdView {
   needed: number;
   /** Moment the threshold is lost if nobody renews (ms); null when not met. */
   safeUntil: number | null;
+  /** Those of `products` the host key does not cover: more clients never activate them. */
+  uncovered: string[];
 }
 
 export interface ApplicationView {
@@ -27,6 +29,25 @@ export interface CountersView {
   byLicenseState: Record<string, number>;
 }
 
+/** The installed host key and its limits (six hosts per key, the first activation plus nine reactivations per host). */
+export interface HostKeyView {
+  /** Only the last group shows, as everywhere: "*****-*****-*****-*****-2E7F6". */
+  maskedKey: string;
+  /** What it lets the host activate: "server and desktop, generations 1 to 3". */
+  covers: string;
+  activated: boolean;
+  method: 'online' | 'offline' | null;
+  activatedAt: number | null;
+  /** Distinct hosts the key has activated, as of this host's activation; null before it. */
+  hostsUsed: number | null;
+  hostsLimit: number;
+  /** This host's activation number (1 is the first); null before it. */
+  activationNumber: number | null;
+  activationsLimit: number;
+  /** Printed by `quorum key activate --offline`, awaiting its confirmation ID. */
+  pendingInstallationId: string | null;
+}
+
 export interface HostStatusView {
   serving: boolean;
   /** Why the host does not serve, with what to do; null while serving. */
@@ -39,6 +60,8 @@ export interface HostStatusView {
   applications: ApplicationView[];
   counters: CountersView;
   startedAt: number;
+  /** Null while no key is installed. */
+  hostKey: HostKeyView | null;
 }
 
 /** Something the console (and the tray) should tell the admin about. */

@@ -21,3 +21,8 @@ export const FAMILIES_COVERED: Readonly<Record<ProductFamily, readonly ProductFa
 export function keyCovers(coverage: KeyCoverage, product: { family: ProductFamily; generation: number }): boolean {
   return FAMILIES_COVERED[coverage.family].includes(product.family) && product.generation <= coverage.maxGeneration;
 }
+
+/** "server and desktop, generations 1 to 2": what a key of `family` lets the host activate. */
+export function coverageText(family: ProductFamily, generation: number): string {
+  return `${FAMILIES_COVERED[family].join(' and ')}, generations 1 to ${generation}`;
+}

@@ -28,4 +28,4 @@ export {
   type DigitGroupsError,
   type DigitGroupsParse,
 } from './digit-groups.js';
-export { FAMILIES_COVERED, keyCovers, type KeyCoverage } from './coverage.js';
+export { coverageText, FAMILIES_COVERED, keyCovers, type KeyCoverage } from './coverage.js';

@@ -1,12 +1,20 @@
 /** Builds the console's host status view from the engine, the listener and the identity. */
 import type { HostStatusView } from '../../shared/ipc/views.js';
 import type { HostRuntime } from '../host/host-runtime.js';
+import { keyCovers } from '../../shared/keys/index.js';
 import { describeAddresses } from '../rpc/listener.js';
+import { buildHostKeyView } from './host-key-view.js';
 
 export function buildStatusView(host: HostRuntime): HostStatusView {
   const status = host.engine.status();
   const gate = host.gate();
   const productName = (id: string) => host.catalog.byId(id)?.displayName ?? id;
+  const coverage = gate.serving ? gate.coverage : undefined;
+  // Without a known coverage (not serving), "not covered" cannot be told apart from "not yet".
+  const notCovered = (id: string) => {
+    const p = host.catalog.byId(id);
+    return coverage !== undefined && (p === undefined || !keyCovers(coverage, p));
+  };
   return {
     serving: gate.serving,
     notServingReason: gate.serving ? null : gate.reason,
@@ -26,6 +34,7 @@ export function buildStatusView(host: HostRuntime): HostStatusView {
         met: t.met,
         needed: t.needed,
         safeUntil: t.safeUntil,
+        uncovered: t.productIds.filter(notCovered).map(productName),
       })),
     })),
     counters: {
@@ -36,5 +45,6 @@ export function buildStatusView(host: HostRuntime): HostStatusView {
       ),
     },
     startedAt: host.startedAt,
+    hostKey: buildHostKeyView(host.store.db),
   };
 }

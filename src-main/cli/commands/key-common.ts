@@ -1,7 +1,6 @@
 /** What the `quorum key ...` and `quorum authority ...` commands share. */
 import type { Clock } from '../../../shared/domain/clock.js';
-import type { ProductFamily } from '../../../shared/domain/products.js';
-import { FAMILIES_COVERED } from '../../../shared/keys/index.js';
+import { coverageText } from '../../../shared/keys/index.js';
 import type { KeyInfo } from '../../authority/index.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
@@ -12,10 +11,7 @@ export function when(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-/** "server and desktop, generations 1 to 2": what a key of `family` lets the host activate. */
-export function coverageText(family: ProductFamily, generation: number): string {
-  return `${FAMILIES_COVERED[family].join(' and ')}, generations 1 to ${generation}`;
-}
+export { coverageText };
 
 /** `quorum key info` as a person reads it. */
 export function describeKeyInfo(info: KeyInfo): string {

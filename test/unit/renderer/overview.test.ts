@@ -1,5 +1,5 @@
-import { render, screen } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { cleanup, render, screen } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
 import Overview from '../../../src-renderer/src/views/Overview.svelte';
 import type { HostStatusView } from '../../../shared/ipc/views.js';
 
@@ -19,16 +19,38 @@ function status(overrides: Partial<HostStatusView> = {}): HostStatusView {
         count: 23,
         capacity: 50,
         thresholds: [
-          { threshold: 5, products: ['Quorum Server 3'], met: true, needed: 0, safeUntil: Date.UTC(2026, 11, 1) },
-          { threshold: 25, products: ['Quorum Desktop 3'], met: false, needed: 2, safeUntil: null },
+          {
+            threshold: 5,
+            products: ['Quorum Server 3'],
+            met: true,
+            needed: 0,
+            safeUntil: Date.UTC(2026, 11, 1),
+            uncovered: [],
+          },
+          { threshold: 25, products: ['Quorum Desktop 3'], met: false, needed: 2, safeUntil: null, uncovered: [] },
         ],
       },
     ],
     counters: { total: 40, failed: 3, byLicenseState: { '1': 30, '2': 10 } },
     startedAt: Date.UTC(2026, 10, 1),
+    hostKey: {
+      maskedKey: '*****-*****-*****-*****-2E7F6',
+      covers: 'server and desktop, generations 1 to 3',
+      activated: true,
+      method: 'online',
+      activatedAt: Date.UTC(2026, 10, 1),
+      hostsUsed: 3,
+      hostsLimit: 6,
+      activationNumber: 2,
+      activationsLimit: 10,
+      pendingInstallationId: null,
+    },
     ...overrides,
   };
 }
+
+// Each test renders its own Overview; the previous one must not linger in the document.
+afterEach(() => cleanup());
 
 describe('Overview', () => {
   it('shows the count against each threshold and what is missing', () => {
@@ -50,5 +72,67 @@ describe('Overview', () => {
       },
     });
     expect(screen.getByRole('alert').textContent).toContain('quorum key install');
+  });
+
+  it('shows the host key, what it covers and its limits used', () => {
+    render(Overview, { props: { status: status() } });
+    const card = screen.getByTestId('host-key');
+    expect(card.textContent).toContain('*****-*****-*****-*****-2E7F6');
+    expect(card.textContent).toContain('server and desktop, generations 1 to 3');
+    expect(screen.getByTestId('hosts-used').textContent).toBe('3 of 6');
+    expect(screen.getByTestId('activations-used').textContent).toMatch(
+      /^\s*2 of 10\s+\(the first plus 9 reactivations\)\s*$/,
+    );
+  });
+
+  it('says what to run when no key is installed, and when a confirmation ID is awaited', () => {
+    render(Overview, { props: { status: status({ hostKey: null }) } });
+    expect(screen.getByTestId('host-key').textContent).toContain('quorum key install KEY');
+    cleanup();
+    render(Overview, {
+      props: {
+        status: status({
+          hostKey: {
+            ...status().hostKey!,
+            activated: false,
+            method: null,
+            activatedAt: null,
+            hostsUsed: null,
+            activationNumber: null,
+            pendingInstallationId: '123456-123456',
+          },
+        }),
+      },
+    });
+    expect(screen.getByTestId('host-key').textContent).toContain('waiting for a confirmation ID');
+    expect(screen.queryByTestId('hosts-used')).toBeNull();
+  });
+
+  it('does not ask for more clients for products the host key does not cover', () => {
+    const app = status().applications[0]!;
+    render(Overview, {
+      props: {
+        status: status({
+          applications: [
+            {
+              ...app,
+              thresholds: [
+                { ...app.thresholds[0]!, met: false, needed: 5, uncovered: ['Quorum Server 3'] },
+                {
+                  ...app.thresholds[1]!,
+                  products: ['Quorum Desktop 3', 'Quorum Desktop 2'],
+                  uncovered: ['Quorum Desktop 3'],
+                },
+              ],
+            },
+          ],
+        }),
+      },
+    });
+    expect(screen.getByText('not covered by the host key')).toBeTruthy();
+    expect(screen.queryByText('needs 5 more')).toBeNull();
+    // A line partly covered still counts towards its covered products and names the others.
+    expect(screen.getByText('needs 2 more')).toBeTruthy();
+    expect(screen.getByText('not covered by the host key: Quorum Desktop 3')).toBeTruthy();
   });
 });
