@@ -20,6 +20,15 @@ export interface OpenOptions {
   create: boolean;
 }
 
+/** A --data-dir that holds no quorum.db: most likely a typo, so it is named, never created. */
+export function notADataDirectory(dataDir: string): QuorumError {
+  return new QuorumError(
+    'DATA_DIR_NOT_FOUND',
+    `${dataDir} is not a Quorum data directory: it has no ${DB_FILE}.`,
+    'Check --data-dir (or $QUORUM_DATA_DIR). A data directory gets its quorum.db from quorum authority issue, quorum key install or quorum serve.',
+  );
+}
+
 export function openKeyDatabase(
   dataDir: string,
   clock: Clock,
@@ -27,13 +36,7 @@ export function openKeyDatabase(
 ): Database.Database {
   const file = join(dataDir, DB_FILE);
   if (options.create) ensureDataDir(dataDir);
-  else if (!existsSync(file)) {
-    throw new QuorumError(
-      'DATA_DIR_NOT_FOUND',
-      `${dataDir} is not a Quorum data directory: it has no ${DB_FILE}.`,
-      'Check the path; it must be the data directory of an installation that ran quorum authority issue.',
-    );
-  }
+  else if (!existsSync(file)) throw notADataDirectory(dataDir);
   let db: Database.Database | undefined;
   try {
     db = new Database(file);

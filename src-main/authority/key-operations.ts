@@ -3,6 +3,7 @@
  * CLI, the console service and the tests share one implementation.
  */
 import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
@@ -20,7 +21,7 @@ import {
   unprovenInstallation,
 } from './errors.js';
 import { HostKeyRepository, type InstalledHostKey } from './host-key-repository.js';
-import { DB_FILE, openKeyDatabase } from './key-database.js';
+import { DB_FILE, notADataDirectory, openKeyDatabase } from './key-database.js';
 import { storeError } from '../store/store-errors.js';
 import { mintHostKey } from './key-authenticator.js';
 import {
@@ -63,8 +64,11 @@ export function issueKey(dataDir: string, clock: Clock, family: ProductFamily, g
 
 export function readLedger(dataDir: string, clock: Clock): { authority: string | null; keys: LedgerEntry[] } {
   const secret = readAuthoritySecret(dataDir);
-  if (!secret) return { authority: null, keys: [] };
-  return withDb(dataDir, clock, true, (db) => {
+  if (!secret) {
+    if (!existsSync(join(dataDir, DB_FILE))) throw notADataDirectory(dataDir);
+    return { authority: null, keys: [] };
+  }
+  return withDb(dataDir, clock, false, (db) => {
     const authority = new Authority(db, secret, clock, dataDir);
     return { authority: authority.tag, keys: authority.ledger() };
   });
@@ -88,7 +92,7 @@ export function confirmInstallation(dataDir: string, clock: Clock, iidText: stri
   const { family, generation, serial } = request;
   const key = mintHostKey(secret, { family, generation, serial });
   if (!provesKey(request, key)) throw unprovenInstallation();
-  return withDb(dataDir, clock, true, (db) => {
+  return withDb(dataDir, clock, false, (db) => {
     const grant = new Authority(db, secret, clock, dataDir).activate(key, request.hostId, 'offline', request.iid);
     return { ...grant, confirmationId: buildConfirmationId(key, request, grant), maskedKey: maskHostKey(key.text) };
   });
@@ -126,7 +130,7 @@ export function installKey(dataDir: string, clock: Clock, text: string): Install
 }
 
 export function uninstallKey(dataDir: string, clock: Clock): boolean {
-  return withDb(dataDir, clock, true, (db) => new HostKeyRepository(db).uninstall());
+  return withDb(dataDir, clock, false, (db) => new HostKeyRepository(db).uninstall());
 }
 
 export interface ActivateOptions {
@@ -157,7 +161,7 @@ function refuseSilentReactivation(installed: InstalledHostKey, reactivate: boole
 export function activateOnline(dataDir: string, clock: Clock, options: ActivateOptions = {}): InstalledHostKey {
   const authorityDir = options.authorityDir ?? dataDir;
   const embedded = sameDir(authorityDir, dataDir);
-  return withDb(dataDir, clock, true, (db) => {
+  return withDb(dataDir, clock, false, (db) => {
     const repo = new HostKeyRepository(db);
     const installed = installedOrThrow(repo);
     refuseSilentReactivation(installed, options.reactivate);
@@ -186,7 +190,7 @@ export function startOfflineActivation(
   clock: Clock,
   options: Pick<ActivateOptions, 'reactivate'> = {},
 ): string {
-  return withDb(dataDir, clock, true, (db) => {
+  return withDb(dataDir, clock, false, (db) => {
     const repo = new HostKeyRepository(db);
     const installed = installedOrThrow(repo);
     refuseSilentReactivation(installed, options.reactivate);
@@ -201,7 +205,7 @@ export function startOfflineActivation(
 
 /** `quorum key activate --confirmation CID`: completes the offline activation. */
 export function completeOfflineActivation(dataDir: string, clock: Clock, cidText: string): InstalledHostKey {
-  return withDb(dataDir, clock, true, (db) => {
+  return withDb(dataDir, clock, false, (db) => {
     const repo = new HostKeyRepository(db);
     const installed = installedOrThrow(repo);
     if (!installed.pendingIid && installed.activation) {
@@ -244,7 +248,7 @@ export interface KeyInfo {
 }
 
 export function keyInfo(dataDir: string, clock: Clock): KeyInfo {
-  return withDb(dataDir, clock, true, (db) => {
+  return withDb(dataDir, clock, false, (db) => {
     const installed = new HostKeyRepository(db).get();
     const limits = { hostsLimit: HOSTS_PER_KEY, activationsLimit: ACTIVATIONS_PER_HOST };
     if (!installed) return { installed: false, state: 'no-key', ...limits };
