@@ -53,7 +53,7 @@ export function countInsufficient(
     'CLIENT_COUNT_INSUFFICIENT',
     `Not activated yet: host ${hostId} at ${host} has seen ${count} of the ${threshold} clients it needs before it ` +
       `activates ${product}.`,
-    `Nothing is wrong with this machine: it keeps its current state and retries every ${retryMin} minutes. The host ` +
+    `Nothing is wrong with this machine: it keeps its current state, and the agent (quorum client run) retries every ${retryMin} minutes. The host ` +
       `activates clients once ${threshold} different machines have asked within 30 days; cloned machines that share ` +
       'one CMID count once (quorum clients on the host shows them).',
   );

@@ -47,6 +47,14 @@ function connectError(target: RpcTarget, e: NodeJS.ErrnoException): QuorumError 
       'Check that the host is running (quorum serve), the port (default 1688) and any firewall between.',
     );
   }
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_NONAME' || e.code === 'EAI_AGAIN') {
+    const why = e.code === 'EAI_AGAIN' ? 'could not be resolved now (no DNS answer)' : 'does not resolve to an address';
+    return new QuorumError(
+      'RPC_HOST_NOT_FOUND',
+      `The host name ${target.host} ${why}.`,
+      "Check its spelling and the machine's DNS settings, or give the address itself (--host 10.0.0.5:1688).",
+    );
+  }
   return new QuorumError(
     'RPC_CONNECTION_FAILED',
     `The connection to ${where(target)} failed: ${e.code ?? e.message}.`,

@@ -300,4 +300,12 @@ describe('RPC listener', () => {
       message: expect.stringContaining(`127.0.0.1:${port}`),
     });
   });
+
+  it('the client says a host name does not resolve, instead of a bare ENOTFOUND', async () => {
+    // .invalid never resolves (RFC 6761); without a DNS server the lookup fails as EAI_AGAIN, said the same way.
+    await expect(rpcCall({ host: 'no-such-host.invalid', port: 1688 }, 0, requestStub)).rejects.toMatchObject({
+      code: 'RPC_HOST_NOT_FOUND',
+      message: expect.stringMatching(/^The host name no-such-host\.invalid (does not resolve|could not be resolved)/),
+    });
+  });
 });
