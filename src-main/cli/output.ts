@@ -4,7 +4,9 @@
  */
 import type { Writable } from 'node:stream';
 import { QuorumError } from '../../shared/domain/errors.js';
-import { processIo, type CliIo } from './cli-kit.js';
+import type { ExportFormat } from '../store/export.js';
+import { storeError } from '../store/store-errors.js';
+import { CliUsageError, processIo, type CliIo } from './cli-kit.js';
 
 /** "2026-01-01 09:30:00Z": a time as a table shows it (exports keep full ISO 8601). */
 export function isoSeconds(ms: number): string {
@@ -88,4 +90,25 @@ export function streamSink(stream: Writable): OutputSink {
 export function sinkFor(io: CliIo): OutputSink {
   if (io === processIo) return streamSink(process.stdout);
   return { write: async (chunk) => io.out(chunk), finish: async () => {} };
+}
+
+/** The export a table command was asked for with --json or --csv, if any; both at once is a usage error. */
+export function exportFormat(values: { json?: boolean; csv?: boolean }): ExportFormat | undefined {
+  if (values.json && values.csv) throw new CliUsageError('Choose one of --json and --csv.');
+  return values.csv ? 'csv' : values.json ? 'json' : undefined;
+}
+
+/** Streams one whole export into the sink; a fault of the database names its file and what was being read. */
+export async function writeExport(
+  sink: OutputSink,
+  file: string,
+  what: string,
+  run: (out: (chunk: string) => Promise<void>) => Promise<number>,
+): Promise<void> {
+  try {
+    await run((chunk) => sink.write(chunk));
+  } catch (e) {
+    throw storeError(file, e, what);
+  }
+  await sink.finish();
 }

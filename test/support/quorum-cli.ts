@@ -6,6 +6,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CliIo } from '../../src-main/cli/cli-kit.js';
+import { main } from '../../src-main/cli/main.js';
 
 export interface ServedHost {
   dataDir: string;
@@ -82,4 +84,13 @@ export async function serve(dataDir: string, options: { allAddresses?: boolean }
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`quorum serve did not start:\n${text}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Runs `quorum` in this process (no child, no tsx start-up): its exit code and what it wrote. */
+export async function runQuorum(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += `${t}\n`) };
+  const code = await main(argv, io);
+  return { code, out, err };
 }

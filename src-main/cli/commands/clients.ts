@@ -13,9 +13,8 @@ import {
 import { COUNT_CAP } from '../../store/client-query.js';
 import { exportClientsPaged } from '../../store/export.js';
 import { databasePath, openStore } from '../../store/open-store.js';
-import { storeError } from '../../store/store-errors.js';
 import { CliUsageError, intOption, parseCommandArgs, type Command } from '../cli-kit.js';
-import { formatTable, isoSeconds, sinkFor } from '../output.js';
+import { exportFormat, formatTable, isoSeconds, sinkFor, writeExport } from '../output.js';
 import { resolveDataDir } from '../data-dir.js';
 
 const HELP = `Usage: quorum clients [--data-dir DIR] [--json | --csv] [--limit N] [--product P] [--text T]
@@ -78,7 +77,7 @@ export const clients: Command = {
       product: { type: 'string' },
       text: { type: 'string' },
     });
-    if (values.json && values.csv) throw new CliUsageError('Choose one of --json and --csv.');
+    const format = exportFormat(values);
     const limit = intOption('limit', values.limit, 1, 1000) ?? 50;
     const text = values.text?.trim();
     if (text !== undefined && text.length > 200) throw new CliUsageError('--text is at most 200 characters.');
@@ -87,19 +86,14 @@ export const clients: Command = {
     if (values.product !== undefined && !product) {
       throw new CliUsageError(`Unknown product "${values.product}". Known: ${catalog.names().join(', ')}.`);
     }
-    if ((values.json || values.csv) && (product || values.text !== undefined)) {
+    if (format && (product || values.text !== undefined)) {
       throw new CliUsageError('--product and --text apply to the table; exports hold every client.');
     }
     const store = openStore({ file: databasePath(resolveDataDir(values['data-dir'])), readonly: true, catalog });
     const sink = sinkFor(io);
     try {
-      if (values.json || values.csv) {
-        try {
-          await exportClientsPaged(store.db, values.csv ? 'csv' : 'json', (chunk) => sink.write(chunk));
-        } catch (e) {
-          throw storeError(store.file, e, 'exporting clients');
-        }
-        await sink.finish();
+      if (format) {
+        await writeExport(sink, store.file, 'exporting clients', (out) => exportClientsPaged(store.db, format, out));
         return 0;
       }
       const window = store.queryClients({

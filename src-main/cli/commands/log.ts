@@ -7,10 +7,9 @@ import { LICENSE_STATE_NAMES, ProductCatalog } from '../../../shared/domain/inde
 import type { RequestLogEntry } from '../../../shared/domain/records.js';
 import { exportRequestLogPaged } from '../../store/export.js';
 import { databasePath, openStore } from '../../store/open-store.js';
-import { storeError } from '../../store/store-errors.js';
 import { CliUsageError, intOption, parseCommandArgs, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
-import { formatTable, isoSeconds, sinkFor } from '../output.js';
+import { exportFormat, formatTable, isoSeconds, sinkFor, writeExport } from '../output.js';
 
 const HELP = `Usage: quorum log [--data-dir DIR] [--json | --csv] [--limit N]
 
@@ -58,21 +57,18 @@ export const log: Command = {
       csv: { type: 'boolean' },
       limit: { type: 'string' },
     });
-    if (values.json && values.csv) throw new CliUsageError('Choose one of --json and --csv.');
-    if ((values.json || values.csv) && values.limit !== undefined) {
+    const format = exportFormat(values);
+    if (format && values.limit !== undefined) {
       throw new CliUsageError('--limit applies to the table; exports hold the whole log.');
     }
     const limit = intOption('limit', values.limit, 1, 1000) ?? 50;
     const store = openStore({ file: databasePath(resolveDataDir(values['data-dir'])), readonly: true });
     const sink = sinkFor(io);
     try {
-      if (values.json || values.csv) {
-        try {
-          await exportRequestLogPaged(store.db, values.csv ? 'csv' : 'json', (chunk) => sink.write(chunk));
-        } catch (e) {
-          throw storeError(store.file, e, 'exporting the request log');
-        }
-        await sink.finish();
+      if (format) {
+        await writeExport(sink, store.file, 'exporting the request log', (out) =>
+          exportRequestLogPaged(store.db, format, out),
+        );
         return 0;
       }
       const window = store.queryRequestLog({ offset: 0, limit, newestFirst: true });

@@ -3,17 +3,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src-main/cli/main.js';
+import { runQuorum } from '../../support/quorum-cli.js';
 import { tempDataDir } from '../../support/activated-host.js';
 
 async function run(argv: string[]) {
-  const io = {
-    text: '',
-    out: (t: string) => void (io.text += `${t}\n`),
-    err: (t: string) => void (io.text += `${t}\n`),
-  };
-  const code = await main(argv, io);
-  return { code, text: io.text };
+  const r = await runQuorum(...argv);
+  return { code: r.code, text: r.out + r.err };
 }
 
 describe('a data directory that does not exist', () => {

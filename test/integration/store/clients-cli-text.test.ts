@@ -1,10 +1,9 @@
 // `quorum clients --text`: the table of the clients whose name, address or CMID has the text, and a
 // total that says "more than" when the text is in too many clients to count them all cheaply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src-main/cli/main.js';
-import type { CliIo } from '../../../src-main/cli/cli-kit.js';
 import { COUNT_CAP } from '../../../src-main/store/client-query.js';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
+import { runQuorum as run } from '../../support/quorum-cli.js';
 import { activation, tempDir } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -27,14 +26,6 @@ beforeAll(async () => {
   s.close();
 }, 120_000);
 afterAll(() => tmp.cleanup());
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += `${t}\n`) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 describe('quorum clients --text', () => {
   it('says "more than" the cap for a text in very many clients, and shows the most recent', async () => {

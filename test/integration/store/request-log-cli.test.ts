@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src-main/cli/cli-kit.js';
-import { main } from '../../../src-main/cli/main.js';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
+import { runQuorum as run } from '../../support/quorum-cli.js';
 import { activation, tempDir } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -16,14 +15,6 @@ beforeAll(async () => {
   s.close();
 });
 afterAll(() => tmp.cleanup());
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += `${t}\n`) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 describe('quorum log', () => {
   it('shows the newest requests first with result, count, client and product, and how many there are', async () => {

@@ -1,18 +1,9 @@
 // What a person sees when a command line is wrong: one line naming the option, the code, exit 2.
 import { describe, expect, it } from 'vitest';
 import { describeError } from '../../../shared/domain/errors.js';
-import { main } from '../../../src-main/cli/main.js';
+import { runQuorum } from '../../support/quorum-cli.js';
 
-async function run(argv: string[]) {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (t: string) => void (io.stdout += `${t}\n`),
-    err: (t: string) => void (io.stderr += `${t}\n`),
-  };
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
+const run = (argv: string[]) => runQuorum(...argv);
 
 describe('quorum command lines', () => {
   it('lists a group of commands for "quorum key --help" (exit 0) and a bare "quorum key" (exit 2)', async () => {
@@ -23,15 +14,15 @@ describe('quorum command lines', () => {
     ] as const) {
       const r = await run([...argv]);
       expect(r.code, argv.join(' ')).toBe(code);
-      expect(r.stdout).toContain(`Usage: quorum ${argv[0]} <command>`);
-      expect(r.stdout).toMatch(new RegExp(`quorum ${argv[0]} \\w+ +\\w`));
+      expect(r.out).toContain(`Usage: quorum ${argv[0]} <command>`);
+      expect(r.out).toMatch(new RegExp(`quorum ${argv[0]} \\w+ +\\w`));
     }
   });
 
   it('still says which commands a group has for a wrong one', async () => {
     const r = await run(['key', 'bogus']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('"key bogus" is not a command. Try: quorum key install');
+    expect(r.err).toContain('"key bogus" is not a command. Try: quorum key install');
   });
 
   it.each([
@@ -44,9 +35,9 @@ describe('quorum command lines', () => {
   ])('%j: one line, the option named, the code, exit 2', async (argv, says) => {
     const r = await run(argv);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(says);
-    expect(r.stderr).toMatch(/ \(USAGE\)\n$/);
-    expect(r.stderr.split('\n')).toHaveLength(2);
+    expect(r.err).toContain(says);
+    expect(r.err).toMatch(/ \(USAGE\)\n$/);
+    expect(r.err.split('\n')).toHaveLength(2);
   });
 });
 
