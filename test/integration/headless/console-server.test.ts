@@ -1,7 +1,5 @@
 // The headless console over a real host: a real activation over TCP reaches the console as a pushed
 // event and a row in the windowed query; the WebSocket refuses a wrong token or a foreign origin.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { encodeActivationRequest, QAP_OPNUM_ACTIVATE } from '../../../shared/protocol/index.js';
@@ -10,7 +8,8 @@ import { rpcCall } from '../../../src-main/rpc/rpc-client.js';
 import type { HostRuntime } from '../../../src-main/host/host-runtime.js';
 import { createConsoleService, type ConsoleService } from '../../../src-main/service/console-service.js';
 import { startConsoleServer, type ConsoleServer } from '../../../src-main/headless/console-server.js';
-import { activationRequest, startActivatedHost, tempDataDir } from '../../support/activated-host.js';
+import { activationRequest, startActivatedHost } from '../../support/activated-host.js';
+import { rendererDir } from './fixtures.js';
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnop';
 let host: HostRuntime;
@@ -21,9 +20,7 @@ let origin: string;
 beforeAll(async () => {
   host = await startActivatedHost();
   service = createConsoleService(host);
-  const staticDir = tempDataDir('quorum-static-');
-  mkdirSync(join(staticDir, 'assets'));
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Quorum</title>');
+  const staticDir = rendererDir();
   server = await startConsoleServer({ service: service.contract, events: service.events, staticDir, token: TOKEN });
   origin = `http://127.0.0.1:${server.port}`;
 });

@@ -1,14 +1,13 @@
 // What the console's WebSocket answers to each kind of wrong peer, over a real host and real
 // sockets: a specific reason for each refused handshake, a typed error for each message it
 // cannot run, and limits on open sessions and on replies a peer leaves unread.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { HostRuntime } from '../../../src-main/host/host-runtime.js';
 import { createConsoleService, type ConsoleService } from '../../../src-main/service/console-service.js';
 import { startConsoleServer, type ConsoleServer } from '../../../src-main/headless/console-server.js';
-import { startActivatedHost, tempDataDir } from '../../support/activated-host.js';
+import { startActivatedHost } from '../../support/activated-host.js';
+import { rendererDir } from './fixtures.js';
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnop';
 const MAX_SESSIONS = 3;
@@ -21,9 +20,7 @@ const logged: string[] = [];
 beforeAll(async () => {
   host = await startActivatedHost();
   service = createConsoleService(host);
-  const staticDir = tempDataDir('quorum-static-');
-  mkdirSync(join(staticDir, 'assets'));
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Quorum</title>');
+  const staticDir = rendererDir();
   server = await startConsoleServer({
     service: service.contract,
     events: service.events,
