@@ -296,6 +296,28 @@ function windows(file: string) {
       },
     ),
     q(
+      'machineName desc, text "pc-1" (matches sort first, walked from the end)',
+      { column: 'machineName', direction: 'desc' },
+      { text: 'pc-1' },
+    ),
+    q('lastSeen desc, text "-9" (2 characters, in 20%)', { column: 'lastSeen', direction: 'desc' }, { text: '-9' }),
+    q(
+      'lastSeen desc, product + text "-9"',
+      { column: 'lastSeen', direction: 'desc' },
+      { productId: desktop, text: '-9' },
+    ),
+    q(
+      'lastSeen desc, product + text "-12" (in 2%)',
+      { column: 'lastSeen', direction: 'desc' },
+      { productId: desktop, text: '-12' },
+    ),
+    q(
+      'requestCount desc, VM + text "10.1" (addresses)',
+      { column: 'requestCount', direction: 'desc' },
+      { isVm: true, text: '10.1' },
+    ),
+    q('address asc, text "10.1"', { column: 'address', direction: 'asc' }, { text: '10.1' }),
+    q(
       'lastSeen desc, product + text "pc-1"',
       { column: 'lastSeen', direction: 'desc' },
       {

@@ -84,7 +84,7 @@ export interface ClientWindow {
   offset: number;
   /**
    * True when counting stopped early because an exact count would cost too much (a text filter
-   * that matches many clients): more than `total` rows match. Absent or false: `total` is exact.
+   * that matches many clients): at least `total` rows match. Absent or false: `total` is exact.
    */
   totalIsLowerBound?: boolean;
 }

@@ -5,10 +5,16 @@
  */
 const MAPPED_V4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 
-/** IPv4-mapped IPv6 becomes plain IPv4; any other address is returned as it is. */
+/**
+ * IPv4-mapped IPv6 becomes plain IPv4, and a link-local address loses its zone ("%eth0"): the zone
+ * names this host's interface, not the client. The store relies on what is left being only hex
+ * digits, dots and colons (see columnsFor in store/client-text-search.ts).
+ */
 export function normalizeAddress(address: string): string {
   const m = MAPPED_V4.exec(address);
-  return m ? m[1]! : address;
+  if (m) return m[1]!;
+  const zone = address.indexOf('%');
+  return zone < 0 ? address : address.slice(0, zone);
 }
 
 /** The address of an accepted socket ("unknown" once the peer is already gone). */

@@ -50,11 +50,22 @@ export type TextColumn = (typeof TEXT_COLUMNS)[number];
 const CMID_TEXT = /^[0-9a-f-]+$/i;
 
 /**
+ * A client's address is what the listener's normalizeAddress (rpc/peer-address.ts) leaves: an IPv4
+ * or IPv6 address without a zone (hex digits, dots and colons), or "unknown" for a peer gone
+ * before it was read.
+ */
+const ADDRESS_TEXT = /^[0-9a-f.:]+$/i;
+const UNKNOWN_ADDRESS = 'unknown';
+
+/**
  * The columns a text can be in at all: not the CMID for a text with a letter beyond f or any
- * other character, such as "pc-1". Known from the text alone, so it costs no read.
+ * other character, such as "pc-1", and not the address for a text no IP address contains, such as
+ * "pc" or "-9". Known from the text alone, so it costs no read; a walk of an index then tests only
+ * the columns its entries hold instead of reading each row for the address.
  */
 export function columnsFor(text: string): readonly TextColumn[] {
-  return CMID_TEXT.test(text) ? TEXT_COLUMNS : ['machine_name', 'address'];
+  const address = ADDRESS_TEXT.test(text) || UNKNOWN_ADDRESS.includes(text.toLowerCase());
+  return TEXT_COLUMNS.filter((col) => col === 'machine_name' || (col === 'cmid' ? CMID_TEXT.test(text) : address));
 }
 
 /** The LIKE test of the text on a client row, over `columns` (by default all three), with its parameters. */

@@ -11,6 +11,7 @@ import { isFailure } from '../engine/counters.js';
 import type { EngineChange } from '../engine/types.js';
 import type { ActivationRecord, RefusalRecord } from './types.js';
 import type { ClientDbRow } from './client-query.js';
+import { normalizeAddress } from '../rpc/peer-address.js';
 
 export type QueuedWrite =
   | { kind: 'activation'; record: ActivationRecord }
@@ -115,12 +116,16 @@ export class ActivationWriter {
   }
 
   #writeActivation(r: ActivationRecord, counters: DeltaMap, totals: DeltaMap): void {
-    const { input, decision } = r;
+    const { decision } = r;
+    // The text filter relies on a stored address holding only hex digits, dots and colons
+    // (columnsFor): the listener already normalizes, this keeps it true for every caller.
+    const address = normalizeAddress(r.input.address);
+    const input = address === r.input.address ? r.input : { ...r.input, address };
     const isVm = input.isVm ? 1 : 0;
     const productName = this.#catalog.byId(input.productId)?.displayName ?? input.productId;
     const old = this.#getClient.get(input.cmid) as ExistingClient | undefined;
     if (old) {
-      this.#updateExisting(old, r, productName, isVm);
+      this.#updateExisting(old, input === r.input ? r : { ...r, input }, productName, isVm);
       if (old.machine_name !== input.machineName || old.address !== input.address) {
         this.#indexText.run(old.rowid, input.machineName, input.address, input.cmid);
       }

@@ -56,7 +56,7 @@ function table(rows: ClientRow[]): string {
 /** The line under the table: how many clients match, honest when the count stopped at a cap. */
 export function totalLine(window: ClientWindow): string {
   const n = window.total.toLocaleString('en-US');
-  const count = window.totalIsLowerBound ? `More than ${n} clients` : `${n} client${window.total === 1 ? '' : 's'}`;
+  const count = window.totalIsLowerBound ? `At least ${n} clients` : `${n} client${window.total === 1 ? '' : 's'}`;
   const shown =
     window.totalIsLowerBound || window.rows.length < window.total
       ? `, the ${window.rows.length} most recently seen shown`

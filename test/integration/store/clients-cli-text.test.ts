@@ -36,7 +36,7 @@ describe('quorum clients --text', () => {
       [N - 1, N - 2, N - 3].map((n) => `seed-${String(n).padStart(6, '0')}`),
     );
     expect(lines.at(-1)).toBe(
-      `More than ${COUNT_CAP.toLocaleString('en-US')} clients, the 3 most recently seen shown. Export all with --csv or --json.`,
+      `At least ${COUNT_CAP.toLocaleString('en-US')} clients, the 3 most recently seen shown. Export all with --csv or --json.`,
     );
   });
 
