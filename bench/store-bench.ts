@@ -316,6 +316,16 @@ function windows(file: string) {
       { column: 'requestCount', direction: 'desc' },
       { isVm: true, text: '10.1' },
     ),
+    q(
+      'lastSeen desc, text "pc-12" (in 1%, just over the count cap)',
+      { column: 'lastSeen', direction: 'desc' },
+      { text: 'pc-12' },
+    ),
+    q(
+      'lastSeen desc, text "10.20." (3,955 clients, every trigram common)',
+      { column: 'lastSeen', direction: 'desc' },
+      { text: '10.20.' },
+    ),
     q('address asc, text "10.1"', { column: 'address', direction: 'asc' }, { text: '10.1' }),
     q(
       'lastSeen desc, product + text "pc-1"',
