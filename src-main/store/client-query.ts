@@ -48,6 +48,8 @@ export interface CountBudget {
   rows: number;
 }
 export const COUNT_BUDGET: CountBudget = { entries: 25_000, rows: 1_500 };
+/** No budget: count up to COUNT_CAP however far that reads, for a caller who waits (the CLI). */
+export const NO_COUNT_BUDGET: CountBudget = { entries: Infinity, rows: Infinity };
 
 /**
  * A text column is ruled out of a text filter (see ClientTextSearch.mayBeIn) only when the text's
@@ -95,7 +97,7 @@ export class ClientQueries {
    * sort them (cheap when they are few). Selectivity is known exactly for product/state/VM
    * (client_totals) and probed, up to PROBE_CAP rows, for last-seen and text.
    */
-  window(q: ClientPageQuery, now: number, force?: Driver): ClientWindow {
+  window(q: ClientPageQuery, now: number, force?: Driver, budget: CountBudget = this.#budget): ClientWindow {
     checkClientQuery(q);
     if (q.after !== undefined) checkCursor(q.after, q.sort.column);
     const c = conditionsOf((sql) => this.#prepare(sql), q, now);
@@ -128,7 +130,7 @@ export class ClientQueries {
       // A window that ends before its limit, from the first match on, shows where the matches end.
       const last = q.after === undefined && rows.length > 0 && rows.length < q.limit;
       if (last) return { rows, total: q.offset + rows.length, offset: q.offset };
-      return { rows, offset: q.offset, ...this.#countText(c, rows.length > 0 ? q.offset + rows.length : 0) };
+      return { rows, offset: q.offset, ...this.#countText(c, rows.length > 0 ? q.offset + rows.length : 0, budget) };
     }
     // Counting never walks the sort index; the group index, or the last-seen one, holds every test.
     const countCandidates: [Driver, number][] = [['group', c.eqTotal / 10]];
@@ -144,14 +146,14 @@ export class ClientQueries {
    * at a million clients. `found` matches are known already (the rows of the window and the offset
    * before them).
    */
-  #countText(c: Conditions, found: number): { total: number; totalIsLowerBound?: true } {
+  #countText(c: Conditions, found: number, budget: CountBudget): { total: number; totalIsLowerBound?: true } {
     const cap = this.#countCap;
     const lowerBound = (n: number) => ({ total: Math.max(Math.min(n, cap), found), totalIsLowerBound: true as const });
     if (c.textIds !== undefined) {
       // Fewer than the probe cap match: all of them are known.
       if (!c.hasEq && c.cutoff === undefined) return { total: c.textIds.length };
       // The other filters are tested on each match's row: as many as the row budget allows.
-      const ids = c.textIds.slice(0, this.#budget.rows);
+      const ids = c.textIds.slice(0, budget.rows);
       const n = this.#count({ ...c, textIds: ids }, 'text');
       return ids.length === c.textIds.length ? { total: n } : lowerBound(n);
     }
@@ -167,9 +169,14 @@ export class ClientQueries {
       (!c.hasEq || c.keySql !== undefined) &&
       c.cutoff === undefined &&
       (c.textColumns ?? []).every((col) => col !== 'address');
-    const budget = inEntry ? this.#budget.entries : this.#budget.rows;
-    const { walked, n } = this.#boundedCount(c, budget);
-    return walked < budget && n <= cap ? { total: n } : lowerBound(n);
+    const most = inEntry ? budget.entries : budget.rows;
+    if (!Number.isFinite(most)) {
+      // No budget: stop at the first match past the cap, however far that is.
+      const n = this.#count(c, 'sort', cap + 1);
+      return n <= cap ? { total: n } : lowerBound(n);
+    }
+    const { walked, n } = this.#boundedCount(c, most);
+    return walked < most && n <= cap ? { total: n } : lowerBound(n);
   }
 
   /**

@@ -13,6 +13,7 @@ import { ProductCatalog } from '../../shared/domain/products.js';
 import { inspectSchema, latestVersion, migrate, type MigrationReport } from './migrate.js';
 import { DEFAULT_RETENTION, RETENTION_BOUNDS, type RetentionOptions } from './request-log.js';
 import { SqliteStore } from './sqlite-store.js';
+import type { CountBudget } from './client-query.js';
 
 /** The most of the database file mapped into memory (SQLite caps it at its build's limit). */
 const MMAP_BYTES = 2 ** 31;
@@ -43,6 +44,8 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
   /** Told about faults of the journal's background apply (retried; nothing is lost), e.g. to log them. */
   onJournalError?: (e: QuorumError) => void;
+  /** How far counts of text filters read before settling for a lower bound (default COUNT_BUDGET). */
+  countBudget?: CountBudget;
   /** Called when the schema was upgraded, e.g. to log the backup's path. */
   onMigrated?: (report: MigrationReport) => void;
   /**
@@ -290,6 +293,7 @@ export function openStore(options: OpenStoreOptions): SqliteStore {
       catalog: options.catalog ?? new ProductCatalog(),
       retention,
       maxBatch: options.maxBatch ?? 1000,
+      countBudget: options.countBudget,
       schemaVersion: version,
       onJournalError: options.onJournalError,
     });

@@ -11,7 +11,7 @@ import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/record
 import type { EngineChange, EngineSnapshot } from '../engine/types.js';
 import { ActivationJournal, type JournalEntry, type JournalOptions } from './activation-journal.js';
 import { Checkpointer, type CheckpointStats } from './checkpointer.js';
-import { ClientQueries } from './client-query.js';
+import { ClientQueries, NO_COUNT_BUDGET, type CountBudget } from './client-query.js';
 import { loadEngineSnapshot } from './engine-snapshot.js';
 import { exportClients, exportRequestLog, type ExportFormat } from './export.js';
 import { GroupCommitter } from './group-commit.js';
@@ -37,6 +37,8 @@ export interface SqliteStoreConfig {
   retention: Required<RetentionOptions>;
   maxBatch: number;
   schemaVersion: number;
+  /** How far the console's counts of text filters read (client-query.ts); lowered by tests. */
+  countBudget?: CountBudget;
   /** Where faults of the journal's background apply go (the host's log); they are retried, nothing is lost. */
   onJournalError?: (e: QuorumError) => void;
 }
@@ -92,7 +94,7 @@ export class SqliteStore implements ActivationStore {
     this.#clock = c.clock;
     this.#onJournalError = c.onJournalError;
     this.#log = new RequestLog(c.db);
-    this.#clients = new ClientQueries(c.db);
+    this.#clients = new ClientQueries(c.db, { countBudget: c.countBudget });
     this.#getSetting = c.db.prepare('SELECT value FROM settings WHERE key = ?');
     const writer = c.readonly ? undefined : new ActivationWriter(c.db, c.catalog);
     this.#checkpointer = c.readonly
@@ -168,9 +170,17 @@ export class SqliteStore implements ActivationStore {
     return () => this.#listeners.delete(listener);
   }
 
-  queryClients(query: ClientWindowQuery): ClientWindow {
+  /**
+   * A window of the client inventory. The total of a text filter is counted within a budget that
+   * keeps the console responsive (a lower bound beyond it); `wholeCount` counts up to the cap
+   * however long that takes, for a person who ran one command and waits for one answer.
+   */
+  queryClients(query: ClientWindowQuery, options: { wholeCount?: boolean } = {}): ClientWindow {
     this.applyPending();
-    return this.#run('reading the client table', () => this.#clients.window(query, this.#clock.now()));
+    const budget = options.wholeCount ? NO_COUNT_BUDGET : undefined;
+    return this.#run('reading the client table', () =>
+      this.#clients.window(query, this.#clock.now(), undefined, budget),
+    );
   }
 
   queryRequestLog(query: RequestLogQuery): RequestLogWindow {

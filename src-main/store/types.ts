@@ -82,7 +82,7 @@ export interface ActivationStore {
    * the activation is durable; the inventory follows within milliseconds, and reads apply it first.
    */
   commitActivation(record: ActivationRecord): Promise<void>;
-  queryClients(query: ClientWindowQuery): ClientWindow;
+  queryClients(query: ClientWindowQuery, options?: { wholeCount?: boolean }): ClientWindow;
   queryRequestLog(query: RequestLogQuery): RequestLogWindow;
   getSetting(key: string): string | undefined;
   setSetting(key: string, value: string): void;

@@ -96,12 +96,15 @@ export const clients: Command = {
         await writeExport(sink, store.file, 'exporting clients', (out) => exportClientsPaged(store.db, format, out));
         return 0;
       }
-      const window = store.queryClients({
-        offset: 0,
-        limit,
-        sort: { column: 'lastSeen', direction: 'desc' },
-        filter: { ...(product ? { productId: product.id } : {}), ...(text ? { text } : {}) },
-      });
+      const window = store.queryClients(
+        {
+          offset: 0,
+          limit,
+          sort: { column: 'lastSeen', direction: 'desc' },
+          filter: { ...(product ? { productId: product.id } : {}), ...(text ? { text } : {}) },
+        },
+        { wholeCount: true },
+      );
       if (window.total === 0) {
         const which = product ? `${product.displayName} clients` : 'clients';
         await sink.write(text ? `No ${which} match "${text}".\n` : `No ${which} yet.\n`);

@@ -13,7 +13,13 @@ import {
   type ClientWindowQuery,
   type LicenseState,
 } from '../../../shared/domain/index.js';
-import { ClientQueries, COUNT_CAP, cursorOf, type Driver } from '../../../src-main/store/client-query.js';
+import {
+  ClientQueries,
+  COUNT_CAP,
+  cursorOf,
+  NO_COUNT_BUDGET,
+  type Driver,
+} from '../../../src-main/store/client-query.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
 import { activation, tempDir, referenceWindow } from './fixtures.js';
 
@@ -170,6 +176,10 @@ describe('client window totals', () => {
           expect(got.total).toBeLessThanOrEqual(Math.max(want.total, CAP));
           expect(got.total).toBeGreaterThanOrEqual(Math.min(want.rows.length, want.total));
         } else expect(got.total).toBe(want.total);
+        // Without a budget (the CLI), up to its cap (COUNT_CAP here, above every total): exact.
+        const whole = tight.window(q, clock.now(), undefined, NO_COUNT_BUDGET);
+        expect(whole.total).toBe(want.total);
+        expect(whole.totalIsLowerBound).toBeUndefined();
       }
     // The budget is far below 300 clients: most of these are bounds, not exact counts.
     expect(bounds).toBeGreaterThan(10);

@@ -1,6 +1,7 @@
 // `quorum clients --text`: the table of the clients whose name, address or CMID has the text, and a
 // total that says "more than" when the text is in too many clients to count them all cheaply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILTIN_PRODUCTS } from '../../../shared/domain/index.js';
 import { COUNT_CAP } from '../../../src-main/store/client-query.js';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
 import { runQuorum as run } from '../../support/quorum-cli.js';
@@ -51,6 +52,34 @@ describe('quorum clients --text', () => {
     const none = await run('clients', '--data-dir', tmp.dir, '--text', 'nowhere', '--product', 'desktop');
     expect(none.code).toBe(0);
     expect(none.out.trim()).toBe('No Quorum Desktop 3 clients match "nowhere".');
+  });
+
+  it('counts a text and a product whole, where the console settles for a lower bound', async () => {
+    // "seed-00": 10,000 clients, a sixth of them Quorum Desktop 3. Counting them tests each of the
+    // 10,000 rows for its product: more than the console's budget, nothing for one command.
+    const store = openStore({ file: databasePath(tmp.dir), readonly: true });
+    const desktop = BUILTIN_PRODUCTS.find((p) => p.name === 'desktop')!.id;
+    const want = (
+      store.db
+        .prepare(`SELECT COUNT(*) AS n FROM clients WHERE machine_name LIKE 'seed-00%' AND product_id = ?`)
+        .get(desktop) as { n: number }
+    ).n;
+    const query = {
+      offset: 0,
+      limit: 5,
+      sort: { column: 'lastSeen', direction: 'desc' },
+      filter: { productId: desktop, text: 'seed-00' },
+    } as const;
+    const console = store.queryClients(query);
+    expect(console.totalIsLowerBound).toBe(true);
+    expect(console.total).toBeLessThan(want);
+    expect(store.queryClients(query, { wholeCount: true })).toMatchObject({ total: want });
+    store.close();
+    const r = await run('clients', '--data-dir', tmp.dir, '--text', 'seed-00', '--product', 'desktop', '--limit', '5');
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('\n').at(-1)).toBe(
+      `${want.toLocaleString('en-US')} clients, the 5 most recently seen shown. Export all with --csv or --json.`,
+    );
   });
 
   it('refuses --text with an export', async () => {
