@@ -6,9 +6,12 @@
 import type { Statement } from 'better-sqlite3';
 import type { ClientWindowQuery } from '../../shared/domain/records.js';
 import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
-import { columnsFor, type TextColumn } from './client-text-search.js';
+import { columnsFor, ftsPhrase, likeCondition, type TextColumn } from './client-text-search.js';
 
 type Prepare = (sql: string) => Statement;
+
+/** How a window is read: walking the sort index, the group index, the last-seen index, or the text's matches. */
+export type Driver = 'sort' | 'group' | 'range' | 'text';
 
 interface Group {
   product_id: string;
@@ -126,4 +129,60 @@ function keyTests(prepare: Prepare, q: ClientWindowQuery, selected: Group[]): Ke
       tests.every((t) => t.of(g.k) === t.value),
   );
   return exact ? tests : undefined;
+}
+
+/** FROM + WHERE for a driver: the index it reads, then every condition of the query. */
+export function fromOf(
+  c: Conditions,
+  driver: Driver,
+  sortIndex: string,
+  extra?: { sql: string; params: (string | number)[] },
+): { sql: string; params: (string | number)[] } {
+  const { where, params } = whereOf(c, driver, extra);
+  const index =
+    driver === 'sort'
+      ? `INDEXED BY ${sortIndex}`
+      : driver === 'group'
+        ? 'INDEXED BY clients_by_group'
+        : driver === 'range'
+          ? 'INDEXED BY clients_by_last_seen'
+          : 'NOT INDEXED';
+  return { sql: `FROM clients ${index} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params };
+}
+
+/** Every condition of the query, in the form the driver's index can test. */
+export function whereOf(
+  c: Conditions,
+  driver: Driver,
+  extra?: { sql: string; params: (string | number)[] },
+): { where: string[]; params: (string | number)[] } {
+  const where: string[] = extra ? [extra.sql] : [];
+  const params: (string | number)[] = extra ? [...extra.params] : [];
+  if ((driver === 'sort' || driver === 'range') && c.keySql !== undefined) {
+    // Tested in the index entry: rows that fail, or that the offset skips, are never read.
+    if (c.keySql) where.push(c.keySql);
+    params.push(...c.keyParams);
+  } else if (c.hasEq || driver === 'group') {
+    where.push(c.groupSql);
+    params.push(...c.groupParams);
+  }
+  if (c.cutoff !== undefined) {
+    where.push('last_seen >= ?');
+    params.push(c.cutoff);
+  }
+  if (c.text !== undefined) {
+    if (c.textIds) {
+      // The rowid is in every index entry: a walk tests the text there, without reading the row.
+      where.push('rowid IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(c.textIds));
+    } else if (driver === 'text') {
+      where.push('rowid IN (SELECT rowid FROM clients_text WHERE clients_text MATCH ?)');
+      params.push(ftsPhrase(c.text));
+    } else {
+      const like = likeCondition(c.text, c.textColumns);
+      where.push(like.sql);
+      params.push(...like.params);
+    }
+  }
+  return { where, params };
 }

@@ -10,11 +10,12 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
-import { conditionsOf, type Conditions } from './client-conditions.js';
-import { ClientTextSearch, ftsPhrase, likeCondition, MIN_FTS_TEXT, PROBE_CAP } from './client-text-search.js';
+import { conditionsOf, fromOf, whereOf, type Conditions, type Driver } from './client-conditions.js';
+import { ClientTextSearch, MIN_FTS_TEXT, PROBE_CAP } from './client-text-search.js';
 
 import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
 import { productNamesOf } from './client-product-names.js';
+import type { NameBlocks, NameRange } from './name-blocks.js';
 
 export { CLIENT_COLUMNS, toClientRow, type ClientDbRow } from './client-row.js';
 export {
@@ -60,7 +61,7 @@ const RULE_OUT_SHARE = 1 / 4;
 /** Distinct (product, name) pairs read at most to narrow a product-name walk; beyond, it walks. */
 const MAX_PRODUCT_NAMES = 64;
 
-export type Driver = 'sort' | 'group' | 'range' | 'text';
+export type { Driver } from './client-conditions.js';
 
 export class ClientQueries {
   readonly #db: Database;
@@ -68,10 +69,18 @@ export class ClientQueries {
   readonly #text: ClientTextSearch;
   readonly #countCap: number;
   readonly #budget: CountBudget;
+  readonly #blocks: NameBlocks | undefined;
 
-  /** `trigramSample`, `countCap` and `countBudget` are lowered by tests, so that a few hundred clients reach them. */
-  constructor(db: Database, options: { trigramSample?: number; countCap?: number; countBudget?: CountBudget } = {}) {
+  /**
+   * `trigramSample`, `countCap` and `countBudget` are lowered by tests, so that a few hundred
+   * clients reach them. `nameBlocks`: summaries of the machine-name index, kept by the writer.
+   */
+  constructor(
+    db: Database,
+    options: { trigramSample?: number; countCap?: number; countBudget?: CountBudget; nameBlocks?: NameBlocks } = {},
+  ) {
     this.#db = db;
+    this.#blocks = options.nameBlocks;
     this.#countCap = options.countCap ?? COUNT_CAP;
     this.#budget = options.countBudget ?? COUNT_BUDGET;
     // The probe stops one past the cap: a text it finds that often is "more than countCap".
@@ -175,7 +184,15 @@ export class ClientQueries {
       const n = this.#count(c, 'sort', cap + 1);
       return n <= cap ? { total: n } : lowerBound(n);
     }
-    const { walked, n } = this.#boundedCount(c, most);
+    // Only where a name may have the text, when the name summaries say where that is.
+    let walked = 0;
+    let n = 0;
+    for (const range of this.#nameRanges(c) ?? [{}]) {
+      if (walked >= most) break;
+      const part = this.#boundedCount(c, most - walked, rangeConditions(range));
+      walked += part.walked;
+      n += part.n;
+    }
     return walked < most && n <= cap ? { total: n } : lowerBound(n);
   }
 
@@ -212,73 +229,25 @@ export class ClientQueries {
     return (this.#prepare(sql).get(cutoff, PROBE_CAP) as { n: number }).n;
   }
 
-  /** FROM + WHERE for a driver: the index it reads, then every condition of the query. */
-  #from(
-    c: Conditions,
-    driver: Driver,
-    sortIndex: string,
-    extra?: { sql: string; params: (string | number)[] },
-  ): { sql: string; params: (string | number)[] } {
-    const { where, params } = this.#where(c, driver, extra);
-    const index =
-      driver === 'sort'
-        ? `INDEXED BY ${sortIndex}`
-        : driver === 'group'
-          ? 'INDEXED BY clients_by_group'
-          : driver === 'range'
-            ? 'INDEXED BY clients_by_last_seen'
-            : 'NOT INDEXED';
-    return { sql: `FROM clients ${index} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params };
-  }
-
-  /** Every condition of the query, in the form the driver's index can test. */
-  #where(
-    c: Conditions,
-    driver: Driver,
-    extra?: { sql: string; params: (string | number)[] },
-  ): { where: string[]; params: (string | number)[] } {
-    const where: string[] = extra ? [extra.sql] : [];
-    const params: (string | number)[] = extra ? [...extra.params] : [];
-    if ((driver === 'sort' || driver === 'range') && c.keySql !== undefined) {
-      // Tested in the index entry: rows that fail, or that the offset skips, are never read.
-      if (c.keySql) where.push(c.keySql);
-      params.push(...c.keyParams);
-    } else if (c.hasEq || driver === 'group') {
-      where.push(c.groupSql);
-      params.push(...c.groupParams);
-    }
-    if (c.cutoff !== undefined) {
-      where.push('last_seen >= ?');
-      params.push(c.cutoff);
-    }
-    if (c.text !== undefined) {
-      if (c.textIds) {
-        // The rowid is in every index entry: a walk tests the text there, without reading the row.
-        where.push('rowid IN (SELECT value FROM json_each(?))');
-        params.push(JSON.stringify(c.textIds));
-      } else if (driver === 'text') {
-        where.push('rowid IN (SELECT rowid FROM clients_text WHERE clients_text MATCH ?)');
-        params.push(ftsPhrase(c.text));
-      } else {
-        const like = likeCondition(c.text, c.textColumns);
-        where.push(like.sql);
-        params.push(...like.params);
-      }
-    }
-    return { where, params };
-  }
-
   /**
-   * Matches among the first `budget` entries of the machine-name index, and how many entries that
-   * was (fewer than `budget`: the whole index). Each test runs only when the ones before it passed
+   * Matches among the first `budget` entries of the machine-name index (within `range`), and how
+   * many entries that was (fewer than `budget`: all of them). Each test runs only when the ones before it passed
    * (nested CASE: an AND in a result column evaluates both sides), so a row is read only for an
    * entry whose in-entry tests passed.
    */
-  #boundedCount(c: Conditions, budget: number): { walked: number; n: number } {
-    const { where, params } = this.#where(c, 'sort');
+  #boundedCount(
+    c: Conditions,
+    budget: number,
+    range: { sql: string; params: string[] }[],
+  ): { walked: number; n: number } {
+    const { where, params } = whereOf(c, 'sort');
     const test = where.reduceRight((then, cond) => `CASE WHEN ${cond} THEN ${then} ELSE 0 END`, '1');
-    const sql = `SELECT COUNT(*) AS walked, TOTAL(ok) AS n FROM (SELECT ${test} AS ok FROM clients INDEXED BY clients_by_machine_name LIMIT ?)`;
-    const r = this.#prepare(sql).get(...params, budget) as { walked: number; n: number };
+    const seek = range.length ? `WHERE ${range.map((r) => r.sql).join(' AND ')}` : '';
+    const sql = `SELECT COUNT(*) AS walked, TOTAL(ok) AS n FROM (SELECT ${test} AS ok FROM clients INDEXED BY clients_by_machine_name ${seek} LIMIT ?)`;
+    const r = this.#prepare(sql).get(...params, ...range.flatMap((x) => x.params), budget) as {
+      walked: number;
+      n: number;
+    };
     return { walked: r.walked, n: r.n };
   }
 
@@ -312,13 +281,46 @@ export class ClientQueries {
           : [];
       return [...rest, ...beyond].slice(q.offset, wanted);
     }
-    if (!q.after) return this.#selectWhere(q, c, driver, []);
     // A row value comparison: SQLite seeks the sort index to it.
     const after =
-      col === 'cmid'
-        ? { sql: `cmid ${cmp} ?`, params: [q.after.cmid] }
-        : { sql: `(${col}, cmid) ${cmp} (?, ?)`, params: [q.after.value, q.after.cmid] };
-    return this.#selectWhere(q, c, driver, [after]);
+      q.after === undefined
+        ? undefined
+        : col === 'cmid'
+          ? { sql: `cmid ${cmp} ?`, params: [q.after.cmid] }
+          : { sql: `(${col}, cmid) ${cmp} (?, ?)`, params: [q.after.value, q.after.cmid] };
+    const ranges = driver === 'sort' && col === 'machine_name' ? this.#nameRanges(c) : undefined;
+    if (ranges) return this.#selectInRanges(q, c, ranges, after);
+    return this.#selectWhere(q, c, driver, after ? [after] : []);
+  }
+
+  /**
+   * The stretches of the machine-name index where a name may have the text, when the summaries
+   * rule most of it out; undefined when they cannot (no summaries, an address or CMID that may
+   * have the text, a text under 3 characters, or matches everywhere).
+   */
+  #nameRanges(c: Conditions): NameRange[] | undefined {
+    if (!this.#blocks || c.text === undefined || c.textIds !== undefined || c.textColumns === undefined) {
+      return undefined;
+    }
+    if (c.textColumns.some((col) => col !== 'machine_name')) return undefined;
+    return this.#blocks.candidates(c.text);
+  }
+
+  /** A name-sorted window read range by range, in the window's order, until it has offset + limit rows. */
+  #selectInRanges(
+    q: ClientPageQuery,
+    c: Conditions,
+    ranges: NameRange[],
+    after: { sql: string; params: (string | number)[] } | undefined,
+  ): ClientDbRow[] {
+    const wanted = q.offset + q.limit;
+    const rows: ClientDbRow[] = [];
+    for (const r of q.sort.direction === 'desc' ? [...ranges].reverse() : ranges) {
+      if (rows.length >= wanted) break;
+      const extra = [...rangeConditions(r), ...(after ? [after] : [])];
+      rows.push(...this.#selectWhere({ ...q, offset: 0, limit: wanted - rows.length }, c, 'sort', extra));
+    }
+    return rows.slice(q.offset, wanted);
   }
 
   /** One window read with `extra` conditions besides the query's filters (never its cursor). */
@@ -334,20 +336,28 @@ export class ClientQueries {
     const more = extra.length
       ? { sql: extra.map((e) => e.sql).join(' AND '), params: extra.flatMap((e) => e.params) }
       : undefined;
-    const from = this.#from(c, driver, `clients_by_${col}`, more);
+    const from = fromOf(c, driver, `clients_by_${col}`, more);
     const sql = `SELECT ${CLIENT_COLUMNS} ${from.sql} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return this.#prepare(sql).all(...from.params, q.limit, q.offset) as ClientDbRow[];
   }
 
   /** Rows matching, counted up to `limit` when given. */
   #count(c: Conditions, driver: Driver, limit?: number): number {
-    const from = this.#from(c, driver, 'clients_by_machine_name');
+    const from = fromOf(c, driver, 'clients_by_machine_name');
     const sql =
       limit === undefined
         ? `SELECT COUNT(*) AS n ${from.sql}`
         : `SELECT COUNT(*) AS n FROM (SELECT 1 ${from.sql} LIMIT ${limit})`;
     return (this.#prepare(sql).get(...from.params) as { n: number }).n;
   }
+}
+
+/** A range of the machine-name index as conditions SQLite seeks to. */
+function rangeConditions(r: NameRange): { sql: string; params: string[] }[] {
+  return [
+    ...(r.lo !== undefined ? [{ sql: 'machine_name >= ?', params: [r.lo] }] : []),
+    ...(r.hi !== undefined ? [{ sql: 'machine_name < ?', params: [r.hi] }] : []),
+  ];
 }
 
 function cheapest(candidates: [Driver, number][]): Driver {

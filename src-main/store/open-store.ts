@@ -46,6 +46,12 @@ export interface OpenStoreOptions {
   onJournalError?: (e: QuorumError) => void;
   /** How far counts of text filters read before settling for a lower bound (default COUNT_BUDGET). */
   countBudget?: CountBudget;
+  /**
+   * Keep trigram summaries of the machine-name index for windows sorted by name with a text
+   * (name-blocks.ts): built in the background ('background', the host) or at once ('now', tests).
+   * Only for a writer, and worth it only in a process that serves the console.
+   */
+  nameBlocks?: 'background' | 'now';
   /** Called when the schema was upgraded, e.g. to log the backup's path. */
   onMigrated?: (report: MigrationReport) => void;
   /**
@@ -294,6 +300,7 @@ export function openStore(options: OpenStoreOptions): SqliteStore {
       retention,
       maxBatch: options.maxBatch ?? 1000,
       countBudget: options.countBudget,
+      nameBlocks: options.nameBlocks,
       schemaVersion: version,
       onJournalError: options.onJournalError,
     });

@@ -27,6 +27,7 @@ import type {
   StoreStats,
 } from './types.js';
 import { ActivationWriter, type QueuedWrite } from './write-activations.js';
+import { NameBlocks } from './name-blocks.js';
 
 export interface SqliteStoreConfig {
   db: Database;
@@ -39,6 +40,8 @@ export interface SqliteStoreConfig {
   schemaVersion: number;
   /** How far the console's counts of text filters read (client-query.ts); lowered by tests. */
   countBudget?: CountBudget;
+  /** Keep trigram summaries of the machine-name index (name-blocks.ts): for the host, whose console queries. */
+  nameBlocks?: 'background' | 'now';
   /** Where faults of the journal's background apply go (the host's log); they are retried, nothing is lost. */
   onJournalError?: (e: QuorumError) => void;
 }
@@ -94,9 +97,13 @@ export class SqliteStore implements ActivationStore {
     this.#clock = c.clock;
     this.#onJournalError = c.onJournalError;
     this.#log = new RequestLog(c.db);
-    this.#clients = new ClientQueries(c.db, { countBudget: c.countBudget });
+    // Only the writer hears of every new name, so only a writer keeps the summaries.
+    const blocks = c.nameBlocks && !c.readonly ? new NameBlocks(c.db) : undefined;
+    this.#clients = new ClientQueries(c.db, { countBudget: c.countBudget, nameBlocks: blocks });
     this.#getSetting = c.db.prepare('SELECT value FROM settings WHERE key = ?');
-    const writer = c.readonly ? undefined : new ActivationWriter(c.db, c.catalog);
+    const writer = c.readonly
+      ? undefined
+      : new ActivationWriter(c.db, c.catalog, blocks && ((name) => blocks.add(name)));
     this.#checkpointer = c.readonly
       ? undefined
       : new Checkpointer({
@@ -122,6 +129,13 @@ export class SqliteStore implements ActivationStore {
       toError: (e) => storeError(this.file, e, 'recording an activation'),
       retryItems: (e) => !isWholeBatchFault(this.file, e),
     });
+    // After the replay, so that its names are read with the rest.
+    if (blocks && c.nameBlocks === 'now') blocks.buildNow();
+    else if (blocks)
+      blocks.buildInSlices(
+        (step) => setTimeout(step, 0).unref(),
+        () => !this.#closed,
+      );
   }
 
   #journalOptions(writer: ActivationWriter): JournalOptions {

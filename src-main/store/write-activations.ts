@@ -70,10 +70,13 @@ export class ActivationWriter {
   readonly #setCapacity: Statement;
   readonly #bumpCounter: Statement;
   readonly #bumpTotal: Statement;
+  readonly #onClientName: ((machineName: string, cmid: string) => void) | undefined;
 
-  constructor(db: Database, catalog: ProductCatalog) {
+  /** `onClientName` hears every machine name written to the inventory: a new client's, or a changed one. */
+  constructor(db: Database, catalog: ProductCatalog, onClientName?: (machineName: string, cmid: string) => void) {
     this.#db = db;
     this.#catalog = catalog;
+    this.#onClientName = onClientName;
     this.#getClient = db.prepare(`SELECT rowid, ${UPDATABLE.join(', ')} FROM clients WHERE cmid = ?`);
     this.#indexText = db.prepare(
       'INSERT OR REPLACE INTO clients_text (rowid, machine_name, address, cmid) VALUES (?, ?, ?, ?)',
@@ -129,6 +132,7 @@ export class ActivationWriter {
       if (old.machine_name !== input.machineName || old.address !== input.address) {
         this.#indexText.run(old.rowid, input.machineName, input.address, input.cmid);
       }
+      if (old.machine_name !== input.machineName) this.#onClientName?.(input.machineName, input.cmid);
       if (old.product_id !== input.productId || old.license_state !== input.licenseState || old.is_vm !== isVm) {
         totals.add([old.product_id, old.license_state, old.is_vm], -1);
         totals.add([input.productId, input.licenseState, isVm], 1);
@@ -149,6 +153,7 @@ export class ActivationWriter {
         decision.result,
       ).lastInsertRowid;
       this.#indexText.run(rowid, input.machineName, input.address, input.cmid);
+      this.#onClientName?.(input.machineName, input.cmid);
       totals.add([input.productId, input.licenseState, isVm], 1);
     }
     this.#insertLog.run(
