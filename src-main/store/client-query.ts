@@ -11,7 +11,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
 import { conditionsOf, fromOf, whereOf, type Conditions, type Driver } from './client-conditions.js';
-import { ClientTextSearch, MIN_FTS_TEXT, PROBE_CAP } from './client-text-search.js';
+import { ClientTextSearch, likeCondition, MIN_FTS_TEXT, PROBE_CAP } from './client-text-search.js';
 
 import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
 import { productNamesOf } from './client-product-names.js';
@@ -57,6 +57,9 @@ export const NO_COUNT_BUDGET: CountBudget = { entries: Infinity, rows: Infinity 
  * rarest trigram is in at most this share of clients, which bounds what the check reads.
  */
 const RULE_OUT_SHARE = 1 / 4;
+
+/** Index entries read at most to list a name-only text's matches through the name summaries (~3 ms). */
+const NAME_IDS_MAX = 20_000;
 
 /** Distinct (product, name) pairs read at most to narrow a product-name walk; beyond, it walks. */
 const MAX_PRODUCT_NAMES = 64;
@@ -114,7 +117,7 @@ export class ClientQueries {
     const all = this.count();
     const range = c.cutoff === undefined ? all : this.#probeRange(c.cutoff);
     if (c.text !== undefined && c.text.length >= MIN_FTS_TEXT) {
-      c.textIds = this.#text.ids(c.text);
+      c.textIds = this.#idsByName(c) ?? this.#text.ids(c.text);
     }
     const text = c.textIds?.length ?? all;
     const estimate = (c.eqTotal * range * text) / (all * all);
@@ -158,9 +161,10 @@ export class ClientQueries {
   #countText(c: Conditions, found: number, budget: CountBudget): { total: number; totalIsLowerBound?: true } {
     const cap = this.#countCap;
     const lowerBound = (n: number) => ({ total: Math.max(Math.min(n, cap), found), totalIsLowerBound: true as const });
-    if (c.textIds !== undefined) {
-      // Fewer than the probe cap match: all of them are known.
-      if (!c.hasEq && c.cutoff === undefined) return { total: c.textIds.length };
+    // All the matches are known: the probe found fewer than its cap, or the name summaries listed them.
+    if (c.textIds !== undefined && !c.hasEq && c.cutoff === undefined) return { total: c.textIds.length };
+    const ranges = this.#nameRanges(c);
+    if (c.textIds !== undefined && ranges === undefined) {
       // The other filters are tested on each match's row: as many as the row budget allows.
       const ids = c.textIds.slice(0, budget.rows);
       const n = this.#count({ ...c, textIds: ids }, 'text');
@@ -187,13 +191,14 @@ export class ClientQueries {
     // Only where a name may have the text, when the name summaries say where that is.
     let walked = 0;
     let n = 0;
-    for (const range of this.#nameRanges(c) ?? [{}]) {
+    for (const range of ranges ?? [{ entries: Infinity }]) {
       if (walked >= most) break;
       const part = this.#boundedCount(c, most - walked, rangeConditions(range));
       walked += part.walked;
       n += part.n;
     }
-    return walked < most && n <= cap ? { total: n } : lowerBound(n);
+    // Past the cap only when the matches were listed (by the name summaries): then it is exact, and cost nothing more.
+    return walked < most && (n <= cap || c.textIds !== undefined) ? { total: n } : lowerBound(n);
   }
 
   /**
@@ -299,11 +304,27 @@ export class ClientQueries {
    * have the text, a text under 3 characters, or matches everywhere).
    */
   #nameRanges(c: Conditions): NameRange[] | undefined {
-    if (!this.#blocks || c.text === undefined || c.textIds !== undefined || c.textColumns === undefined) {
-      return undefined;
-    }
+    if (!this.#blocks || c.text === undefined || c.textColumns === undefined) return undefined;
     if (c.textColumns.some((col) => col !== 'machine_name')) return undefined;
     return this.#blocks.candidates(c.text);
+  }
+
+  /**
+   * Every client with the text, when only a name can hold it and the name summaries narrow it to at
+   * most NAME_IDS_MAX index entries: read from those entries alone (the name is in each), where the
+   * full-text probe would read the posting list of every trigram ("pc-" is in every name).
+   */
+  #idsByName(c: Conditions): number[] | undefined {
+    const ranges = this.#nameRanges(c);
+    if (!ranges || c.text === undefined || ranges.reduce((n, r) => n + r.entries, 0) > NAME_IDS_MAX) return undefined;
+    const like = likeCondition(c.text, ['machine_name']);
+    return ranges.flatMap((r) => {
+      const seek = rangeConditions(r);
+      const sql = `SELECT rowid FROM clients INDEXED BY clients_by_machine_name WHERE ${[...seek.map((x) => x.sql), like.sql].join(' AND ')}`;
+      return this.#prepare(sql)
+        .pluck()
+        .all(...seek.flatMap((x) => x.params), ...like.params) as number[];
+    });
   }
 
   /** A name-sorted window read range by range, in the window's order, until it has offset + limit rows. */

@@ -27,10 +27,14 @@ const WORDS = BITS / 32;
 /** Names read per build slice (~6 ms), between which activations are served. */
 const BUILD_SLICE = 8192;
 
-/** A run of consecutive candidate blocks, as bounds on machine_name: from `lo` (inclusive) to `hi` (exclusive). */
+/**
+ * A run of consecutive candidate blocks, as bounds on machine_name: from `lo` (inclusive) to `hi`
+ * (exclusive), and about how many index entries it holds.
+ */
 export interface NameRange {
   lo?: string;
   hi?: string;
+  entries: number;
 }
 
 interface Block {
@@ -176,8 +180,10 @@ export class NameBlocks {
     for (let i = 0; i < maybe.length; i++) {
       if (!maybe[i]) continue;
       let j = i;
-      while (j + 1 < maybe.length && maybe[j + 1]) j++;
+      let entries = this.#blocks[i]!.entries;
+      while (j + 1 < maybe.length && maybe[j + 1]) entries += this.#blocks[++j]!.entries;
       ranges.push({
+        entries,
         ...(i > 0 ? { lo: this.#blocks[i]!.first } : {}),
         ...(j + 1 < maybe.length ? { hi: this.#blocks[j + 1]!.first } : {}),
       });

@@ -189,6 +189,26 @@ describe('name blocks', () => {
     expect(summarized.rows.map((r) => r.cmid)).toEqual(want.rows);
   });
 
+  it('list a text only names can hold through the summaries: its total is exact past the count cap', async () => {
+    await addClients(300);
+    await addClients(30, (n) => `zz-kiosk-${n}`);
+    const blocks = new NameBlocks(store.db, 8);
+    blocks.buildNow();
+    const all = store.queryClients({ offset: 0, limit: 1000, sort: { column: 'cmid', direction: 'asc' }, filter: {} });
+    const options = { trigramSample: 20, countCap: 5 };
+    for (const filter of [{ text: 'zz-kiosk' }, { text: 'zz-kiosk', isVm: false }, { text: 'KIOSK-3' }]) {
+      const q: ClientWindowQuery = { offset: 0, limit: 4, sort: { column: 'lastSeen', direction: 'desc' }, filter };
+      const want = referenceWindow(all.rows, q, clock.now());
+      expect(want.total).toBeGreaterThan(5);
+      const plain = new ClientQueries(store.db, options).window(q, clock.now());
+      expect(plain.totalIsLowerBound).toBe(true);
+      const summarized = new ClientQueries(store.db, { ...options, nameBlocks: blocks }).window(q, clock.now());
+      expect(summarized.rows.map((r) => r.cmid)).toEqual(want.rows);
+      expect(summarized.total).toBe(want.total);
+      expect(summarized.totalIsLowerBound).toBeUndefined();
+    }
+  });
+
   it('are kept by a store that writes: a name added after the build is found', async () => {
     store.close();
     store = openStore({ file: databasePath(tmp.dir), clock, nameBlocks: 'now' });
