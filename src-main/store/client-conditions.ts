@@ -6,6 +6,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { ClientWindowQuery } from '../../shared/domain/records.js';
 import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
+import type { NameRange } from './name-blocks.js';
 import { columnsFor, ftsPhrase, likeCondition, type TextColumn } from './client-text-search.js';
 
 type Prepare = (sql: string) => Statement;
@@ -53,6 +54,11 @@ export interface Conditions {
   textColumns?: TextColumn[];
   /** True once #ruleOutTextColumns has read the full-text index for this query. */
   ruledOut?: boolean;
+  /**
+   * Where the machine-name summaries say a name may have the text (null: they cannot say), kept
+   * once read: the listing, the select and the count of one window all ask.
+   */
+  nameCandidates?: NameRange[] | null;
 }
 
 export function conditionsOf(prepare: Prepare, q: ClientWindowQuery, now: number): Conditions {

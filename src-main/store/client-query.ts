@@ -306,7 +306,8 @@ export class ClientQueries {
   #nameRanges(c: Conditions): NameRange[] | undefined {
     if (!this.#blocks || c.text === undefined || c.textColumns === undefined) return undefined;
     if (c.textColumns.some((col) => col !== 'machine_name')) return undefined;
-    return this.#blocks.candidates(c.text);
+    if (c.nameCandidates === undefined) c.nameCandidates = this.#blocks.candidates(c.text) ?? null;
+    return c.nameCandidates ?? undefined;
   }
 
   /**
