@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APPLICATION_OS, BUILTIN_PRODUCTS, DAY_MS, type ClientWindowQuery } from '../shared/domain/index.js';
 import { ClientQueries, cursorOf, type ClientPageQuery } from '../src-main/store/client-query.js';
+import { gramWords } from '../src-main/store/gram-tokens.js';
 import { openStore } from '../src-main/store/open-store.js';
 import type { ActivationRecord } from '../src-main/store/types.js';
 
@@ -153,6 +154,9 @@ function buildBig(file: string, clients: number): number {
     }
     db.exec(`INSERT INTO clients_text (rowid, machine_name, address, cmid)
       SELECT rowid, machine_name, address, cmid FROM clients`);
+    db.function('bench_gram_words', { deterministic: true }, (v: unknown) => gramWords(String(v)));
+    db.exec(`INSERT INTO clients_grams (rowid, machine_name, address)
+      SELECT rowid, bench_gram_words(machine_name), bench_gram_words(address) FROM clients`);
     db.exec(`INSERT INTO client_totals (product_id, license_state, is_vm, n)
       SELECT product_id, license_state, is_vm, COUNT(*) FROM clients GROUP BY 1, 2, 3`);
     const cm = db.prepare('INSERT INTO cmids VALUES (?, ?, ?, ?, ?, ?)');

@@ -7,6 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import type { ClientWindowQuery } from '../../shared/domain/records.js';
 import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
 import type { NameRange } from './name-blocks.js';
+import { inSetSql, type IdSet } from './client-id-set.js';
 import { columnsFor, ftsPhrase, likeCondition, type TextColumn } from './client-text-search.js';
 
 type Prepare = (sql: string) => Statement;
@@ -48,6 +49,8 @@ export interface Conditions {
   text: string | undefined;
   /** Rowids matching the text, when the full-text probe found fewer than the probe cap: reused, not re-searched. */
   textIds?: number[];
+  /** The same rowids open as a bit set (client-id-set.ts), when the list is long; walks test it in each entry. */
+  textSet?: IdSet;
   /** Products of the groups the product/state/VM filter selects. */
   productIds: string[];
   /** The columns the text test reads: those the text can be in (columnsFor), less any ruled out by a read. */
@@ -177,8 +180,12 @@ export function whereOf(
     params.push(c.cutoff);
   }
   if (c.text !== undefined) {
-    if (c.textIds) {
+    if (c.textIds && c.textSet?.ids === c.textIds && driver !== 'text') {
       // The rowid is in every index entry: a walk tests the text there, without reading the row.
+      const test = inSetSql(c.textSet);
+      where.push(test.sql);
+      params.push(...test.params);
+    } else if (c.textIds) {
       where.push('rowid IN (SELECT value FROM json_each(?))');
       params.push(JSON.stringify(c.textIds));
     } else if (driver === 'text') {

@@ -11,10 +11,11 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
 import { conditionsOf, fromOf, whereOf, type Conditions, type Driver } from './client-conditions.js';
-import { ClientTextSearch, likeCondition, MIN_FTS_TEXT, PROBE_CAP } from './client-text-search.js';
+import { ClientTextSearch, likeCondition, PROBE_CAP, searchable } from './client-text-search.js';
 
 import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
 import { productNamesOf } from './client-product-names.js';
+import { ID_SET_FROM, withIdSet } from './client-id-set.js';
 import type { NameBlocks, NameRange } from './name-blocks.js';
 
 export { CLIENT_COLUMNS, toClientRow, type ClientDbRow } from './client-row.js';
@@ -73,21 +74,30 @@ export class ClientQueries {
   readonly #countCap: number;
   readonly #budget: CountBudget;
   readonly #blocks: NameBlocks | undefined;
+  readonly #idSetFrom: number;
 
   /**
-   * `trigramSample`, `countCap` and `countBudget` are lowered by tests, so that a few hundred
-   * clients reach them. `nameBlocks`: summaries of the machine-name index, kept by the writer.
+   * `trigramSample`, `countCap`, `countBudget` and `idSetFrom` are lowered by tests, so that a few
+   * hundred clients reach them. `nameBlocks`: summaries of the machine-name index, kept by the writer.
    */
   constructor(
     db: Database,
-    options: { trigramSample?: number; countCap?: number; countBudget?: CountBudget; nameBlocks?: NameBlocks } = {},
+    options: {
+      trigramSample?: number;
+      countCap?: number;
+      countBudget?: CountBudget;
+      nameBlocks?: NameBlocks;
+      idSetFrom?: number;
+    } = {},
   ) {
+    this.#idSetFrom = options.idSetFrom ?? ID_SET_FROM;
     this.#db = db;
     this.#blocks = options.nameBlocks;
     this.#countCap = options.countCap ?? COUNT_CAP;
     this.#budget = options.countBudget ?? COUNT_BUDGET;
-    // The probe stops one past the cap: a text it finds that often is "more than countCap".
-    this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.trigramSample, this.#countCap + 1);
+    // The probe lists up to twice the cap: a text just past it still gets an exact total, and one
+    // it finds that often is "more than countCap".
+    this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.trigramSample, this.#countCap * 2);
   }
 
   #prepare(sql: string): Statement {
@@ -116,9 +126,21 @@ export class ClientQueries {
     if (c.eqTotal === 0) return { rows: [], total: 0, offset: q.offset };
     const all = this.count();
     const range = c.cutoff === undefined ? all : this.#probeRange(c.cutoff);
-    if (c.text !== undefined && c.text.length >= MIN_FTS_TEXT) {
+    if (c.text !== undefined && searchable(c.text)) {
       c.textIds = this.#idsByName(c) ?? this.#text.ids(c.text);
     }
+    const plan = { all, range, force, budget };
+    const ids = c.textIds;
+    if (ids === undefined || ids.length < this.#idSetFrom) return this.#read(q, c, plan);
+    return withIdSet(this.#db, ids, (set) => this.#read(q, { ...c, textSet: set }, plan));
+  }
+
+  /** The window's rows and total, once its conditions (and the text's matches) are known. */
+  #read(
+    q: ClientPageQuery,
+    c: Conditions,
+    { all, range, force, budget }: { all: number; range: number; force?: Driver; budget: CountBudget },
+  ): ClientWindow {
     const text = c.textIds?.length ?? all;
     const estimate = (c.eqTotal * range * text) / (all * all);
     const walked = estimate > 0 ? Math.min(all, ((q.offset + q.limit) * all) / estimate) : all;
@@ -128,7 +150,7 @@ export class ClientQueries {
     if (c.hasEq) candidates.push(['group', c.eqTotal]);
     if (c.cutoff !== undefined && range < PROBE_CAP) candidates.push(['range', range]);
     if (c.text !== undefined && text < PROBE_CAP) candidates.push(['text', text]);
-    const ftsUsable = c.text !== undefined && c.text.length >= MIN_FTS_TEXT;
+    const ftsUsable = c.text !== undefined && searchable(c.text);
     // `force` lets the tests check that every driver returns the same window.
     const usable = force !== undefined && (force !== 'text' || ftsUsable);
     const rowsDriver = usable ? force : cheapest(candidates);
@@ -171,7 +193,7 @@ export class ClientQueries {
       return ids.length === c.textIds.length ? { total: n } : lowerBound(n);
     }
     // The probe already found more than the cap.
-    if (c.text !== undefined && c.text.length >= MIN_FTS_TEXT && !c.hasEq && c.cutoff === undefined) {
+    if (c.text !== undefined && searchable(c.text) && !c.hasEq && c.cutoff === undefined) {
       return lowerBound(cap + 1);
     }
     // Many matches, or a text too short to search: a bounded walk of the machine-name index, where

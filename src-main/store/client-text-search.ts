@@ -1,27 +1,39 @@
 /**
  * The text filter of client windows: which clients have the text in their machine name, address or
- * CMID, found through the trigram full-text index `clients_text` (migration 2).
+ * CMID, found through a full-text index of n-grams: `clients_text` (trigrams of all three, migration
+ * 2), or `clients_grams` (4-grams of name and address, migration 7) for a text of four characters or
+ * more that only a name or an address can hold.
  *
- * A trigram phrase query reads the posting list of every trigram in the text, and in a fleet named
- * pc-0001..pc-9999 on 10.x.y.z some trigrams ("pc-", "10.") are in every row: a rare name then costs
- * as much as reading a million postings. So each trigram's frequency is first estimated from its
- * first postings (see #frequency); only the rarest trigrams are searched, and the candidates are
- * checked with LIKE.
+ * A phrase query reads the posting list of every gram in the text, and in a fleet named
+ * pc-0001..pc-9999 on 10.x.y.z some grams ("pc-", "10.") are in every row: a rare name then costs
+ * as much as reading a million postings. So each gram's frequency is first estimated from its
+ * first postings (see #frequency); only the rarest grams are searched, and the candidates are
+ * checked with LIKE. Four-character grams are common far less often, which is why they are used
+ * where they can be.
  */
 import type { Statement } from 'better-sqlite3';
+import { GRAM, gramPhrase, wellFormed } from './gram-tokens.js';
 
 /** Matches at most this many: enough to know the text is selective; more is "many". */
 export const PROBE_CAP = 20_000;
 /** Text shorter than a trigram cannot use the full-text index. */
 export const MIN_FTS_TEXT = 3;
-/** Postings read per trigram to estimate its frequency. */
+
+/**
+ * Whether the full-text index can search the text: three characters as the trigram tokenizer
+ * counts them, code points ("4😀" is three UTF-16 units but two characters, and no trigram).
+ */
+export function searchable(text: string): boolean {
+  return Array.from(text).length >= MIN_FTS_TEXT;
+}
+/** Postings read per gram to estimate its frequency. */
 export const TRIGRAM_SAMPLE = 500;
 /**
- * Trigrams in more than this share of clients ("pc-", "10.", "000" of every CMID) are left out of
+ * Grams in more than this share of clients ("pc-", "10.", "000" of every CMID) are left out of
  * the search; the others narrow the candidates down.
  */
 const COMMON_SHARE = 1 / 16;
-/** Trigrams in at most this share of clients are used, as phrases, when the rare ones alone are not enough. */
+/** Grams in at most this share of clients are used, as phrases, when the rare ones alone are not enough. */
 const MODERATE_SHARE = 1 / 4;
 /**
  * Candidates checked with LIKE at most, at least: each costs a row read (~3 µs). More are checked
@@ -30,8 +42,15 @@ const MODERATE_SHARE = 1 / 4;
  */
 const MAX_CANDIDATES = 4_000;
 const POSTINGS_PER_CANDIDATE = 150;
-/** Texts longer than this are searched as one phrase (their trigrams are seldom all common). */
-const MAX_PROBED_TRIGRAMS = 16;
+/**
+ * A single piece whose rarest gram is in this many times the candidates checked at most is not
+ * tried; nor is a text of one gram in this many times the probe cap.
+ */
+const HOPELESS_CANDIDATES = 1.5;
+/** A text of a single gram lists this many times the probe cap. */
+const SINGLE_GRAM_CAP = 2;
+/** Texts longer than this are searched as one phrase (their grams are seldom all common). */
+const MAX_PROBED_GRAMS = 16;
 
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -81,6 +100,43 @@ export function likeCondition(
   };
 }
 
+/** A full-text index of n-grams that the text filter searches. */
+interface GramIndex {
+  table: string;
+  /** Characters (as the index counts them) per gram. */
+  size: number;
+  /** The columns it holds. */
+  columns: readonly TextColumn[];
+  /** The text cut into the characters its grams are made of. */
+  charsOf(text: string): string[];
+  /** A phrase query matching the values that have `piece` (at least `size` characters). */
+  phrase(piece: string): string;
+}
+
+/** Trigrams of all three columns: code points, as the trigram tokenizer cuts them. */
+const TRIGRAMS: GramIndex = {
+  table: 'clients_text',
+  size: 3,
+  columns: TEXT_COLUMNS,
+  charsOf: (text) => Array.from(text),
+  phrase: ftsPhrase,
+};
+
+/** 4-grams of machine name and address: UTF-16 units, as gram-tokens.ts cuts them. */
+const GRAMS: GramIndex = {
+  table: 'clients_grams',
+  size: GRAM,
+  columns: ['machine_name', 'address'],
+  charsOf: (text) => wellFormed(text).split(''),
+  phrase: gramPhrase,
+};
+
+/** The index a text is searched in: 4-grams when the text is long enough and only a name or address can hold it. */
+function indexFor(text: string): GramIndex {
+  const long = GRAMS.charsOf(text).length >= GRAM;
+  return long && columnsFor(text).every((col) => GRAMS.columns.includes(col)) ? GRAMS : TRIGRAMS;
+}
+
 export class ClientTextSearch {
   readonly #prepare: (sql: string) => Statement;
   readonly #sample: number;
@@ -89,7 +145,7 @@ export class ClientTextSearch {
 
   /**
    * `probeCap`: a text in this many clients is "many" (no rowids returned). `sample` is lowered by
-   * tests, so that a few hundred clients have common and rare trigrams.
+   * tests, so that a few hundred clients have common and rare grams.
    */
   constructor(prepare: (sql: string) => Statement, sample = TRIGRAM_SAMPLE, probeCap = PROBE_CAP) {
     this.#prepare = prepare;
@@ -97,30 +153,49 @@ export class ClientTextSearch {
     this.#probeCap = probeCap;
   }
 
-  /** Rowids of the clients matching the text, or undefined when `probeCap` (PROBE_CAP) or more match. */
+  /** Rowids of the clients matching the text, ascending, or undefined when `probeCap` (PROBE_CAP) or more match. */
   ids(text: string): number[] | undefined {
-    const est = this.#estimate(text);
-    if (est && est.positions.length > 1 && est.positions.length <= MAX_PROBED_TRIGRAMS) {
+    const index = indexFor(text);
+    const est = this.#estimate(text, index);
+    if (est && est.positions.length > 1 && est.positions.length <= MAX_PROBED_GRAMS) {
       const { frequency, maxRowid } = est;
       const least = Math.min(...frequency);
-      // First the rare trigrams alone (few candidates, cheap to check), then with the moderately
-      // common ones too, as phrases of consecutive trigrams ("0012" of "-00012"), which narrow far
-      // more than the same trigrams anywhere in the row.
+      // First the rare grams alone (few candidates, cheap to check), then with the moderately
+      // common ones too, as phrases of consecutive grams ("0012" of "-00012"), which narrow far
+      // more than the same grams anywhere in the row.
       let tried = '';
       for (const share of [COMMON_SHARE, MODERATE_SHARE]) {
         const chosen = frequency.map((f) => f <= Math.max(least, maxRowid * share));
-        if (least >= PROBE_CAP || chosen.every(Boolean)) break;
-        const phrases = phrasesOf(est.chars, chosen);
+        if (least >= this.#probeCap || chosen.every(Boolean)) break;
+        const phrases = phrasesOf(est.chars, chosen, index.size);
         if (phrases.join('\u0000') === tried) continue;
         tried = phrases.join('\u0000');
-        // The rare trigrams alone get the plain budget: a second, longer phrase may narrow further.
-        const ids = this.#viaCandidates(text, phrases, share === COMMON_SHARE ? 0 : est.postings);
+        // The rare grams alone get the plain budget: a second, longer phrase may narrow further.
+        const max = Math.max(
+          MAX_CANDIDATES,
+          Math.floor((share === COMMON_SHARE ? 0 : est.postings) / POSTINGS_PER_CANDIDATE),
+        );
+        // One piece is in at most as many clients as its rarest gram, and seldom in far fewer:
+        // reading up to `max` candidates only to give up would be wasted.
+        if (phrases.length === 1 && least > max * HOPELESS_CANDIDATES) continue;
+        const ids = this.#viaCandidates(text, index, phrases, max);
         if (ids) return ids.length < this.#probeCap ? ids : undefined;
       }
     }
-    const sql = 'SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ?';
-    const ids = this.#prepare(sql).pluck().all(ftsPhrase(text), this.#probeCap) as number[];
-    return ids.length < this.#probeCap ? ids : undefined;
+    // A text of one gram reads one posting list, ~0.2 µs a match: listing more of them is cheap,
+    // and walks test a long list as a bit set (client-id-set.ts).
+    const single = est?.positions.length === 1;
+    const cap = single ? this.#probeCap * SINGLE_GRAM_CAP : this.#probeCap;
+    // Its estimate is good enough to tell a gram in far more clients than the cap ("10.1", "pc-").
+    if (single && est.frequency[0]! > cap * HOPELESS_CANDIDATES) return undefined;
+    // Only the columns the text can be in: the others' positions are skipped.
+    const columns = columnsFor(text);
+    const match =
+      columns.length < index.columns.length ? `{${columns.join(' ')}} : ${index.phrase(text)}` : index.phrase(text);
+    // As a JSON array: ~3 times faster than a row per rowid for thousands of them.
+    const sql = `SELECT json_group_array(rowid) FROM (SELECT rowid FROM ${index.table} WHERE ${index.table} MATCH ? ORDER BY rowid LIMIT ?)`;
+    const ids = JSON.parse(this.#prepare(sql).pluck().get(match, cap) as string) as number[];
+    return ids.length < cap ? ids : undefined;
   }
 
   /**
@@ -130,7 +205,7 @@ export class ClientTextSearch {
    * `maxShare` of the clients.
    */
   mayBeIn(text: string, columns: readonly TextColumn[], maxShare: number): boolean {
-    const est = this.#estimate(text);
+    const est = this.#estimate(text, TRIGRAMS);
     if (!est) return true;
     const least = Math.min(...est.frequency);
     if (least > est.maxRowid * maxShare) return true;
@@ -140,52 +215,53 @@ export class ClientTextSearch {
   }
 
   /**
-   * Each trigram's estimated frequency, per position of the text; kept for the last text, since a
-   * window asks for it twice (ids, then mayBeIn). Undefined for text shorter than a trigram.
+   * Each gram's estimated frequency, per position of the text; kept for the last text, since a
+   * window asks for it twice (ids, then mayBeIn). Undefined for text shorter than a gram.
    */
-  #estimate(text: string): Estimate | undefined {
+  #estimate(text: string, index: GramIndex): Estimate | undefined {
     const maxRowid = (this.#prepare('SELECT MAX(rowid) AS m FROM clients').get() as { m: number | null }).m ?? 0;
-    if (this.#last?.text === text && this.#last.maxRowid === maxRowid) return this.#last;
-    // Trigrams as the trigram tokenizer cuts them: three characters (code points) at every position.
-    const chars = Array.from(text);
-    const positions = chars.slice(0, -2).map((_, i) => chars.slice(i, i + 3).join(''));
+    const last = this.#last;
+    if (last?.text === text && last.index === index && last.maxRowid === maxRowid) return last;
+    const chars = index.charsOf(text);
+    const positions = chars.slice(0, 1 - index.size).map((_, i) => chars.slice(i, i + index.size).join(''));
     if (positions.length === 0) return undefined;
-    const byTrigram = new Map([...new Set(positions)].map((t) => [t, this.#frequency(t, maxRowid)]));
+    const byGram = new Map([...new Set(positions)].map((t) => [t, this.#frequency(index, t, maxRowid)]));
     this.#last = {
       text,
+      index,
       maxRowid,
       chars,
       positions,
-      frequency: positions.map((t) => byTrigram.get(t)!),
-      postings: [...byTrigram.values()].reduce((a, b) => a + b, 0),
+      frequency: positions.map((t) => byGram.get(t)!),
+      postings: [...byGram.values()].reduce((a, b) => a + b, 0),
     };
     return this.#last;
   }
 
   /**
-   * How many clients have the trigram: exact below the sample size, else estimated from how far
+   * How many clients have the gram: exact below the sample size, else estimated from how far
    * into the rowids the sample reached (postings come in rowid order; rowids spread over the table).
-   * Only the choice of trigrams depends on it, never the result.
+   * Only the choice of grams depends on it, never the result.
    */
-  #frequency(trigram: string, maxRowid: number): number {
-    const sql = 'SELECT rowid FROM clients_text WHERE clients_text MATCH ? ORDER BY rowid LIMIT ?';
-    const rowids = this.#prepare(sql).pluck().all(ftsPhrase(trigram), this.#sample) as number[];
+  #frequency(index: GramIndex, gram: string, maxRowid: number): number {
+    const sql = `SELECT rowid FROM ${index.table} WHERE ${index.table} MATCH ? ORDER BY rowid LIMIT ?`;
+    const rowids = this.#prepare(sql).pluck().all(index.phrase(gram), this.#sample) as number[];
     if (rowids.length < this.#sample) return rowids.length;
     return (rowids.length * maxRowid) / Math.max(1, rowids.at(-1)!);
   }
 
   /**
    * Candidates have every phrase (a piece of the text) somewhere; LIKE keeps those that have the
-   * whole text. Undefined when there are more candidates than checking them is worth: each costs a
-   * row read, where the phrase query of the whole text reads every posting of its trigrams.
+   * whole text. Undefined when there are `max` candidates or more, more than checking them is
+   * worth: each costs a row read, where the phrase query of the whole text reads every posting of
+   * its grams.
    */
-  #viaCandidates(text: string, phrases: string[], postings: number): number[] | undefined {
-    const max = Math.max(MAX_CANDIDATES, Math.floor(postings / POSTINGS_PER_CANDIDATE));
-    const candidates = this.#prepare('SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ?')
+  #viaCandidates(text: string, index: GramIndex, phrases: string[], max: number): number[] | undefined {
+    const candidates = this.#prepare(`SELECT rowid FROM ${index.table} WHERE ${index.table} MATCH ? LIMIT ?`)
       .pluck()
-      .all(phrases.map(ftsPhrase).join(' AND '), max) as number[];
+      .all(phrases.map((p) => index.phrase(p)).join(' AND '), max) as number[];
     if (candidates.length >= max) return undefined;
-    const like = likeCondition(text);
+    const like = likeCondition(text, index.columns);
     const sql = `SELECT rowid FROM clients WHERE rowid IN (SELECT value FROM json_each(?)) AND ${like.sql} ORDER BY rowid`;
     return this.#prepare(sql)
       .pluck()
@@ -195,28 +271,29 @@ export class ClientTextSearch {
 
 interface Estimate {
   text: string;
+  index: GramIndex;
   maxRowid: number;
-  /** The text's characters (code points), as the trigram tokenizer cuts them. */
+  /** The text's characters, as the index cuts them. */
   chars: string[];
-  /** The trigram at each position of the text. */
+  /** The gram at each position of the text. */
   positions: string[];
-  /** The estimated number of clients with the trigram at each position. */
+  /** The estimated number of clients with the gram at each position. */
   frequency: number[];
-  /** The estimated postings of all its distinct trigrams: what the phrase query reads. */
+  /** The estimated postings of all its distinct grams: what the phrase query reads. */
   postings: number;
 }
 
 /**
- * The pieces of the text covered by runs of chosen consecutive trigrams: positions 1-2 of
- * "-00012" chosen give "0012". A row with the text has every piece.
+ * The pieces of the text covered by runs of chosen consecutive grams of `size` characters:
+ * trigram positions 1-2 of "-00012" chosen give "0012". A row with the text has every piece.
  */
-function phrasesOf(chars: string[], chosen: boolean[]): string[] {
+function phrasesOf(chars: string[], chosen: boolean[], size: number): string[] {
   const phrases: string[] = [];
   for (let i = 0; i < chosen.length; i++) {
     if (!chosen[i]) continue;
     let j = i;
     while (j + 1 < chosen.length && chosen[j + 1]) j++;
-    phrases.push(chars.slice(i, j + 3).join(''));
+    phrases.push(chars.slice(i, j + size).join(''));
     i = j;
   }
   return phrases;

@@ -17,6 +17,7 @@
  * query next reaches it.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { wellFormed } from './gram-tokens.js';
 
 /** Entries per block when built: ~1,000 blocks (1 KB each) at a million clients. */
 export const BLOCK_ENTRIES = 1024;
@@ -42,13 +43,6 @@ interface Block {
   last: string;
   entries: number;
   names: Uint32Array;
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** The text as SQLite stores it: a lone surrogate becomes U+FFFD. */
-function wellFormed(s: string): string {
-  return s.replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /**
@@ -150,7 +144,7 @@ export class NameBlocks {
 
   /** A client's name as the writer stores it: its block learns its trigrams. */
   add(name: string): void {
-    // As stored: SQLite keeps a lone surrogate as U+FFFD, which sorts elsewhere.
+    // As stored: the writer keeps a lone surrogate as U+FFFD, which sorts elsewhere.
     const stored = wellFormed(name);
     if (!this.#ready) {
       this.#pending.push(stored);

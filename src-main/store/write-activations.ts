@@ -12,6 +12,7 @@ import type { EngineChange } from '../engine/types.js';
 import type { ActivationRecord, RefusalRecord } from './types.js';
 import type { ClientDbRow } from './client-query.js';
 import { normalizeAddress } from '../rpc/peer-address.js';
+import { gramWords, wellFormed } from './gram-tokens.js';
 
 export type QueuedWrite =
   | { kind: 'activation'; record: ActivationRecord }
@@ -61,6 +62,7 @@ export class ActivationWriter {
   readonly #catalog: ProductCatalog;
   readonly #getClient: Statement;
   readonly #indexText: Statement;
+  readonly #indexGrams: Statement;
   readonly #insertClient: Statement;
   /** UPDATE statements by the mask of columns they write, prepared on first use (a handful in practice). */
   readonly #updateClient = new Map<number, Statement>();
@@ -80,6 +82,9 @@ export class ActivationWriter {
     this.#getClient = db.prepare(`SELECT rowid, ${UPDATABLE.join(', ')} FROM clients WHERE cmid = ?`);
     this.#indexText = db.prepare(
       'INSERT OR REPLACE INTO clients_text (rowid, machine_name, address, cmid) VALUES (?, ?, ?, ?)',
+    );
+    this.#indexGrams = db.prepare(
+      'INSERT OR REPLACE INTO clients_grams (rowid, machine_name, address) VALUES (?, ?, ?)',
     );
     this.#insertClient = db.prepare(`INSERT INTO clients
       (cmid, machine_name, address, addresses, product_id, product_name, application_id, license_state, is_vm,
@@ -118,19 +123,29 @@ export class ActivationWriter {
     for (const { parts, a } of totals.entries.values()) if (a !== 0) this.#bumpTotal.run(...parts, a);
   }
 
+  /** A client's text, as both full-text indexes hold it (trigrams, and 4-grams of name and address). */
+  #index(rowid: number | bigint, input: { machineName: string; address: string; cmid: string }): void {
+    this.#indexText.run(rowid, input.machineName, input.address, input.cmid);
+    this.#indexGrams.run(rowid, gramWords(input.machineName), gramWords(input.address));
+  }
+
   #writeActivation(r: ActivationRecord, counters: DeltaMap, totals: DeltaMap): void {
     const { decision } = r;
     // The text filter relies on a stored address holding only hex digits, dots and colons
-    // (columnsFor): the listener already normalizes, this keeps it true for every caller.
+    // (columnsFor): the listener already normalizes, this keeps it true for every caller. And on
+    // a name being well-formed text: the wire's strict UTF-8 cannot carry a lone surrogate, but an
+    // API caller's string can, and SQLite would store its bytes as no LIKE pattern can match.
     const address = normalizeAddress(r.input.address);
-    const input = address === r.input.address ? r.input : { ...r.input, address };
+    const machineName = wellFormed(r.input.machineName);
+    const same = address === r.input.address && machineName === r.input.machineName;
+    const input = same ? r.input : { ...r.input, address, machineName };
     const isVm = input.isVm ? 1 : 0;
     const productName = this.#catalog.byId(input.productId)?.displayName ?? input.productId;
     const old = this.#getClient.get(input.cmid) as ExistingClient | undefined;
     if (old) {
       this.#updateExisting(old, input === r.input ? r : { ...r, input }, productName, isVm);
       if (old.machine_name !== input.machineName || old.address !== input.address) {
-        this.#indexText.run(old.rowid, input.machineName, input.address, input.cmid);
+        this.#index(old.rowid, input);
       }
       if (old.machine_name !== input.machineName) this.#onClientName?.(input.machineName, input.cmid);
       if (old.product_id !== input.productId || old.license_state !== input.licenseState || old.is_vm !== isVm) {
@@ -152,7 +167,7 @@ export class ActivationWriter {
         r.at,
         decision.result,
       ).lastInsertRowid;
-      this.#indexText.run(rowid, input.machineName, input.address, input.cmid);
+      this.#index(rowid, input);
       this.#onClientName?.(input.machineName, input.cmid);
       totals.add([input.productId, input.licenseState, isVm], 1);
     }

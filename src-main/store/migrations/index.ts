@@ -9,6 +9,7 @@ import { migration003 } from './003-host-keys.js';
 import { migration004 } from './004-client-group-key.js';
 import { migration005 } from './005-activation-journal.js';
 import { migration006 } from './006-client-window-indexes.js';
+import { migration007 } from './007-client-grams.js';
 
 export type { Migration } from './migration.js';
 export { QUORUM_APPLICATION_ID } from './migration.js';
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];

@@ -105,11 +105,12 @@ describe('windowed client queries', () => {
   });
 
   it('return the same window whichever index drives the read (sort walk, group, last seen, full text)', () => {
-    // A low rare-trigram cap, so that the text search here takes its rare-trigram path too.
-    const queries = new ClientQueries(store.db, { trigramSample: 20 });
+    // A low rare-trigram cap, so that the text search here takes its rare-trigram path too; and
+    // the text's matches tested as a list or, from one match on, as a bit set.
+    const readers = [1_000_000, 1].map((idSetFrom) => new ClientQueries(store.db, { trigramSample: 20, idSetFrom }));
     const drivers: Driver[] = ['sort', 'group', 'range', 'text'];
     fc.assert(
-      fc.property(queryArb, fc.constantFrom(...drivers), (q, driver) => {
+      fc.property(queryArb, fc.constantFrom(...drivers), fc.constantFrom(...readers), (q, driver, queries) => {
         const got = queries.window(q, clock.now(), driver);
         const want = reference(q);
         expect(got.total).toBe(want.total);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPLICATION_OS, BUILTIN_PRODUCTS } from '../../../shared/domain/index.js';
 import { latestVersion, migrate, type MigrationReport } from '../../../src-main/store/migrate.js';
 import { MIGRATIONS } from '../../../src-main/store/migrations/index.js';
+import { gramPhrase } from '../../../src-main/store/gram-tokens.js';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
 import { activation, cmidOf, tempDir } from './fixtures.js';
 
@@ -113,6 +114,11 @@ describe('migrations', () => {
           filter: { text: 'OLD-1' },
         });
         expect(text.total).toBe(11);
+        // Version 7: the 4-gram index holds every old name and address ("OLD-1" was found through it).
+        const grams = (text: string) =>
+          s.db.prepare('SELECT COUNT(*) FROM clients_grams WHERE clients_grams MATCH ?').pluck().get(gramPhrase(text));
+        expect(grams('old-')).toBe(30);
+        expect(grams('10.1.1.1')).toBe(30);
         // Version 4: every sort index carries group_key, computed for the old rows too.
         const sortIndexes = s.db
           .prepare(
