@@ -28,10 +28,11 @@ export {
 } from './client-window-query.js';
 
 /**
- * Walking a sort index costs this many times less per row when every filter is tested in the index
- * entry than reading and sorting a row (measured on 1,000,000 clients: ~0.15 µs vs 2-5 µs).
+ * What a read costs, in µs at a million clients: an index entry walked with every test it can
+ * hold, and a row read from the table (for a test the entry lacks, or to return or sort it).
  */
-const INDEX_ONLY_SPEEDUP = 20;
+const ENTRY_US = 0.15;
+const ROW_US = 3;
 
 /**
  * A text filter that matches many clients is counted up to this many: the exact count of a text
@@ -125,7 +126,7 @@ export class ClientQueries {
     const c = conditionsOf((sql) => this.#prepare(sql), q, now);
     if (c.eqTotal === 0) return { rows: [], total: 0, offset: q.offset };
     const all = this.count();
-    const range = c.cutoff === undefined ? all : this.#probeRange(c.cutoff);
+    const range = c.cutoff === undefined ? all : this.#probeRange(c.cutoff, all);
     if (c.text !== undefined && searchable(c.text)) {
       c.textIds = this.#idsByName(c) ?? this.#text.ids(c.text);
     }
@@ -142,14 +143,7 @@ export class ClientQueries {
     { all, range, force, budget }: { all: number; range: number; force?: Driver; budget: CountBudget },
   ): ClientWindow {
     const text = c.textIds?.length ?? all;
-    const estimate = (c.eqTotal * range * text) / (all * all);
-    const walked = estimate > 0 ? Math.min(all, ((q.offset + q.limit) * all) / estimate) : all;
-    const keyed = !c.hasEq || c.keySql !== undefined;
-    const indexOnly = keyed && c.cutoff === undefined && (c.text === undefined || c.textIds !== undefined);
-    const candidates: [Driver, number][] = [['sort', indexOnly ? walked / INDEX_ONLY_SPEEDUP : walked]];
-    if (c.hasEq) candidates.push(['group', c.eqTotal]);
-    if (c.cutoff !== undefined && range < PROBE_CAP) candidates.push(['range', range]);
-    if (c.text !== undefined && text < PROBE_CAP) candidates.push(['text', text]);
+    const candidates = driverCosts(q, c, { all, range, text });
     const ftsUsable = c.text !== undefined && searchable(c.text);
     // `force` lets the tests check that every driver returns the same window.
     const usable = force !== undefined && (force !== 'text' || ftsUsable);
@@ -251,9 +245,19 @@ export class ClientQueries {
     return conditionsOf((sql) => this.#prepare(sql), q, now).keySql !== undefined;
   }
 
-  #probeRange(cutoff: number): number {
+  /**
+   * How many clients were seen since the cutoff: counted up to PROBE_CAP, and past it estimated as
+   * if clients were seen evenly between the first and the last (only the plan depends on it).
+   */
+  #probeRange(cutoff: number, all: number): number {
     const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ? LIMIT ?)`;
-    return (this.#prepare(sql).get(cutoff, PROBE_CAP) as { n: number }).n;
+    const n = (this.#prepare(sql).get(cutoff, PROBE_CAP) as { n: number }).n;
+    if (n < PROBE_CAP) return n;
+    // Two statements: SQLite reads one end of the index for MIN or MAX alone, the table for both.
+    const lo = this.#prepare('SELECT MIN(last_seen) FROM clients').pluck().get() as number;
+    const hi = this.#prepare('SELECT MAX(last_seen) FROM clients').pluck().get() as number;
+    const even = hi > lo ? (all * (hi - cutoff)) / (hi - lo) : all;
+    return Math.min(all, Math.max(n, even));
   }
 
   /**
@@ -402,6 +406,43 @@ function rangeConditions(r: NameRange): { sql: string; params: string[] }[] {
     ...(r.lo !== undefined ? [{ sql: 'machine_name >= ?', params: [r.lo] }] : []),
     ...(r.hi !== undefined ? [{ sql: 'machine_name < ?', params: [r.hi] }] : []),
   ];
+}
+
+/**
+ * The estimated cost (µs) of reading the window through each driver that can: the entries it
+ * walks, and the rows it reads. A walk reads the row of every entry that passes the tests the entry
+ * holds when another test needs the row, else only the rows it returns; a driver whose order is
+ * not the window's reads every row that passes, to sort them. Shares multiply as if the filters
+ * were independent; a walk of the sort index stops once it has offset + limit rows. `range` is the
+ * clients seen within the cutoff, `text` those with the text (all when unknown).
+ */
+function driverCosts(
+  q: ClientPageQuery,
+  c: Conditions,
+  { all, range, text }: { all: number; range: number; text: number },
+): [Driver, number][] {
+  const eq = c.eqTotal / all;
+  const seen = range / all;
+  const has = text / all;
+  const ids = c.textIds !== undefined;
+  const keyed = !c.hasEq || c.keySql !== undefined;
+  /**
+   * The share of a walk's entries that pass the tests the entries hold (a text not listed is tested
+   * on the row), leaving out the filter whose index is walked: every entry passes that one.
+   */
+  const passing = (key: boolean, cutoff: boolean) => (key ? eq : 1) * (cutoff ? seen : 1) * (ids ? has : 1);
+  const needsRow = (key: boolean, cutoff: boolean) =>
+    (c.hasEq && !key) || (c.cutoff !== undefined && !cutoff) || (c.text !== undefined && !ids);
+  const share = eq * seen * has;
+  const walked = share > 0 ? Math.min(all, (q.offset + q.limit) / share) : all;
+  const sortHoldsCutoff = SQL_COLUMN[q.sort.column] === 'last_seen';
+  const sortRows = needsRow(keyed, sortHoldsCutoff) ? walked * passing(keyed, sortHoldsCutoff) : q.limit;
+  const costs: [Driver, number][] = [['sort', walked * ENTRY_US + sortRows * ROW_US]];
+  // The group index holds product, state, VM and last seen; the last-seen index, last seen and group_key.
+  if (c.hasEq) costs.push(['group', c.eqTotal * (ENTRY_US + passing(false, true) * ROW_US)]);
+  if (c.cutoff !== undefined) costs.push(['range', range * (ENTRY_US + passing(keyed, false) * ROW_US)]);
+  if (c.text !== undefined && ids && text < PROBE_CAP) costs.push(['text', text * ROW_US]);
+  return costs;
 }
 
 function cheapest(candidates: [Driver, number][]): Driver {
