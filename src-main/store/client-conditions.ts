@@ -189,8 +189,10 @@ export function whereOf(
       where.push('rowid IN (SELECT value FROM json_each(?))');
       params.push(JSON.stringify(c.textIds));
     } else if (driver === 'text') {
-      where.push('rowid IN (SELECT rowid FROM clients_text WHERE clients_text MATCH ?)');
-      params.push(ftsPhrase(c.text));
+      // LIKE too: the trigram tokenizer folds the case of non-ASCII letters, LIKE does not.
+      const like = likeCondition(c.text, c.textColumns);
+      where.push(`rowid IN (SELECT rowid FROM clients_text WHERE clients_text MATCH ?) AND ${like.sql}`);
+      params.push(ftsPhrase(c.text), ...like.params);
     } else {
       const like = likeCondition(c.text, c.textColumns);
       where.push(like.sql);

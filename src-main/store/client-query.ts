@@ -11,7 +11,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
 import { conditionsOf, fromOf, whereOf, type Conditions, type Driver } from './client-conditions.js';
-import { ClientTextSearch, likeCondition, PROBE_CAP, searchable } from './client-text-search.js';
+import { ClientTextSearch, columnsFor, likeCondition, PROBE_CAP, searchable } from './client-text-search.js';
 
 import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
 import { productNamesOf } from './client-product-names.js';
@@ -59,6 +59,9 @@ export const NO_COUNT_BUDGET: CountBudget = { entries: Infinity, rows: Infinity 
  * rarest trigram is in at most this share of clients, which bounds what the check reads.
  */
 const RULE_OUT_SHARE = 1 / 4;
+
+/** Clients sampled to tell whether a text too short for the full-text index is rare (~1 ms). */
+const SHORT_TEXT_SAMPLE = 4096;
 
 /** Index entries read at most to list a name-only text's matches through the name summaries (~3 ms). */
 const NAME_IDS_MAX = 20_000;
@@ -129,6 +132,8 @@ export class ClientQueries {
     const range = c.cutoff === undefined ? all : this.#probeRange(c.cutoff, all);
     if (c.text !== undefined && searchable(c.text)) {
       c.textIds = this.#idsByName(c) ?? this.#text.ids(c.text);
+    } else if (c.text !== undefined && this.#isRare(c.text, all)) {
+      c.textIds = this.#text.shortIds(c.text, this.#countCap * 2);
     }
     const plan = { all, range, force, budget };
     const ids = c.textIds;
@@ -165,6 +170,21 @@ export class ClientQueries {
     if (!c.hasEq || c.keySql !== undefined) countCandidates.push(['range', range / 10]);
     const countDriver = usable && force !== 'sort' && force !== 'text' ? force : cheapest(countCandidates);
     return { rows, total: this.#count(c, countDriver), offset: q.offset };
+  }
+
+  /**
+   * Whether a text too short for the full-text index looks rare enough to list by prefix: at its
+   * rate among the first SHORT_TEXT_SAMPLE clients (by rowid), fewer than the count cap have it. A text like "zz" that no client has would otherwise be tested on
+   * every row of the table (~1.5 s at a million clients); a common one ("pc") fills a window at once.
+   */
+  #isRare(text: string, all: number): boolean {
+    const columns = columnsFor(text);
+    // The 4-gram index holds no CMID: such a text cannot be listed by prefix.
+    if (columns.includes('cmid')) return false;
+    const like = likeCondition(text, columns);
+    const sql = `SELECT TOTAL(${like.sql}) AS n, COUNT(*) AS m FROM (SELECT machine_name, address, cmid FROM clients LIMIT ?)`;
+    const { n, m } = this.#prepare(sql).get(...like.params, SHORT_TEXT_SAMPLE) as { n: number; m: number };
+    return m > 0 && ((n + 1) / m) * all < this.#countCap;
   }
 
   /**

@@ -12,7 +12,7 @@
  * where they can be.
  */
 import type { Statement } from 'better-sqlite3';
-import { GRAM, gramPhrase, wellFormed } from './gram-tokens.js';
+import { GRAM, gramPhrase, gramPrefix, wellFormed } from './gram-tokens.js';
 
 /** Matches at most this many: enough to know the text is selective; more is "many". */
 export const PROBE_CAP = 20_000;
@@ -64,6 +64,8 @@ export function ftsPhrase(text: string): string {
 /** The columns the text filter searches (and the full-text index holds). */
 export const TEXT_COLUMNS = ['machine_name', 'address', 'cmid'] as const;
 export type TextColumn = (typeof TEXT_COLUMNS)[number];
+
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 /** A CMID is stored only as GUID text (hex digits and hyphens), so only such a text can be in one. */
 const CMID_TEXT = /^[0-9a-f-]+$/i;
@@ -195,6 +197,24 @@ export class ClientTextSearch {
     // As a JSON array: ~3 times faster than a row per rowid for thousands of them.
     const sql = `SELECT json_group_array(rowid) FROM (SELECT rowid FROM ${index.table} WHERE ${index.table} MATCH ? ORDER BY rowid LIMIT ?)`;
     const ids = JSON.parse(this.#prepare(sql).pluck().get(match, cap) as string) as number[];
+    if (ids.length >= cap) return undefined;
+    // The trigram tokenizer folds the case of every letter, LIKE only of ASCII ones: "ÑAN" finds
+    // "ñan" there, so a text with other characters is checked.
+    return index === TRIGRAMS && NOT_ASCII.test(text) ? this.#withText(text, index, ids) : ids;
+  }
+
+  /**
+   * Rowids of the clients with a text too short for a trigram ("zz", "4😀"), ascending, found by
+   * prefix in the 4-gram index; undefined when `cap` or more match, or when the text may be in a
+   * CMID, which that index does not hold. FTS5 merges the postings of every gram with the prefix
+   * before the first row: call it only for a text that few clients have.
+   */
+  shortIds(text: string, cap: number): number[] | undefined {
+    const columns = columnsFor(text);
+    if (!columns.every((col) => GRAMS.columns.includes(col)) || GRAMS.charsOf(text).length >= GRAM) return undefined;
+    const sql = `SELECT json_group_array(rowid) FROM (SELECT rowid FROM clients_grams WHERE clients_grams MATCH ? ORDER BY rowid LIMIT ?)`;
+    const match = `{${columns.join(' ')}} : ${gramPrefix(text)}`;
+    const ids = JSON.parse(this.#prepare(sql).pluck().get(match, cap) as string) as number[];
     return ids.length < cap ? ids : undefined;
   }
 
@@ -261,6 +281,11 @@ export class ClientTextSearch {
       .pluck()
       .all(phrases.map((p) => index.phrase(p)).join(' AND '), max) as number[];
     if (candidates.length >= max) return undefined;
+    return this.#withText(text, index, candidates);
+  }
+
+  /** The candidates (rowids) that LIKE finds the text in, ascending: each costs a row read. */
+  #withText(text: string, index: GramIndex, candidates: number[]): number[] {
     const like = likeCondition(text, index.columns);
     const sql = `SELECT rowid FROM clients WHERE rowid IN (SELECT value FROM json_each(?)) AND ${like.sql} ORDER BY rowid`;
     return this.#prepare(sql)

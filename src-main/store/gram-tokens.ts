@@ -10,7 +10,10 @@
  *
  * A phrase of the text's consecutive 4-grams matches exactly the values that have the text, so a
  * match needs no second check: each gram is encoded one-to-one (see encodeUnit), after the same
- * ASCII case folding as LIKE. Texts under four characters are left to the trigram index.
+ * ASCII case folding as LIKE. A value's end is padded with three END codes, so that every
+ * position starts a gram: a text of one or two characters ("zz") is then found by a prefix query
+ * (gramPrefix), where the trigram index cannot find it at all. Three characters are left to the
+ * trigram index.
  */
 
 /** Characters per gram. */
@@ -34,22 +37,39 @@ function encodeUnit(u: number): string {
   return `z${u.toString(16).padStart(4, '0')}`;
 }
 
-/** The words of a value's grams, in order, separated by spaces: none for a value under GRAM units. */
-export function gramWords(value: string): string {
-  const units = wellFormed(value);
+/** Pads a value's end: "z" and a letter no escape has, so it is in no text's code. */
+const END = 'zs';
+
+/** The text's units as codes, ASCII letters folded as LIKE folds them (and only those). */
+function codesOf(text: string): string[] {
+  const units = wellFormed(text);
   const codes: string[] = [];
   for (let i = 0; i < units.length; i++) {
     let u = units.charCodeAt(i);
-    // ASCII letters only, as LIKE folds them (and the tokenizer would).
     if (u >= 65 && u <= 90) u += 32;
     codes.push(encodeUnit(u));
   }
+  return codes;
+}
+
+/** The words of a value's grams, one per unit, in order, separated by spaces (END-padded at the end). */
+export function gramWords(value: string): string {
+  const codes = codesOf(value);
+  const padded = [...codes, END, END, END];
   const words: string[] = [];
-  for (let i = 0; i + GRAM <= codes.length; i++) words.push(codes.slice(i, i + GRAM).join(''));
+  for (let i = 0; i < codes.length; i++) words.push(padded.slice(i, i + GRAM).join(''));
   return words.join(' ');
 }
 
-/** A phrase query for the text: its grams as consecutive words. */
+/** A phrase query for a text of GRAM units or more: its grams as consecutive words. */
 export function gramPhrase(text: string): string {
-  return `"${gramWords(text)}"`;
+  const codes = codesOf(text);
+  const words: string[] = [];
+  for (let i = 0; i + GRAM <= codes.length; i++) words.push(codes.slice(i, i + GRAM).join(''));
+  return `"${words.join(' ')}"`;
+}
+
+/** A prefix query for a text of one to GRAM - 1 units: every gram that starts with it. */
+export function gramPrefix(text: string): string {
+  return `${codesOf(text).join('')}*`;
 }
