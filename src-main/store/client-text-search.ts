@@ -65,7 +65,10 @@ export function ftsPhrase(text: string): string {
 export const TEXT_COLUMNS = ['machine_name', 'address', 'cmid'] as const;
 export type TextColumn = (typeof TEXT_COLUMNS)[number];
 
-const NOT_ASCII = /[^\x00-\x7f]/;
+function hasNonAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return true;
+  return false;
+}
 
 /** A CMID is stored only as GUID text (hex digits and hyphens), so only such a text can be in one. */
 const CMID_TEXT = /^[0-9a-f-]+$/i;
@@ -200,7 +203,7 @@ export class ClientTextSearch {
     if (ids.length >= cap) return undefined;
     // The trigram tokenizer folds the case of every letter, LIKE only of ASCII ones: "ÑAN" finds
     // "ñan" there, so a text with other characters is checked.
-    return index === TRIGRAMS && NOT_ASCII.test(text) ? this.#withText(text, index, ids) : ids;
+    return index === TRIGRAMS && hasNonAscii(text) ? this.#withText(text, index, ids) : ids;
   }
 
   /**
