@@ -33,6 +33,15 @@ export {
  */
 const ENTRY_US = 0.15;
 const ROW_US = 3;
+/**
+ * A list of matching rowids, tested in each entry: as an IN list (`json_each`), ~0.4 µs a rowid to
+ * build (in rowid order) and ~0.06 µs a test; as a bit set (quorum_in_set), ~0.1 µs and ~0.35 µs
+ * (a call into JS).
+ */
+const IN_BUILD_US = 0.4;
+const IN_TEST_US = 0.06;
+const SET_BUILD_US = 0.1;
+const SET_TEST_US = 0.35;
 
 /**
  * A text filter that matches many clients is counted up to this many: the exact count of a text
@@ -60,6 +69,11 @@ export const NO_COUNT_BUDGET: CountBudget = { entries: Infinity, rows: Infinity 
  */
 const RULE_OUT_SHARE = 1 / 4;
 
+/** A walk of the sort index estimated this long (entries) is checked against a sample first. */
+const SAMPLE_WALK = 30_000;
+/** Clients in that sample (~1-2 ms). */
+const SAMPLE_ROWS = 4096;
+
 /** Clients sampled to tell whether a text too short for the full-text index is rare (~1 ms). */
 const SHORT_TEXT_SAMPLE = 4096;
 
@@ -78,11 +92,13 @@ export class ClientQueries {
   readonly #countCap: number;
   readonly #budget: CountBudget;
   readonly #blocks: NameBlocks | undefined;
-  readonly #idSetFrom: number;
+  readonly #idSets: 'by-cost' | 'always' | 'never';
+  readonly #sampleWalk: number;
 
   /**
-   * `trigramSample`, `countCap`, `countBudget` and `idSetFrom` are lowered by tests, so that a few
-   * hundred clients reach them. `nameBlocks`: summaries of the machine-name index, kept by the writer.
+   * `trigramSample`, `countCap`, `countBudget` and `sampleWalk` are lowered by tests, so that a few
+   * hundred clients reach them; `idSets` makes them test a text's matches always (or never) as a
+   * bit set, where the store chooses by cost. `nameBlocks`: summaries of the machine-name index, kept by the writer.
    */
   constructor(
     db: Database,
@@ -91,10 +107,12 @@ export class ClientQueries {
       countCap?: number;
       countBudget?: CountBudget;
       nameBlocks?: NameBlocks;
-      idSetFrom?: number;
+      idSets?: 'by-cost' | 'always' | 'never';
+      sampleWalk?: number;
     } = {},
   ) {
-    this.#idSetFrom = options.idSetFrom ?? ID_SET_FROM;
+    this.#idSets = options.idSets ?? 'by-cost';
+    this.#sampleWalk = options.sampleWalk ?? SAMPLE_WALK;
     this.#db = db;
     this.#blocks = options.nameBlocks;
     this.#countCap = options.countCap ?? COUNT_CAP;
@@ -135,10 +153,7 @@ export class ClientQueries {
     } else if (c.text !== undefined && this.#isRare(c.text, all)) {
       c.textIds = this.#text.shortIds(c.text, this.#countCap * 2);
     }
-    const plan = { all, range, force, budget };
-    const ids = c.textIds;
-    if (ids === undefined || ids.length < this.#idSetFrom) return this.#read(q, c, plan);
-    return withIdSet(this.#db, ids, (set) => this.#read(q, { ...c, textSet: set }, plan));
+    return this.#read(q, c, { all, range, force, budget });
   }
 
   /** The window's rows and total, once its conditions (and the text's matches) are known. */
@@ -147,8 +162,25 @@ export class ClientQueries {
     c: Conditions,
     { all, range, force, budget }: { all: number; range: number; force?: Driver; budget: CountBudget },
   ): ClientWindow {
-    const text = c.textIds?.length ?? all;
-    const candidates = driverCosts(q, c, { all, range, text });
+    // A text the probe did not list is in at least as many clients as it lists, and at most as many
+    // as its rarest gram.
+    const searched = c.text !== undefined && searchable(c.text) ? c.text : undefined;
+    const atMost = searched === undefined ? all : (this.#text.atMost(searched) ?? all);
+    const unlisted = Math.min(all, Math.max(searched === undefined ? all : this.#countCap * 2, atMost));
+    const text = c.textIds?.length ?? unlisted;
+    let plan = driverCosts(q, c, { all, range, text });
+    // Shares multiply only for independent filters: "9-9" in 1% of names and a product in 1/6 of
+    // the clients may have no client in common, and the walk would read the whole index. A long
+    // walk is checked against a sample of the clients first.
+    if (
+      force === undefined &&
+      plan.costs.length > 1 &&
+      cheapest(plan.costs) === 'sort' &&
+      plan.walked >= this.#sampleWalk
+    ) {
+      plan = driverCosts(q, c, { all, range, text }, this.#sampledShare(c));
+    }
+    const candidates = plan.costs;
     const ftsUsable = c.text !== undefined && searchable(c.text);
     // `force` lets the tests check that every driver returns the same window.
     const usable = force !== undefined && (force !== 'text' || ftsUsable);
@@ -156,8 +188,30 @@ export class ClientQueries {
     if (rowsDriver === 'sort' && ftsUsable && c.textIds === undefined) {
       this.#ruleOutTextColumns(SQL_COLUMN[q.sort.column], c);
     }
-    const rows = this.#select(q, c, rowsDriver).map(toClientRow);
+    // A long list of matches is tested as a bit set by a walk shorter than it (see client-id-set.ts).
+    const ids = c.textIds;
+    const bySet =
+      ids !== undefined &&
+      rowsDriver !== 'text' &&
+      this.#idSets !== 'never' &&
+      (this.#idSets === 'always' || (ids.length >= ID_SET_FROM && setIsCheaper(plan.tested[rowsDriver], ids.length)));
+    if (!bySet || ids === undefined) {
+      return this.#rowsAndTotal(q, c, rowsDriver, { range, force, budget });
+    }
+    return withIdSet(this.#db, ids, (set) =>
+      this.#rowsAndTotal(q, { ...c, textSet: set }, rowsDriver, { range, force, budget }),
+    );
+  }
 
+  /** The window read through `rowsDriver`, and its total. */
+  #rowsAndTotal(
+    q: ClientPageQuery,
+    c: Conditions,
+    rowsDriver: Driver,
+    { range, force, budget }: { range: number; force?: Driver; budget: CountBudget },
+  ): ClientWindow {
+    const rows = this.#select(q, c, rowsDriver).map(toClientRow);
+    const usable = force !== undefined && force === rowsDriver;
     if (c.cutoff === undefined && c.text === undefined) return { rows, total: c.eqTotal, offset: q.offset };
     if (c.text !== undefined) {
       // A window that ends before its limit, from the first match on, shows where the matches end.
@@ -170,6 +224,19 @@ export class ClientQueries {
     if (!c.hasEq || c.keySql !== undefined) countCandidates.push(['range', range / 10]);
     const countDriver = usable && force !== 'sort' && force !== 'text' ? force : cheapest(countCandidates);
     return { rows, total: this.#count(c, countDriver), offset: q.offset };
+  }
+
+  /**
+   * The share of clients that pass every filter of the window, among the first SAMPLE_ROWS (by
+   * rowid, the order they first came in; ~1-2 ms). One more match is assumed than found, so a
+   * filter no sampled client passes still reads as rare, not as impossible.
+   */
+  #sampledShare(c: Conditions): number {
+    const { where, params } = whereOf(c, 'group');
+    const test = where.reduceRight((then, cond) => `CASE WHEN ${cond} THEN ${then} ELSE 0 END`, '1');
+    const sql = `SELECT COUNT(*) AS m, TOTAL(${test}) AS n FROM clients WHERE rowid <= (SELECT MIN(rowid) FROM clients) + ?`;
+    const { m, n } = this.#prepare(sql).get(...params, SAMPLE_ROWS - 1) as { m: number; n: number };
+    return (n + 1) / (m + 1);
   }
 
   /**
@@ -433,14 +500,16 @@ function rangeConditions(r: NameRange): { sql: string; params: string[] }[] {
  * walks, and the rows it reads. A walk reads the row of every entry that passes the tests the entry
  * holds when another test needs the row, else only the rows it returns; a driver whose order is
  * not the window's reads every row that passes, to sort them. Shares multiply as if the filters
- * were independent; a walk of the sort index stops once it has offset + limit rows. `range` is the
- * clients seen within the cutoff, `text` those with the text (all when unknown).
+ * were independent, unless `sampled` gives the share of clients that pass every filter; a walk of
+ * the sort index stops once it has offset + limit rows. `range` is the clients seen within the
+ * cutoff, `text` those with the text.
  */
 function driverCosts(
   q: ClientPageQuery,
   c: Conditions,
   { all, range, text }: { all: number; range: number; text: number },
-): [Driver, number][] {
+  sampled?: number,
+): { costs: [Driver, number][]; walked: number; tested: Record<Driver, number> } {
   const eq = c.eqTotal / all;
   const seen = range / all;
   const has = text / all;
@@ -451,18 +520,41 @@ function driverCosts(
    * on the row), leaving out the filter whose index is walked: every entry passes that one.
    */
   const passing = (key: boolean, cutoff: boolean) => (key ? eq : 1) * (cutoff ? seen : 1) * (ids ? has : 1);
+  /** Testing the listed matches in `entries` entries: as a bit set or as an IN list, whichever is cheaper. */
+  const listed = (entries: number) => (ids ? idTestCost(entries, text) : 0);
+  // The entries a walk tests the listed matches in: those that passed the tests written before.
   const needsRow = (key: boolean, cutoff: boolean) =>
     (c.hasEq && !key) || (c.cutoff !== undefined && !cutoff) || (c.text !== undefined && !ids);
-  const share = eq * seen * has;
+  const share = sampled ?? eq * seen * has;
   const walked = share > 0 ? Math.min(all, (q.offset + q.limit) / share) : all;
   const sortHoldsCutoff = SQL_COLUMN[q.sort.column] === 'last_seen';
   const sortRows = needsRow(keyed, sortHoldsCutoff) ? walked * passing(keyed, sortHoldsCutoff) : q.limit;
-  const costs: [Driver, number][] = [['sort', walked * ENTRY_US + sortRows * ROW_US]];
+  const tested: Record<Driver, number> = {
+    sort: walked * (keyed ? eq : 1) * (sortHoldsCutoff ? seen : 1),
+    group: c.eqTotal * seen,
+    range: range * (keyed ? eq : 1),
+    text: 0,
+  };
+  const costs: [Driver, number][] = [['sort', walked * ENTRY_US + sortRows * ROW_US + listed(tested.sort)]];
   // The group index holds product, state, VM and last seen; the last-seen index, last seen and group_key.
-  if (c.hasEq) costs.push(['group', c.eqTotal * (ENTRY_US + passing(false, true) * ROW_US)]);
-  if (c.cutoff !== undefined) costs.push(['range', range * (ENTRY_US + passing(keyed, false) * ROW_US)]);
-  if (c.text !== undefined && ids && text < PROBE_CAP) costs.push(['text', text * ROW_US]);
-  return costs;
+  if (c.hasEq) {
+    costs.push(['group', c.eqTotal * (ENTRY_US + passing(false, true) * ROW_US) + listed(tested.group)]);
+  }
+  if (c.cutoff !== undefined) {
+    costs.push(['range', range * (ENTRY_US + passing(keyed, false) * ROW_US) + listed(tested.range)]);
+  }
+  if (c.text !== undefined && ids && text < PROBE_CAP) costs.push(['text', text * (ROW_US + IN_BUILD_US)]);
+  return { costs, walked, tested };
+}
+
+/** Testing `entries` index entries against a list of `n` rowids, the cheaper way (µs). */
+function idTestCost(entries: number, n: number): number {
+  return Math.min(entries * SET_TEST_US + n * SET_BUILD_US, entries * IN_TEST_US + n * IN_BUILD_US);
+}
+
+/** Whether a bit set is the cheaper way to test `entries` entries against `n` rowids. */
+function setIsCheaper(entries: number, n: number): boolean {
+  return entries * SET_TEST_US + n * SET_BUILD_US < entries * IN_TEST_US + n * IN_BUILD_US;
 }
 
 function cheapest(candidates: [Driver, number][]): Driver {

@@ -207,6 +207,15 @@ export class ClientTextSearch {
   }
 
   /**
+   * About how many clients have the text, at most (its rarest gram's estimated frequency), or
+   * undefined for a text too short for a gram. Read after ids(), it costs nothing more.
+   */
+  atMost(text: string): number | undefined {
+    const est = this.#estimate(text, indexFor(text));
+    return est && Math.min(...est.frequency);
+  }
+
+  /**
    * Rowids of the clients with a text too short for a trigram ("zz", "4😀"), ascending, found by
    * prefix in the 4-gram index; undefined when `cap` or more match, or when the text may be in a
    * CMID, which that index does not hold. FTS5 merges the postings of every gram with the prefix

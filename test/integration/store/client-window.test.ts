@@ -107,7 +107,9 @@ describe('windowed client queries', () => {
   it('return the same window whichever index drives the read (sort walk, group, last seen, full text)', () => {
     // A low rare-trigram cap, so that the text search here takes its rare-trigram path too; and
     // the text's matches tested as a list or, from one match on, as a bit set.
-    const readers = [1_000_000, 1].map((idSetFrom) => new ClientQueries(store.db, { trigramSample: 20, idSetFrom }));
+    const readers = (['never', 'always'] as const).map(
+      (idSets) => new ClientQueries(store.db, { trigramSample: 20, idSets }),
+    );
     const drivers: Driver[] = ['sort', 'group', 'range', 'text'];
     fc.assert(
       fc.property(queryArb, fc.constantFrom(...drivers), fc.constantFrom(...readers), (q, driver, queries) => {
@@ -117,6 +119,23 @@ describe('windowed client queries', () => {
         expect(got.rows.map((r) => r.cmid)).toEqual(want.rows);
       }),
       { numRuns: 400, seed: 42 },
+    );
+  });
+
+  it('return the same window when the planner checks its estimate against a sample of the clients', () => {
+    // Every plan whose sort walk would be long is checked against a sample (normally past 30,000
+    // entries), with the text's matches as a list or as a bit set.
+    const readers = (['never', 'always'] as const).map(
+      (idSets) => new ClientQueries(store.db, { trigramSample: 20, idSets, sampleWalk: 1 }),
+    );
+    fc.assert(
+      fc.property(queryArb, fc.constantFrom(...readers), (q, queries) => {
+        const got = queries.window(q, clock.now());
+        const want = reference(q);
+        expect(got.total).toBe(want.total);
+        expect(got.rows.map((r) => r.cmid)).toEqual(want.rows);
+      }),
+      { numRuns: 300, seed: 99 },
     );
   });
 
