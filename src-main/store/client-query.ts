@@ -94,6 +94,7 @@ export class ClientQueries {
   readonly #blocks: NameBlocks | undefined;
   readonly #idSets: 'by-cost' | 'always' | 'never';
   readonly #sampleWalk: number;
+  #lastShort: { text: string; all: number; rare: boolean } | undefined;
 
   /**
    * `trigramSample`, `countCap`, `countBudget` and `sampleWalk` are lowered by tests, so that a few
@@ -248,10 +249,14 @@ export class ClientQueries {
     const columns = columnsFor(text);
     // The 4-gram index holds no CMID: such a text cannot be listed by prefix.
     if (columns.includes('cmid')) return false;
+    // The console asks again for the same text at every refresh of its table.
+    if (this.#lastShort?.text === text && this.#lastShort.all === all) return this.#lastShort.rare;
     const like = likeCondition(text, columns);
     const sql = `SELECT TOTAL(${like.sql}) AS n, COUNT(*) AS m FROM (SELECT machine_name, address, cmid FROM clients LIMIT ?)`;
     const { n, m } = this.#prepare(sql).get(...like.params, SHORT_TEXT_SAMPLE) as { n: number; m: number };
-    return m > 0 && ((n + 1) / m) * all < this.#countCap;
+    const rare = m > 0 && ((n + 1) / m) * all < this.#countCap;
+    this.#lastShort = { text, all, rare };
+    return rare;
   }
 
   /**
