@@ -1,0 +1,90 @@
+/**
+ * How a client window is read: the cost, in µs, of each way ("driver") of reading it, from the
+ * shares of clients its filters pass. See docs/operations.md (Size and speed) for the figures.
+ */
+import type { ClientPageQuery } from './client-window-query.js';
+import type { Conditions, Driver } from './client-conditions.js';
+import { PROBE_CAP } from './client-text-search.js';
+import { SQL_COLUMN } from './client-row.js';
+
+/**
+ * What a read costs, in µs at a million clients: an index entry walked with every test it can
+ * hold, and a row read from the table (for a test the entry lacks, or to return or sort it).
+ */
+const ENTRY_US = 0.15;
+const ROW_US = 3;
+/**
+ * A list of matching rowids, tested in each entry: as an IN list (`json_each`), ~0.4 µs a rowid to
+ * build (in rowid order) and ~0.06 µs a test; as a bit set (quorum_in_set), ~0.1 µs and ~0.35 µs
+ * (a call into JS).
+ */
+const IN_BUILD_US = 0.4;
+const IN_TEST_US = 0.06;
+const SET_BUILD_US = 0.1;
+const SET_TEST_US = 0.35;
+
+/**
+ * The estimated cost (µs) of reading the window through each driver that can: the entries it
+ * walks, and the rows it reads. A walk reads the row of every entry that passes the tests the entry
+ * holds when another test needs the row, else only the rows it returns; a driver whose order is
+ * not the window's reads every row that passes, to sort them. Shares multiply as if the filters
+ * were independent, unless `sampled` gives the share of clients that pass every filter; a walk of
+ * the sort index stops once it has offset + limit rows. `range` is the clients seen within the
+ * cutoff, `text` those with the text.
+ */
+export function driverCosts(
+  q: ClientPageQuery,
+  c: Conditions,
+  { all, range, text }: { all: number; range: number; text: number },
+  sampled?: number,
+): { costs: [Driver, number][]; walked: number; tested: Record<Driver, number> } {
+  const eq = c.eqTotal / all;
+  const seen = range / all;
+  const has = text / all;
+  const ids = c.textIds !== undefined;
+  const keyed = !c.hasEq || c.keySql !== undefined;
+  /**
+   * The share of a walk's entries that pass the tests the entries hold (a text not listed is tested
+   * on the row), leaving out the filter whose index is walked: every entry passes that one.
+   */
+  const passing = (key: boolean, cutoff: boolean) => (key ? eq : 1) * (cutoff ? seen : 1) * (ids ? has : 1);
+  /** Testing the listed matches in `entries` entries: as a bit set or as an IN list, whichever is cheaper. */
+  const listed = (entries: number) => (ids ? idTestCost(entries, text) : 0);
+  // The entries a walk tests the listed matches in: those that passed the tests written before.
+  const needsRow = (key: boolean, cutoff: boolean) =>
+    (c.hasEq && !key) || (c.cutoff !== undefined && !cutoff) || (c.text !== undefined && !ids);
+  const share = sampled ?? eq * seen * has;
+  const walked = share > 0 ? Math.min(all, (q.offset + q.limit) / share) : all;
+  const sortHoldsCutoff = SQL_COLUMN[q.sort.column] === 'last_seen';
+  const sortRows = needsRow(keyed, sortHoldsCutoff) ? walked * passing(keyed, sortHoldsCutoff) : q.limit;
+  const tested: Record<Driver, number> = {
+    sort: walked * (keyed ? eq : 1) * (sortHoldsCutoff ? seen : 1),
+    group: c.eqTotal * seen,
+    range: range * (keyed ? eq : 1),
+    text: 0,
+  };
+  const costs: [Driver, number][] = [['sort', walked * ENTRY_US + sortRows * ROW_US + listed(tested.sort)]];
+  // The group index holds product, state, VM and last seen; the last-seen index, last seen and group_key.
+  if (c.hasEq) {
+    costs.push(['group', c.eqTotal * (ENTRY_US + passing(false, true) * ROW_US) + listed(tested.group)]);
+  }
+  if (c.cutoff !== undefined) {
+    costs.push(['range', range * (ENTRY_US + passing(keyed, false) * ROW_US) + listed(tested.range)]);
+  }
+  if (c.text !== undefined && ids && text < PROBE_CAP) costs.push(['text', text * (ROW_US + IN_BUILD_US)]);
+  return { costs, walked, tested };
+}
+
+/** Testing `entries` index entries against a list of `n` rowids, the cheaper way (µs). */
+function idTestCost(entries: number, n: number): number {
+  return Math.min(entries * SET_TEST_US + n * SET_BUILD_US, entries * IN_TEST_US + n * IN_BUILD_US);
+}
+
+/** Whether a bit set is the cheaper way to test `entries` entries against `n` rowids. */
+export function setIsCheaper(entries: number, n: number): boolean {
+  return entries * SET_TEST_US + n * SET_BUILD_US < entries * IN_TEST_US + n * IN_BUILD_US;
+}
+
+export function cheapest(candidates: [Driver, number][]): Driver {
+  return candidates.reduce((best, c) => (c[1] < best[1] ? c : best))[0];
+}
