@@ -51,6 +51,8 @@ export interface Conditions {
   textIds?: number[];
   /** The same rowids open as a bit set (client-id-set.ts), when the list is long; walks test it in each entry. */
   textSet?: IdSet;
+  /** The clients seen since the cutoff, as a bit set, when a walk of another sort index tests it in each entry. */
+  cutoffSet?: IdSet;
   /** Products of the groups the product/state/VM filter selects. */
   productIds: string[];
   /** The columns the text test reads: those the text can be in (columnsFor), less any ruled out by a read. */
@@ -147,7 +149,7 @@ export function fromOf(
   sortIndex: string,
   extra?: { sql: string; params: (string | number)[] },
 ): { sql: string; params: (string | number)[] } {
-  const { where, params } = whereOf(c, driver, extra);
+  const { where, params } = whereOf(c, driver, extra, sortIndex.slice('clients_by_'.length));
   const index =
     driver === 'sort'
       ? `INDEXED BY ${sortIndex}`
@@ -164,6 +166,7 @@ export function whereOf(
   c: Conditions,
   driver: Driver,
   extra?: { sql: string; params: (string | number)[] },
+  sortColumn = 'machine_name',
 ): { where: string[]; params: (string | number)[] } {
   const where: string[] = extra ? [extra.sql] : [];
   const params: (string | number)[] = extra ? [...extra.params] : [];
@@ -175,7 +178,17 @@ export function whereOf(
     where.push(c.groupSql);
     params.push(...c.groupParams);
   }
-  if (c.cutoff !== undefined) {
+  // The clients seen since the cutoff, listed: tested in the entry, where last_seen is not. After
+  // a text test the entry holds (LIKE ~0.1 µs, a set test ~0.35 µs), before one that reads the row.
+  const cutoffSet = c.cutoff !== undefined && driver === 'sort' ? c.cutoffSet : undefined;
+  const textInEntry =
+    c.textIds !== undefined || (c.textColumns ?? []).every((col) => col === sortColumn || col === 'cmid');
+  const cutoffLast = cutoffSet !== undefined && c.text !== undefined && textInEntry;
+  if (cutoffSet && !cutoffLast) {
+    const test = inSetSql(cutoffSet);
+    where.push(test.sql);
+    params.push(...test.params);
+  } else if (c.cutoff !== undefined && !cutoffSet) {
     where.push('last_seen >= ?');
     params.push(c.cutoff);
   }
@@ -198,6 +211,11 @@ export function whereOf(
       where.push(like.sql);
       params.push(...like.params);
     }
+  }
+  if (cutoffSet && cutoffLast) {
+    const test = inSetSql(cutoffSet);
+    where.push(test.sql);
+    params.push(...test.params);
   }
   return { where, params };
 }

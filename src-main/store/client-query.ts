@@ -59,6 +59,9 @@ const SAMPLE_WALK = 30_000;
 /** Clients in that sample (~1-2 ms). */
 const SAMPLE_ROWS = 4096;
 
+/** At most this many clients seen since a cutoff are listed as a bit set (~25 ms); beyond, rows are read. */
+const CUTOFF_SET_MAX = 100_000;
+
 /** Clients sampled to tell whether a text too short for the full-text index is rare (~1 ms). */
 const SHORT_TEXT_SAMPLE = 4096;
 
@@ -79,12 +82,13 @@ export class ClientQueries {
   readonly #blocks: NameBlocks | undefined;
   readonly #idSets: 'by-cost' | 'always' | 'never';
   readonly #sampleWalk: number;
+  readonly #cutoffSets: 'by-cost' | 'always' | 'never';
   #lastShort: { text: string; all: number; rare: boolean } | undefined;
 
   /**
    * `trigramSample`, `countCap`, `countBudget` and `sampleWalk` are lowered by tests, so that a few
-   * hundred clients reach them; `idSets` makes them test a text's matches always (or never) as a
-   * bit set, where the store chooses by cost. `nameBlocks`: summaries of the machine-name index, kept by the writer.
+   * hundred clients reach them; `idSets` and `cutoffSets` make them test a text's matches, or the
+   * clients seen since a cutoff, always (or never) as a bit set, where the store chooses by cost. `nameBlocks`: summaries of the machine-name index, kept by the writer.
    */
   constructor(
     db: Database,
@@ -95,8 +99,10 @@ export class ClientQueries {
       nameBlocks?: NameBlocks;
       idSets?: 'by-cost' | 'always' | 'never';
       sampleWalk?: number;
+      cutoffSets?: 'by-cost' | 'always' | 'never';
     } = {},
   ) {
+    this.#cutoffSets = options.cutoffSets ?? 'by-cost';
     this.#idSets = options.idSets ?? 'by-cost';
     this.#sampleWalk = options.sampleWalk ?? SAMPLE_WALK;
     this.#db = db;
@@ -166,6 +172,23 @@ export class ClientQueries {
     ) {
       plan = driverCosts(q, c, { all, range, text }, this.#sampledShare(c));
     }
+    // A walk of another sort index reads each entry's row for its last-seen time, unless the
+    // clients seen since the cutoff are listed first (from the last-seen index) and tested in the entry.
+    let cutoffBySet = false;
+    if (
+      c.cutoff !== undefined &&
+      SQL_COLUMN[q.sort.column] !== 'last_seen' &&
+      (force === undefined || force === 'sort') &&
+      this.#cutoffSets !== 'never' &&
+      range <= CUTOFF_SET_MAX
+    ) {
+      const bySet = driverCosts(q, c, { all, range, text }, plan.sampled, true);
+      const cost = (p: typeof plan, d: Driver) => p.costs.find(([x]) => x === d)?.[1] ?? Infinity;
+      if (this.#cutoffSets === 'always' || cost(bySet, 'sort') < Math.min(...plan.costs.map(([, v]) => v))) {
+        plan = bySet;
+        cutoffBySet = true;
+      }
+    }
     const candidates = plan.costs;
     const ftsUsable = c.text !== undefined && searchable(c.text);
     // `force` lets the tests check that every driver returns the same window.
@@ -181,12 +204,20 @@ export class ClientQueries {
       rowsDriver !== 'text' &&
       this.#idSets !== 'never' &&
       (this.#idSets === 'always' || (ids.length >= ID_SET_FROM && setIsCheaper(plan.tested[rowsDriver], ids.length)));
-    if (!bySet || ids === undefined) {
-      return this.#rowsAndTotal(q, c, rowsDriver, { range, force, budget });
-    }
-    return withIdSet(this.#db, ids, (set) =>
-      this.#rowsAndTotal(q, { ...c, textSet: set }, rowsDriver, { range, force, budget }),
-    );
+    const read = (c: Conditions) =>
+      !bySet || ids === undefined
+        ? this.#rowsAndTotal(q, c, rowsDriver, { range, force, budget })
+        : withIdSet(this.#db, ids, (set) =>
+            this.#rowsAndTotal(q, { ...c, textSet: set }, rowsDriver, { range, force, budget }),
+          );
+    if (!cutoffBySet || c.cutoff === undefined || rowsDriver !== 'sort') return read(c);
+    return withIdSet(this.#db, this.#seenSince(c.cutoff), (set) => read({ ...c, cutoffSet: set }));
+  }
+
+  /** The clients seen since the cutoff (rowids), read from the last-seen index alone. */
+  #seenSince(cutoff: number): number[] {
+    const sql = 'SELECT json_group_array(rowid) FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ?';
+    return JSON.parse(this.#prepare(sql).pluck().get(cutoff) as string) as number[];
   }
 
   /** The window read through `rowsDriver`, and its total. */
@@ -273,7 +304,7 @@ export class ClientQueries {
     this.#ruleOutTextColumns('machine_name', c);
     const inEntry =
       (!c.hasEq || c.keySql !== undefined) &&
-      c.cutoff === undefined &&
+      (c.cutoff === undefined || c.cutoffSet !== undefined) &&
       (c.textColumns ?? []).every((col) => col !== 'address');
     const most = inEntry ? budget.entries : budget.rows;
     if (!Number.isFinite(most)) {

@@ -106,9 +106,10 @@ describe('windowed client queries', () => {
 
   it('return the same window whichever index drives the read (sort walk, group, last seen, full text)', () => {
     // A low rare-trigram cap, so that the text search here takes its rare-trigram path too; and
-    // the text's matches tested as a list or, from one match on, as a bit set.
+    // the text's matches, and the clients seen since a cutoff, tested as a list or row by row, or
+    // as a bit set.
     const readers = (['never', 'always'] as const).map(
-      (idSets) => new ClientQueries(store.db, { trigramSample: 20, idSets }),
+      (sets) => new ClientQueries(store.db, { trigramSample: 20, idSets: sets, cutoffSets: sets }),
     );
     const drivers: Driver[] = ['sort', 'group', 'range', 'text'];
     fc.assert(
@@ -124,9 +125,9 @@ describe('windowed client queries', () => {
 
   it('return the same window when the planner checks its estimate against a sample of the clients', () => {
     // Every plan whose sort walk would be long is checked against a sample (normally past 30,000
-    // entries), with the text's matches as a list or as a bit set.
+    // entries), with the text's matches and the clients seen since a cutoff as a list or a bit set.
     const readers = (['never', 'always'] as const).map(
-      (idSets) => new ClientQueries(store.db, { trigramSample: 20, idSets, sampleWalk: 1 }),
+      (sets) => new ClientQueries(store.db, { trigramSample: 20, idSets: sets, cutoffSets: sets, sampleWalk: 1 }),
     );
     fc.assert(
       fc.property(queryArb, fc.constantFrom(...readers), (q, queries) => {
