@@ -61,6 +61,8 @@ const SAMPLE_ROWS = 4096;
 
 /** At most this many clients seen since a cutoff are listed as a bit set (~25 ms); beyond, rows are read. */
 const CUTOFF_SET_MAX = 100_000;
+/** The listing is chosen when the plan with it is estimated at least this many times cheaper. */
+const CUTOFF_SET_MARGIN = 2;
 
 /** Clients sampled to tell whether a text too short for the full-text index is rare (~1 ms). */
 const SHORT_TEXT_SAMPLE = 4096;
@@ -184,7 +186,9 @@ export class ClientQueries {
     ) {
       const bySet = driverCosts(q, c, { all, range, text }, plan.sampled, true);
       const cost = (p: typeof plan, d: Driver) => p.costs.find(([x]) => x === d)?.[1] ?? Infinity;
-      if (this.#cutoffSets === 'always' || cost(bySet, 'sort') < Math.min(...plan.costs.map(([, v]) => v))) {
+      // Only for a clear gain: the listing's cost is certain, the walk's saving an estimate.
+      const best = Math.min(...plan.costs.map(([, v]) => v));
+      if (this.#cutoffSets === 'always' || cost(bySet, 'sort') * CUTOFF_SET_MARGIN < best) {
         plan = bySet;
         cutoffBySet = true;
       }
