@@ -11,12 +11,13 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
 import { conditionsOf, fromOf, whereOf, type Conditions, type Driver } from './client-conditions.js';
-import { ClientTextSearch, columnsFor, likeCondition, PROBE_CAP, searchable } from './client-text-search.js';
+import { ClientTextSearch, likeCondition, searchable } from './client-text-search.js';
 
 import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
 import { productNamesOf } from './client-product-names.js';
 import { ID_SET_FROM, withIdSet } from './client-id-set.js';
 import { cheapest, driverCosts, setIsCheaper } from './client-window-plan.js';
+import { WindowProbes } from './client-window-probes.js';
 import type { NameBlocks, NameRange } from './name-blocks.js';
 
 export { CLIENT_COLUMNS, toClientRow, type ClientDbRow } from './client-row.js';
@@ -56,16 +57,10 @@ const RULE_OUT_SHARE = 1 / 4;
 
 /** A walk of the sort index estimated this long (entries) is checked against a sample first. */
 const SAMPLE_WALK = 30_000;
-/** Clients in that sample (~1-2 ms). */
-const SAMPLE_ROWS = 4096;
-
 /** At most this many clients seen since a cutoff are listed as a bit set (~25 ms); beyond, rows are read. */
 const CUTOFF_SET_MAX = 100_000;
 /** The listing is chosen when the plan with it is estimated at least this many times cheaper. */
 const CUTOFF_SET_MARGIN = 2;
-
-/** Clients sampled to tell whether a text too short for the full-text index is rare (~1 ms). */
-const SHORT_TEXT_SAMPLE = 4096;
 
 /** Index entries read at most to list a name-only text's matches through the name summaries (~3 ms). */
 const NAME_IDS_MAX = 20_000;
@@ -85,7 +80,7 @@ export class ClientQueries {
   readonly #idSets: 'by-cost' | 'always' | 'never';
   readonly #sampleWalk: number;
   readonly #cutoffSets: 'by-cost' | 'always' | 'never';
-  #lastShort: { text: string; all: number; rare: boolean } | undefined;
+  readonly #probes: WindowProbes;
 
   /**
    * `trigramSample`, `countCap`, `countBudget` and `sampleWalk` are lowered by tests, so that a few
@@ -113,6 +108,7 @@ export class ClientQueries {
     this.#budget = options.countBudget ?? COUNT_BUDGET;
     // The probe lists up to twice the cap: a text just past it still gets an exact total, and one
     // it finds that often is "more than countCap".
+    this.#probes = new WindowProbes((sql) => this.#prepare(sql), this.#countCap);
     this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.trigramSample, this.#countCap * 2);
   }
 
@@ -141,10 +137,10 @@ export class ClientQueries {
     const c = conditionsOf((sql) => this.#prepare(sql), q, now);
     if (c.eqTotal === 0) return { rows: [], total: 0, offset: q.offset };
     const all = this.count();
-    const range = c.cutoff === undefined ? all : this.#probeRange(c.cutoff, all);
+    const range = c.cutoff === undefined ? all : this.#probes.seenCount(c.cutoff, all);
     if (c.text !== undefined && searchable(c.text)) {
       c.textIds = this.#idsByName(c) ?? this.#text.ids(c.text);
-    } else if (c.text !== undefined && this.#isRare(c.text, all)) {
+    } else if (c.text !== undefined && this.#probes.isRare(c.text, all)) {
       c.textIds = this.#text.shortIds(c.text, this.#countCap * 2);
     }
     return this.#read(q, c, { all, range, force, budget });
@@ -172,7 +168,7 @@ export class ClientQueries {
       cheapest(plan.costs) === 'sort' &&
       plan.walked >= this.#sampleWalk
     ) {
-      plan = driverCosts(q, c, { all, range, text }, this.#sampledShare(c));
+      plan = driverCosts(q, c, { all, range, text }, this.#probes.sampledShare(c));
     }
     // A walk of another sort index reads each entry's row for its last-seen time, unless the
     // clients seen since the cutoff are listed first (from the last-seen index) and tested in the entry.
@@ -215,13 +211,7 @@ export class ClientQueries {
             this.#rowsAndTotal(q, { ...c, textSet: set }, rowsDriver, { range, force, budget }),
           );
     if (!cutoffBySet || c.cutoff === undefined || rowsDriver !== 'sort') return read(c);
-    return withIdSet(this.#db, this.#seenSince(c.cutoff), (set) => read({ ...c, cutoffSet: set }));
-  }
-
-  /** The clients seen since the cutoff (rowids), read from the last-seen index alone. */
-  #seenSince(cutoff: number): number[] {
-    const sql = 'SELECT json_group_array(rowid) FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ?';
-    return JSON.parse(this.#prepare(sql).pluck().get(cutoff) as string) as number[];
+    return withIdSet(this.#db, this.#probes.seenSince(c.cutoff), (set) => read({ ...c, cutoffSet: set }));
   }
 
   /** The window read through `rowsDriver`, and its total. */
@@ -245,38 +235,6 @@ export class ClientQueries {
     if (!c.hasEq || c.keySql !== undefined) countCandidates.push(['range', range / 10]);
     const countDriver = usable && force !== 'sort' && force !== 'text' ? force : cheapest(countCandidates);
     return { rows, total: this.#count(c, countDriver), offset: q.offset };
-  }
-
-  /**
-   * The share of clients that pass every filter of the window, among the first SAMPLE_ROWS (by
-   * rowid, the order they first came in; ~1-2 ms). One more match is assumed than found, so a
-   * filter no sampled client passes still reads as rare, not as impossible.
-   */
-  #sampledShare(c: Conditions): number {
-    const { where, params } = whereOf(c, 'group');
-    const test = where.reduceRight((then, cond) => `CASE WHEN ${cond} THEN ${then} ELSE 0 END`, '1');
-    const sql = `SELECT COUNT(*) AS m, TOTAL(${test}) AS n FROM clients WHERE rowid <= (SELECT MIN(rowid) FROM clients) + ?`;
-    const { m, n } = this.#prepare(sql).get(...params, SAMPLE_ROWS - 1) as { m: number; n: number };
-    return (n + 1) / (m + 1);
-  }
-
-  /**
-   * Whether a text too short for the full-text index looks rare enough to list by prefix: at its
-   * rate among the first SHORT_TEXT_SAMPLE clients (by rowid), fewer than the count cap have it. A text like "zz" that no client has would otherwise be tested on
-   * every row of the table (~1.5 s at a million clients); a common one ("pc") fills a window at once.
-   */
-  #isRare(text: string, all: number): boolean {
-    const columns = columnsFor(text);
-    // The 4-gram index holds no CMID: such a text cannot be listed by prefix.
-    if (columns.includes('cmid')) return false;
-    // The console asks again for the same text at every refresh of its table.
-    if (this.#lastShort?.text === text && this.#lastShort.all === all) return this.#lastShort.rare;
-    const like = likeCondition(text, columns);
-    const sql = `SELECT TOTAL(${like.sql}) AS n, COUNT(*) AS m FROM (SELECT machine_name, address, cmid FROM clients LIMIT ?)`;
-    const { n, m } = this.#prepare(sql).get(...like.params, SHORT_TEXT_SAMPLE) as { n: number; m: number };
-    const rare = m > 0 && ((n + 1) / m) * all < this.#countCap;
-    this.#lastShort = { text, all, rare };
-    return rare;
   }
 
   /**
@@ -355,21 +313,6 @@ export class ClientQueries {
   filterInIndex(q: ClientWindowQuery, now: number): boolean {
     checkClientQuery(q);
     return conditionsOf((sql) => this.#prepare(sql), q, now).keySql !== undefined;
-  }
-
-  /**
-   * How many clients were seen since the cutoff: counted up to PROBE_CAP, and past it estimated as
-   * if clients were seen evenly between the first and the last (only the plan depends on it).
-   */
-  #probeRange(cutoff: number, all: number): number {
-    const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ? LIMIT ?)`;
-    const n = (this.#prepare(sql).get(cutoff, PROBE_CAP) as { n: number }).n;
-    if (n < PROBE_CAP) return n;
-    // Two statements: SQLite reads one end of the index for MIN or MAX alone, the table for both.
-    const lo = this.#prepare('SELECT MIN(last_seen) FROM clients').pluck().get() as number;
-    const hi = this.#prepare('SELECT MAX(last_seen) FROM clients').pluck().get() as number;
-    const even = hi > lo ? (all * (hi - cutoff)) / (hi - lo) : all;
-    return Math.min(all, Math.max(n, even));
   }
 
   /**
