@@ -7,10 +7,12 @@
  * - time of 100-row windows, sorted and filtered, over 1,000,000 clients;
  * - open + engine-snapshot time and RSS of a fresh process on that database.
  * Run: node bin/run-ts.js bench/store-bench.ts [--clients N] [--writes N] [--rebuild] [--only windows|writes]
+ *      [--cmids structured|random]
  * The million-client database is built once under .bench/ (gitignored) and reused.
  */
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,8 +36,17 @@ const { values } = parseArgs({
     'probe-startup': { type: 'string' },
     // Run only part of it: `windows` (reads of the big database) or `writes` (the write path).
     only: { type: 'string' },
+    // The big database's CMIDs: `structured` (00000000-0000-4000-8000-0000xxxxxxxx, the default, as every
+    // figure so far) or `random` (as clients make them), built in a file of its own.
+    cmids: { type: 'string', default: 'structured' },
   },
 });
+
+/** A random-looking version 4 GUID, the same for the same n (as real clients' CMIDs look). */
+function randomCmidOf(n: number): string {
+  const h = createHash('sha1').update(String(n)).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 function cmidOf(n: number): string {
   return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
@@ -137,7 +148,7 @@ function buildBig(file: string, clients: number): number {
       const lastSeen = NOW - (h % ((200 * DAY_MS) / 1000)) * 1000;
       const address = `10.${(h >> 16) & 255}.${(h >> 8) & 255}.${h & 255}`;
       ins.run(
-        cmidOf(h),
+        values.cmids === 'random' ? randomCmidOf(h) : cmidOf(h),
         `pc-${(h % 10_000_000).toString().padStart(7, '0')}-${n}`,
         address,
         address,
@@ -396,7 +407,11 @@ function windows(file: string) {
 mkdirSync(BENCH_DIR, { recursive: true });
 const clients = Number(values.clients);
 const writes = Number(values.writes);
-const bigFile = resolve(BENCH_DIR, `store-${clients}.db`);
+if (values.cmids !== 'structured' && values.cmids !== 'random') {
+  console.error(`--cmids must be structured or random, not ${values.cmids}`);
+  process.exit(2);
+}
+const bigFile = resolve(BENCH_DIR, `store-${clients}${values.cmids === 'random' ? '-random-cmids' : ''}.db`);
 const result: Record<string, unknown> = {
   clients,
   node: process.version,

@@ -6,14 +6,22 @@
  * grid is what tells whether the 20 ms target holds in general. Prints one JSON object: how many
  * windows took more than 20 ms, percentiles, and the slowest.
  *
- * Run after store-bench.ts has built the database: npm run bench:grid
+ * Run after store-bench.ts has built the database: npm run bench:grid [-- --cmids random]
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { BUILTIN_PRODUCTS, DAY_MS, type ClientWindowQuery } from '../shared/domain/index.js';
 import { openStore } from '../src-main/store/open-store.js';
 
-const FILE = resolve(import.meta.dirname, '..', '.bench', 'store-1000000.db');
+const { values } = parseArgs({ options: { cmids: { type: 'string', default: 'structured' } } });
+// The database store-bench.ts built with the same --cmids.
+const FILE = resolve(
+  import.meta.dirname,
+  '..',
+  '.bench',
+  values.cmids === 'random' ? 'store-1000000-random-cmids.db' : 'store-1000000.db',
+);
 const NOW = Date.UTC(2026, 5, 1);
 const TARGET_MS = 20;
 const RUNS = 3;
@@ -39,7 +47,7 @@ const FILTERS: ClientWindowQuery['filter'][] = [
 ];
 
 if (!existsSync(FILE)) {
-  console.error(`${FILE} is missing: run npm run bench:store -- --only windows first.`);
+  console.error(`${FILE} is missing: run npm run bench:store -- --only windows --cmids ${values.cmids} first.`);
   process.exit(2);
 }
 // As the host has it once its background build is done: the machine-name summaries at hand.
