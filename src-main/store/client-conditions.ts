@@ -184,20 +184,20 @@ export function whereOf(
   const textInEntry =
     c.textIds !== undefined || (c.textColumns ?? []).every((col) => col === sortColumn || col === 'cmid');
   const cutoffLast = cutoffSet !== undefined && c.text !== undefined && textInEntry;
-  if (cutoffSet && !cutoffLast) {
-    const test = inSetSql(cutoffSet);
+  const pushSet = (set: IdSet) => {
+    const test = inSetSql(set);
     where.push(test.sql);
     params.push(...test.params);
-  } else if (c.cutoff !== undefined && !cutoffSet) {
+  };
+  if (cutoffSet && !cutoffLast) pushSet(cutoffSet);
+  else if (c.cutoff !== undefined && !cutoffSet) {
     where.push('last_seen >= ?');
     params.push(c.cutoff);
   }
   if (c.text !== undefined) {
     if (c.textIds && c.textSet?.ids === c.textIds && driver !== 'text') {
       // The rowid is in every index entry: a walk tests the text there, without reading the row.
-      const test = inSetSql(c.textSet);
-      where.push(test.sql);
-      params.push(...test.params);
+      pushSet(c.textSet);
     } else if (c.textIds) {
       where.push('rowid IN (SELECT value FROM json_each(?))');
       params.push(JSON.stringify(c.textIds));
@@ -212,10 +212,6 @@ export function whereOf(
       params.push(...like.params);
     }
   }
-  if (cutoffSet && cutoffLast) {
-    const test = inSetSql(cutoffSet);
-    where.push(test.sql);
-    params.push(...test.params);
-  }
+  if (cutoffSet && cutoffLast) pushSet(cutoffSet);
   return { where, params };
 }

@@ -9,7 +9,7 @@
  * walks ~10,000 entries). A short list keeps the IN form, and so does a read that seeks each
  * rowid (the 'text' driver).
  */
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 
 /** Lists at least this long are tested as a bit set. */
 export const ID_SET_FROM = 6_000;
@@ -25,6 +25,23 @@ const registered = new WeakSet<Database>();
 export interface IdSet {
   token: number;
   ids: readonly number[];
+}
+
+/**
+ * The rowids a SELECT of `rowid` returns, in its order, read as one JSON array: ~3 times faster
+ * than a row per rowid for thousands of them.
+ */
+export function rowidsOf(
+  prepare: (sql: string) => Statement,
+  select: string,
+  ...params: (string | number)[]
+): number[] {
+  const sql = `SELECT json_group_array(rowid) FROM (${select})`;
+  return JSON.parse(
+    prepare(sql)
+      .pluck()
+      .get(...params) as string,
+  ) as number[];
 }
 
 /** The test of an entry's rowid against an open set, with its parameter. */

@@ -13,6 +13,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { GRAM, gramPhrase, gramPrefix, wellFormed } from './gram-tokens.js';
+import { rowidsOf } from './client-id-set.js';
 
 /** Matches at most this many: enough to know the text is selective; more is "many". */
 export const PROBE_CAP = 20_000;
@@ -197,10 +198,8 @@ export class ClientTextSearch {
     const columns = columnsFor(text);
     const match =
       columns.length < index.columns.length ? `{${columns.join(' ')}} : ${index.phrase(text)}` : index.phrase(text);
-    // As a JSON array: ~3 times faster than a row per rowid for thousands of them.
-    const sql = `SELECT json_group_array(rowid) FROM (SELECT rowid FROM ${index.table} WHERE ${index.table} MATCH ? ORDER BY rowid LIMIT ?)`;
-    const ids = JSON.parse(this.#prepare(sql).pluck().get(match, cap) as string) as number[];
-    if (ids.length >= cap) return undefined;
+    const ids = this.#matching(index, match, cap);
+    if (ids === undefined) return undefined;
     // The trigram tokenizer folds the case of every letter, LIKE only of ASCII ones: "ÑAN" finds
     // "ñan" there, so a text with other characters is checked.
     return index === TRIGRAMS && hasNonAscii(text) ? this.#withText(text, index, ids) : ids;
@@ -224,9 +223,13 @@ export class ClientTextSearch {
   shortIds(text: string, cap: number): number[] | undefined {
     const columns = columnsFor(text);
     if (!columns.every((col) => GRAMS.columns.includes(col)) || GRAMS.charsOf(text).length >= GRAM) return undefined;
-    const sql = `SELECT json_group_array(rowid) FROM (SELECT rowid FROM clients_grams WHERE clients_grams MATCH ? ORDER BY rowid LIMIT ?)`;
-    const match = `{${columns.join(' ')}} : ${gramPrefix(text)}`;
-    const ids = JSON.parse(this.#prepare(sql).pluck().get(match, cap) as string) as number[];
+    return this.#matching(GRAMS, `{${columns.join(' ')}} : ${gramPrefix(text)}`, cap);
+  }
+
+  /** Rowids the full-text query matches, ascending; undefined when `cap` or more do. */
+  #matching(index: GramIndex, match: string, cap: number): number[] | undefined {
+    const select = `SELECT rowid FROM ${index.table} WHERE ${index.table} MATCH ? ORDER BY rowid LIMIT ?`;
+    const ids = rowidsOf(this.#prepare, select, match, cap);
     return ids.length < cap ? ids : undefined;
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { whereOf, type Conditions } from './client-conditions.js';
+import { rowidsOf } from './client-id-set.js';
 import { columnsFor, likeCondition, PROBE_CAP } from './client-text-search.js';
 
 /** Clients in the sample a long sort walk is checked against (~1-2 ms). */
@@ -24,8 +25,8 @@ export class WindowProbes {
 
   /** The clients seen since the cutoff (rowids), read from the last-seen index alone. */
   seenSince(cutoff: number): number[] {
-    const sql = 'SELECT json_group_array(rowid) FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ?';
-    return JSON.parse(this.#prepare(sql).pluck().get(cutoff) as string) as number[];
+    const select = 'SELECT rowid FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ?';
+    return rowidsOf(this.#prepare, select, cutoff);
   }
 
   /**
