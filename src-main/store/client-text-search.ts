@@ -147,7 +147,8 @@ export class ClientTextSearch {
   readonly #prepare: (sql: string) => Statement;
   readonly #sample: number;
   readonly #probeCap: number;
-  #last: Estimate | undefined;
+  /** The last text's estimate in each index: a window may read both (ids in one, mayBeIn in the trigrams). */
+  readonly #last = new Map<GramIndex, Estimate>();
 
   /**
    * `probeCap`: a text in this many clients is "many" (no rowids returned). `sample` is lowered by
@@ -250,27 +251,28 @@ export class ClientTextSearch {
   }
 
   /**
-   * Each gram's estimated frequency, per position of the text; kept for the last text, since a
-   * window asks for it twice (ids, then mayBeIn). Undefined for text shorter than a gram.
+   * Each gram's estimated frequency, per position of the text; kept for the last text in each
+   * index, since a window asks more than once (ids, atMost, mayBeIn) and the console asks again at
+   * every refresh. Undefined for text shorter than a gram.
    */
   #estimate(text: string, index: GramIndex): Estimate | undefined {
     const maxRowid = (this.#prepare('SELECT MAX(rowid) AS m FROM clients').get() as { m: number | null }).m ?? 0;
-    const last = this.#last;
-    if (last?.text === text && last.index === index && last.maxRowid === maxRowid) return last;
+    const last = this.#last.get(index);
+    if (last?.text === text && last.maxRowid === maxRowid) return last;
     const chars = index.charsOf(text);
     const positions = chars.slice(0, 1 - index.size).map((_, i) => chars.slice(i, i + index.size).join(''));
     if (positions.length === 0) return undefined;
     const byGram = new Map([...new Set(positions)].map((t) => [t, this.#frequency(index, t, maxRowid)]));
-    this.#last = {
+    const estimate: Estimate = {
       text,
-      index,
       maxRowid,
       chars,
       positions,
       frequency: positions.map((t) => byGram.get(t)!),
       postings: [...byGram.values()].reduce((a, b) => a + b, 0),
     };
-    return this.#last;
+    this.#last.set(index, estimate);
+    return estimate;
   }
 
   /**
@@ -311,7 +313,6 @@ export class ClientTextSearch {
 
 interface Estimate {
   text: string;
-  index: GramIndex;
   maxRowid: number;
   /** The text's characters, as the index cuts them. */
   chars: string[];
