@@ -44,6 +44,8 @@ export interface Conditions {
    */
   keySql?: string;
   keyParams: number[];
+  /** The same tests in JS, on a group_key value (undefined with keySql). */
+  keyTest?: (k: number) => boolean;
   eqTotal: number;
   cutoff: number | undefined;
   text: string | undefined;
@@ -102,6 +104,7 @@ export function conditionsOf(prepare: Prepare, q: ClientWindowQuery, now: number
   const tests = keyTests(prepare, q, groups);
   return {
     keySql: tests?.map((t) => t.sql).join(' AND '),
+    keyTest: tests && ((k: number) => tests.every((t) => t.of(k) === t.value)),
     keyParams: tests?.map((t) => t.value) ?? [],
     groupSql: lists.map(([col, vals]) => `${col} IN (${vals.map(() => '?').join(', ')})`).join(' AND '),
     groupParams: lists.flatMap(([, vals]) => vals),

@@ -19,6 +19,7 @@ import { ID_SET_FROM, withIdSet } from './client-id-set.js';
 import { cheapest, driverCosts, setIsCheaper } from './client-window-plan.js';
 import { WindowProbes } from './client-window-probes.js';
 import type { NameBlocks, NameRange } from './name-blocks.js';
+import type { ClientKeys } from './client-keys.js';
 
 export { CLIENT_COLUMNS, toClientRow, type ClientDbRow } from './client-row.js';
 export {
@@ -81,11 +82,14 @@ export class ClientQueries {
   readonly #sampleWalk: number;
   readonly #cutoffSets: 'by-cost' | 'always' | 'never';
   readonly #probes: WindowProbes;
+  readonly #keys: ClientKeys | undefined;
 
   /**
    * `trigramSample`, `countCap`, `countBudget` and `sampleWalk` are lowered by tests, so that a few
    * hundred clients reach them; `idSets` and `cutoffSets` make them test a text's matches, or the
-   * clients seen since a cutoff, always (or never) as a bit set, where the store chooses by cost. `nameBlocks`: summaries of the machine-name index, kept by the writer.
+   * clients seen since a cutoff, always (or never) as a bit set, where the store chooses by cost.
+   * `nameBlocks` and `keys`: summaries of the machine-name index, and the clients' filterable keys,
+   * both kept by the writer.
    */
   constructor(
     db: Database,
@@ -97,8 +101,10 @@ export class ClientQueries {
       idSets?: 'by-cost' | 'always' | 'never';
       sampleWalk?: number;
       cutoffSets?: 'by-cost' | 'always' | 'never';
+      keys?: ClientKeys;
     } = {},
   ) {
+    this.#keys = options.keys;
     this.#cutoffSets = options.cutoffSets ?? 'by-cost';
     this.#idSets = options.idSets ?? 'by-cost';
     this.#sampleWalk = options.sampleWalk ?? SAMPLE_WALK;
@@ -108,7 +114,7 @@ export class ClientQueries {
     this.#budget = options.countBudget ?? COUNT_BUDGET;
     // The probe lists up to twice the cap: a text just past it still gets an exact total, and one
     // it finds that often is "more than countCap".
-    this.#probes = new WindowProbes((sql) => this.#prepare(sql), this.#countCap);
+    this.#probes = new WindowProbes((sql) => this.#prepare(sql), this.#countCap, options.keys);
     this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.trigramSample, this.#countCap * 2);
   }
 
@@ -137,13 +143,34 @@ export class ClientQueries {
     const c = conditionsOf((sql) => this.#prepare(sql), q, now);
     if (c.eqTotal === 0) return { rows: [], total: 0, offset: q.offset };
     const all = this.count();
-    const range = c.cutoff === undefined ? all : this.#probes.seenCount(c.cutoff, all);
     if (c.text !== undefined && searchable(c.text)) {
       c.textIds = this.#idsByName(c) ?? this.#text.ids(c.text);
     } else if (c.text !== undefined && this.#probes.isRare(c.text, all)) {
       c.textIds = this.#text.shortIds(c.text, this.#countCap * 2);
     }
+    if (c.textIds !== undefined && force === undefined) this.#foldFilters(c, all);
+    const range = c.cutoff === undefined ? all : this.#probes.seenCount(c.cutoff, all);
     return this.#read(q, c, { all, range, force, budget });
+  }
+
+  /**
+   * Applies the product/state/VM and seen-within filters to the text's listed matches in memory
+   * (client-keys.ts), when the keys are at hand: the window is then a text filter alone, read from
+   * exactly the matches that pass, with an exact total.
+   */
+  #foldFilters(c: Conditions, all: number): void {
+    const key = c.hasEq ? c.keyTest : undefined;
+    // A product hash shared by two products (no key test): only the cutoff is folded.
+    if ((key === undefined && c.cutoff === undefined) || c.textIds === undefined) return;
+    const ids = this.#keys?.passing(c.textIds, key, c.cutoff);
+    if (ids === undefined) return;
+    c.textIds = ids;
+    c.cutoff = undefined;
+    if (key === undefined) return;
+    c.hasEq = false;
+    c.eqTotal = all;
+    c.keySql = '';
+    c.keyParams = [];
   }
 
   /** The window's rows and total, once its conditions (and the text's matches) are known. */

@@ -5,6 +5,7 @@
 import type { Statement } from 'better-sqlite3';
 import { whereOf, type Conditions } from './client-conditions.js';
 import { rowidsOf } from './client-id-set.js';
+import type { ClientKeys } from './client-keys.js';
 import { columnsFor, likeCondition, PROBE_CAP } from './client-text-search.js';
 
 /** Clients in the sample a long sort walk is checked against (~1-2 ms). */
@@ -16,15 +17,19 @@ const SHORT_TEXT_SAMPLE = 4096;
 export class WindowProbes {
   readonly #prepare: (sql: string) => Statement;
   readonly #countCap: number;
+  readonly #keys: ClientKeys | undefined;
   #lastShort: { text: string; all: number; rare: boolean } | undefined;
 
-  constructor(prepare: (sql: string) => Statement, countCap: number) {
+  constructor(prepare: (sql: string) => Statement, countCap: number, keys?: ClientKeys) {
     this.#prepare = prepare;
     this.#countCap = countCap;
+    this.#keys = keys;
   }
 
-  /** The clients seen since the cutoff (rowids), read from the last-seen index alone. */
+  /** The clients seen since the cutoff (rowids): from the keys in memory, else from the last-seen index alone. */
   seenSince(cutoff: number): number[] {
+    const listed = this.#keys?.seenSince(cutoff);
+    if (listed) return listed;
     const select = 'SELECT rowid FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ?';
     return rowidsOf(this.#prepare, select, cutoff);
   }

@@ -28,6 +28,7 @@ import type {
 } from './types.js';
 import { ActivationWriter, type QueuedWrite } from './write-activations.js';
 import { NameBlocks } from './name-blocks.js';
+import { ClientKeys } from './client-keys.js';
 
 export interface SqliteStoreConfig {
   db: Database;
@@ -83,6 +84,7 @@ export class SqliteStore implements ActivationStore {
   readonly #checkpointer: Checkpointer | undefined;
   readonly #log: RequestLog;
   readonly #clients: ClientQueries;
+  readonly #keys: ClientKeys | undefined;
   readonly #listeners = new Set<(records: ActivationRecord[]) => void>();
   readonly #getSetting: Statement;
   #closed = false;
@@ -99,7 +101,9 @@ export class SqliteStore implements ActivationStore {
     this.#log = new RequestLog(c.db);
     // Only the writer hears of every new name, so only a writer keeps the summaries.
     const blocks = c.nameBlocks && !c.readonly ? new NameBlocks(c.db) : undefined;
-    this.#clients = new ClientQueries(c.db, { countBudget: c.countBudget, nameBlocks: blocks });
+    const keys = blocks && new ClientKeys(c.db);
+    this.#keys = keys;
+    this.#clients = new ClientQueries(c.db, { countBudget: c.countBudget, nameBlocks: blocks, keys });
     this.#getSetting = c.db.prepare('SELECT value FROM settings WHERE key = ?');
     const writer = c.readonly
       ? undefined
@@ -130,12 +134,14 @@ export class SqliteStore implements ActivationStore {
       retryItems: (e) => !isWholeBatchFault(this.file, e),
     });
     // After the replay, so that its names are read with the rest.
-    if (blocks && c.nameBlocks === 'now') blocks.buildNow();
-    else if (blocks)
-      blocks.buildInSlices(
-        (step) => setTimeout(step, 0).unref(),
-        () => !this.#closed,
-      );
+    if (blocks && c.nameBlocks === 'now') {
+      blocks.buildNow();
+      keys?.buildNow();
+    } else if (blocks) {
+      const schedule = (step: () => void) => void setTimeout(step, 0).unref();
+      blocks.buildInSlices(schedule, () => !this.#closed);
+      keys?.buildInSlices(schedule, () => !this.#closed);
+    }
   }
 
   #journalOptions(writer: ActivationWriter): JournalOptions {
@@ -145,6 +151,7 @@ export class SqliteStore implements ActivationStore {
       afterApply: (n) => this.#log.prune(this.#clock.now(), this.retention, PRUNE_BUDGET + n),
       applied: (items) => {
         this.#checkpointer?.committed();
+        this.#keys?.refresh(items.flatMap((i) => (i.kind === 'activation' ? [i.record.input.cmid] : [])));
         this.#notify(items);
       },
       retryRows: (e) => !isWholeBatchFault(this.file, e),
