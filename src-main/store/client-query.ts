@@ -144,13 +144,21 @@ export class ClientQueries {
     if (c.eqTotal === 0) return { rows: [], total: 0, offset: q.offset };
     const all = this.count();
     if (c.text !== undefined && searchable(c.text)) {
-      c.textIds = this.#idsByName(c) ?? this.#text.ids(c.text);
+      c.textIds = this.#idsByName(c) ?? (this.#surelyUnlisted(c.text, all) ? undefined : this.#text.ids(c.text));
     } else if (c.text !== undefined && this.#probes.isRare(c.text, all)) {
       c.textIds = this.#text.shortIds(c.text, this.#countCap * 2);
     }
     if (c.textIds !== undefined && force === undefined) this.#foldFilters(c, all);
     const range = c.cutoff === undefined ? all : this.#probes.seenCount(c.cutoff, all);
     return this.#read(q, c, { all, range, force, budget });
+  }
+
+  /**
+   * A text whose every gram is in more clients than the probe lists, and that a sample finds about
+   * as often: its listing would read long posting lists only to stop at the cap. A walk tests it.
+   */
+  #surelyUnlisted(text: string, all: number): boolean {
+    return this.#text.allGramsCommon(text) && this.#probes.isCommon(text, all);
   }
 
   /**

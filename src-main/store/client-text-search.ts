@@ -216,6 +216,16 @@ export class ClientTextSearch {
   }
 
   /**
+   * Whether the text has more than one gram and each is in at least the probe cap's worth of
+   * clients: its listing then reads every gram's posting list up to the cap. (A one-gram text's
+   * estimate is its own frequency, which ids() judges.)
+   */
+  allGramsCommon(text: string): boolean {
+    const est = this.#estimate(text, indexFor(text));
+    return est !== undefined && est.positions.length > 1 && Math.min(...est.frequency) >= this.#probeCap;
+  }
+
+  /**
    * Rowids of the clients with a text too short for a trigram ("zz", "4😀"), ascending, found by
    * prefix in the 4-gram index; undefined when `cap` or more match, or when the text may be in a
    * CMID, which that index does not hold. FTS5 merges the postings of every gram with the prefix

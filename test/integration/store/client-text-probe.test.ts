@@ -1,0 +1,84 @@
+/**
+ * When the text filter lists its matches through the full-text index, and when it leaves them to a
+ * walk: a text whose every gram is common, and that a sample of the clients finds often, is not
+ * listed (the listing would read long posting lists only to stop at the cap); a text whose grams
+ * are common but which is itself rare still is, and its total is exact.
+ */
+import type { Database } from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualClock, type ClientRow, type ClientWindowQuery } from '../../../shared/domain/index.js';
+import { ClientQueries } from '../../../src-main/store/client-query.js';
+import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
+import { activation, referenceWindow, tempDir } from './fixtures.js';
+
+const clock = new VirtualClock(Date.UTC(2026, 5, 1));
+/** The probe then lists at most 20 matches, and "common" is 30 or more. */
+const COUNT_CAP = 10;
+
+let tmp: ReturnType<typeof tempDir>;
+let store: SqliteStore;
+let all: ClientRow[];
+
+beforeAll(async () => {
+  tmp = tempDir();
+  store = openStore({ file: databasePath(tmp.dir), clock });
+  // Two name families share every 4-gram of "aa-bb" between them, and one client has it whole.
+  const names = Array.from({ length: 400 }, (_, n) => (n % 2 === 0 ? `aa-bz-${n}` : `za-bb-${n}`));
+  names[123] = 'aa-bb-x';
+  await Promise.all(names.map((machineName, n) => store.commitActivation(activation({ n, machineName }))));
+  all = store.queryClients({ offset: 0, limit: 1000, sort: { column: 'cmid', direction: 'asc' }, filter: {} }).rows;
+});
+
+afterAll(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+/** A reader of the store's database that records every statement it prepares. */
+function recordingReader(): { queries: ClientQueries; prepared: string[] } {
+  const prepared: string[] = [];
+  const db = new Proxy(store.db, {
+    get(target, prop) {
+      if (prop === 'prepare') {
+        return (sql: string) => {
+          prepared.push(sql);
+          return target.prepare(sql);
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  }) as Database;
+  return { queries: new ClientQueries(db, { countCap: COUNT_CAP }), prepared };
+}
+
+/** The listing of a text's matches (a frequency estimate reads a few postings only, one row each). */
+const listing = (sql: string) => /json_group_array\(rowid\) FROM \(SELECT rowid FROM clients_(grams|text) /.test(sql);
+
+function windowOf(text: string): ClientWindowQuery {
+  return { offset: 0, limit: 10, sort: { column: 'machineName', direction: 'asc' }, filter: { text } };
+}
+
+describe('listing a text filter’s matches', () => {
+  it('is skipped for a text whose grams are all common and which a sample finds often', () => {
+    const { queries, prepared } = recordingReader();
+    const q = windowOf('aa-bz');
+    const got = queries.window(q, clock.now());
+    expect(prepared.filter(listing)).toEqual([]);
+    const want = referenceWindow(all, q, clock.now());
+    expect(want.total).toBeGreaterThan(COUNT_CAP * 3);
+    expect(got.rows.map((r) => r.cmid)).toEqual(want.rows);
+    expect(got.totalIsLowerBound).toBe(true);
+    expect(got.total).toBe(COUNT_CAP);
+  });
+
+  it('still happens for a text whose grams are all common but which is itself rare: its total is exact', () => {
+    const { queries, prepared } = recordingReader();
+    const q = windowOf('aa-bb');
+    const got = queries.window(q, clock.now());
+    expect(prepared.filter(listing).length).toBeGreaterThan(0);
+    expect(got.rows.map((r) => r.machineName)).toEqual(['aa-bb-x']);
+    expect(got.total).toBe(1);
+    expect(got.totalIsLowerBound).toBeUndefined();
+  });
+});
