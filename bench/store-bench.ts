@@ -206,10 +206,12 @@ async function writeThroughput(
   writes: number,
   concurrency: number,
   variant: IndexVariant = 'current',
+  asHost = false,
 ) {
   const file = resolve(BENCH_DIR, `writes-${maxBatch}.db`);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-  const store = openStore({ file, maxBatch, clock: { now: () => NOW } });
+  // asHost: the writer keeps the machine-name summaries and the clients' keys, as the host's does.
+  const store = openStore({ file, maxBatch, clock: { now: () => NOW }, ...(asHost ? { nameBlocks: 'now' } : {}) });
   if (variant === 'before-group-key') withoutGroupKey(store.db);
   if (variant === 'before-schema-6') withoutSchema6Indexes(store.db);
   // Warm-up, then the measured run: `concurrency` activations in flight, as from that many connections.
@@ -237,6 +239,7 @@ async function writeThroughput(
     maxBatch,
     concurrency,
     ...(variant === 'current' ? {} : { indexes: variant }),
+    ...(asHost ? { keeps: 'name summaries and client keys, as the host' } : {}),
     writes,
     perSecond: Math.round(writes / seconds),
     perSecondApplied: Math.round(writes / appliedSeconds),
@@ -435,8 +438,10 @@ if (values.only !== 'windows') {
   const withKey: Throughput[] = [];
   const withoutKey: Throughput[] = [];
   const withoutSchema6: Throughput[] = [];
+  const asHost: Throughput[] = [];
   for (let i = 0; i < Number(values.rounds); i++) {
     withKey.push(await writeThroughput(1000, writes, 256));
+    asHost.push(await writeThroughput(1000, writes, 256, 'current', true));
     withoutKey.push(await writeThroughput(1000, writes, 256, 'before-group-key'));
     withoutSchema6.push(await writeThroughput(1000, writes, 256, 'before-schema-6'));
   }
@@ -451,6 +456,7 @@ if (values.only !== 'windows') {
   };
   result.writes = {
     groupCommit: median(withKey),
+    groupCommitAsHost: median(asHost),
     groupCommitBeforeGroupKey: median(withoutKey),
     groupCommitBeforeSchema6: median(withoutSchema6),
     oneTransactionPerWrite: await writeThroughput(1, writes, 256),

@@ -7,7 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import type { ClientWindowQuery } from '../../shared/domain/records.js';
 import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
 import type { NameRange } from './name-blocks.js';
-import { inSetSql, type IdSet } from './client-id-set.js';
+import { inSetSql, type IdSet, type SqlParam } from './client-id-set.js';
 import { columnsFor, ftsPhrase, likeCondition, type TextColumn } from './client-text-search.js';
 
 type Prepare = (sql: string) => Statement;
@@ -51,9 +51,9 @@ export interface Conditions {
   text: string | undefined;
   /** Rowids matching the text, when the full-text probe found fewer than the probe cap: reused, not re-searched. */
   textIds?: number[];
-  /** The same rowids open as a bit set (client-id-set.ts), when the list is long; walks test it in each entry. */
+  /** The same rowids open as a byte map (client-id-set.ts), when the list is long; walks test it in each entry. */
   textSet?: IdSet;
-  /** The clients seen since the cutoff, as a bit set, when a walk of another sort index tests it in each entry. */
+  /** The clients seen since the cutoff, as a byte map, when a walk of another sort index tests it in each entry. */
   cutoffSet?: IdSet;
   /** Products of the groups the product/state/VM filter selects. */
   productIds: string[];
@@ -150,8 +150,8 @@ export function fromOf(
   c: Conditions,
   driver: Driver,
   sortIndex: string,
-  extra?: { sql: string; params: (string | number)[] },
-): { sql: string; params: (string | number)[] } {
+  extra?: { sql: string; params: SqlParam[] },
+): { sql: string; params: SqlParam[] } {
   const { where, params } = whereOf(c, driver, extra, sortIndex.slice('clients_by_'.length));
   const index =
     driver === 'sort'
@@ -168,11 +168,11 @@ export function fromOf(
 export function whereOf(
   c: Conditions,
   driver: Driver,
-  extra?: { sql: string; params: (string | number)[] },
+  extra?: { sql: string; params: SqlParam[] },
   sortColumn = 'machine_name',
-): { where: string[]; params: (string | number)[] } {
+): { where: string[]; params: SqlParam[] } {
   const where: string[] = extra ? [extra.sql] : [];
-  const params: (string | number)[] = extra ? [...extra.params] : [];
+  const params: SqlParam[] = extra ? [...extra.params] : [];
   if ((driver === 'sort' || driver === 'range') && c.keySql !== undefined) {
     // Tested in the index entry: rows that fail, or that the offset skips, are never read.
     if (c.keySql) where.push(c.keySql);

@@ -73,6 +73,11 @@ export class ClientKeys {
     this.#rebuild?.();
   }
 
+  /** Rowids the keys span (a scan reads each). */
+  get size(): number {
+    return this.#lastSeen.length;
+  }
+
   /** Builds at once (tests, and the benchmark). */
   buildNow(): void {
     this.#start();

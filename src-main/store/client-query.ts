@@ -15,7 +15,7 @@ import { ClientTextSearch, likeCondition, searchable } from './client-text-searc
 
 import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
 import { productNamesOf } from './client-product-names.js';
-import { ID_SET_FROM, withIdSet } from './client-id-set.js';
+import { ID_SET_FROM, idSetOf, type SqlParam } from './client-id-set.js';
 import { cheapest, driverCosts, setIsCheaper } from './client-window-plan.js';
 import { WindowProbes } from './client-window-probes.js';
 import type { NameBlocks, NameRange } from './name-blocks.js';
@@ -58,7 +58,7 @@ const RULE_OUT_SHARE = 1 / 4;
 
 /** A walk of the sort index estimated this long (entries) is checked against a sample first. */
 const SAMPLE_WALK = 30_000;
-/** At most this many clients seen since a cutoff are listed as a bit set (~25 ms); beyond, rows are read. */
+/** At most this many clients seen since a cutoff are listed as a byte map (~17 ms); beyond, rows are read. */
 const CUTOFF_SET_MAX = 100_000;
 /** The listing is chosen when the plan with it is estimated at least this many times cheaper. */
 const CUTOFF_SET_MARGIN = 2;
@@ -87,7 +87,7 @@ export class ClientQueries {
   /**
    * `trigramSample`, `countCap`, `countBudget` and `sampleWalk` are lowered by tests, so that a few
    * hundred clients reach them; `idSets` and `cutoffSets` make them test a text's matches, or the
-   * clients seen since a cutoff, always (or never) as a bit set, where the store chooses by cost.
+   * clients seen since a cutoff, always (or never) as a byte map, where the store chooses by cost.
    * `nameBlocks` and `keys`: summaries of the machine-name index, and the clients' filterable keys,
    * both kept by the writer.
    */
@@ -232,7 +232,7 @@ export class ClientQueries {
     if (rowsDriver === 'sort' && ftsUsable && c.textIds === undefined) {
       this.#ruleOutTextColumns(SQL_COLUMN[q.sort.column], c);
     }
-    // A long list of matches is tested as a bit set by a walk shorter than it (see client-id-set.ts).
+    // A long list of matches is tested as a byte map by a walk shorter than it (see client-id-set.ts).
     const ids = c.textIds;
     const bySet =
       ids !== undefined &&
@@ -242,11 +242,9 @@ export class ClientQueries {
     const read = (c: Conditions) =>
       !bySet || ids === undefined
         ? this.#rowsAndTotal(q, c, rowsDriver, { range, force, budget })
-        : withIdSet(this.#db, ids, (set) =>
-            this.#rowsAndTotal(q, { ...c, textSet: set }, rowsDriver, { range, force, budget }),
-          );
+        : this.#rowsAndTotal(q, { ...c, textSet: idSetOf(ids) }, rowsDriver, { range, force, budget });
     if (!cutoffBySet || c.cutoff === undefined || rowsDriver !== 'sort') return read(c);
-    return withIdSet(this.#db, this.#probes.seenSince(c.cutoff), (set) => read({ ...c, cutoffSet: set }));
+    return read({ ...c, cutoffSet: idSetOf(this.#probes.seenSince(c.cutoff, range)) });
   }
 
   /** The window read through `rowsDriver`, and its total. */
@@ -449,7 +447,7 @@ export class ClientQueries {
     q: ClientPageQuery,
     c: Conditions,
     ranges: NameRange[],
-    after: { sql: string; params: (string | number)[] } | undefined,
+    after: { sql: string; params: SqlParam[] } | undefined,
   ): ClientDbRow[] {
     const wanted = q.offset + q.limit;
     const rows: ClientDbRow[] = [];
@@ -466,7 +464,7 @@ export class ClientQueries {
     q: ClientWindowQuery,
     c: Conditions,
     driver: Driver,
-    extra: { sql: string; params: (string | number)[] }[],
+    extra: { sql: string; params: SqlParam[] }[],
   ): ClientDbRow[] {
     const col = SQL_COLUMN[q.sort.column];
     const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';

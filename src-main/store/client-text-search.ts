@@ -190,7 +190,7 @@ export class ClientTextSearch {
       }
     }
     // A text of one gram reads one posting list, ~0.2 µs a match: listing more of them is cheap,
-    // and walks test a long list as a bit set (client-id-set.ts).
+    // and walks test a long list as a byte map (client-id-set.ts).
     const single = est?.positions.length === 1;
     const cap = single ? this.#probeCap * SINGLE_GRAM_CAP : this.#probeCap;
     // Its estimate is good enough to tell a gram in far more clients than the cap ("10.1", "pc-").

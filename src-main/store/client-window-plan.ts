@@ -15,14 +15,13 @@ const ENTRY_US = 0.15;
 const ROW_US = 3;
 /**
  * A list of matching rowids, tested in each entry: as an IN list (`json_each`), ~0.4 µs a rowid to
- * build (in rowid order) and ~0.06 µs a test; as a bit set (quorum_in_set), ~0.1 µs and ~0.35 µs
- * (a call into JS).
+ * build (in rowid order) and ~0.06 µs a test; as a byte map (client-id-set.ts), ~0.05 µs and ~0.2 µs.
  */
 const IN_BUILD_US = 0.4;
 const IN_TEST_US = 0.06;
-const SET_BUILD_US = 0.1;
-const SET_TEST_US = 0.35;
-/** Listing the clients seen since a cutoff from the last-seen index, as a bit set, per client (~0.25 µs). */
+const SET_BUILD_US = 0.05;
+const SET_TEST_US = 0.2;
+/** Listing the clients seen since a cutoff from the last-seen index, as a byte map, per client (~0.25 µs). */
 const CUTOFF_LIST_US = 0.25;
 
 /**
@@ -32,7 +31,7 @@ const CUTOFF_LIST_US = 0.25;
  * not the window's reads every row that passes, to sort them. Shares multiply as if the filters
  * were independent, unless `sampled` gives the share of clients that pass every filter; a walk of
  * the sort index stops once it has offset + limit rows. `range` is the clients seen within the
- * cutoff, `text` those with the text. `cutoffBySet`: the sort walk tests the cutoff on a bit set of
+ * cutoff, `text` those with the text. `cutoffBySet`: the sort walk tests the cutoff on a byte map of
  * the clients seen since, listed first, instead of reading each entry's row.
  */
 export function driverCosts(
@@ -52,7 +51,7 @@ export function driverCosts(
    * on the row), leaving out the filter whose index is walked: every entry passes that one.
    */
   const passing = (key: boolean, cutoff: boolean) => (key ? eq : 1) * (cutoff ? seen : 1) * (ids ? has : 1);
-  /** Testing the listed matches in `entries` entries: as a bit set or as an IN list, whichever is cheaper. */
+  /** Testing the listed matches in `entries` entries: as a byte map or as an IN list, whichever is cheaper. */
   const listed = (entries: number) => (ids ? idTestCost(entries, text) : 0);
   // The entries a walk tests the listed matches in: those that passed the tests written before.
   const needsRow = (key: boolean, cutoff: boolean) =>
@@ -86,7 +85,7 @@ function idTestCost(entries: number, n: number): number {
   return Math.min(entries * SET_TEST_US + n * SET_BUILD_US, entries * IN_TEST_US + n * IN_BUILD_US);
 }
 
-/** Whether a bit set is the cheaper way to test `entries` entries against `n` rowids. */
+/** Whether a byte map is the cheaper way to test `entries` entries against `n` rowids. */
 export function setIsCheaper(entries: number, n: number): boolean {
   return entries * SET_TEST_US + n * SET_BUILD_US < entries * IN_TEST_US + n * IN_BUILD_US;
 }

@@ -107,7 +107,7 @@ describe('windowed client queries', () => {
   it('return the same window whichever index drives the read (sort walk, group, last seen, full text)', () => {
     // A low rare-trigram cap, so that the text search here takes its rare-trigram path too; and
     // the text's matches, and the clients seen since a cutoff, tested as a list or row by row, or
-    // as a bit set.
+    // as a byte map.
     const readers = (['never', 'always'] as const).map(
       (sets) => new ClientQueries(store.db, { trigramSample: 20, idSets: sets, cutoffSets: sets }),
     );
@@ -125,7 +125,7 @@ describe('windowed client queries', () => {
 
   it('return the same window when the planner checks its estimate against a sample of the clients', () => {
     // Every plan whose sort walk would be long is checked against a sample (normally past 30,000
-    // entries), with the text's matches and the clients seen since a cutoff as a list or a bit set.
+    // entries), with the text's matches and the clients seen since a cutoff as a list or a byte map.
     const readers = (['never', 'always'] as const).map(
       (sets) => new ClientQueries(store.db, { trigramSample: 20, idSets: sets, cutoffSets: sets, sampleWalk: 1 }),
     );
