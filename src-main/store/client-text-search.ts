@@ -251,13 +251,16 @@ export class ClientTextSearch {
    * `maxShare` of the clients.
    */
   mayBeIn(text: string, columns: readonly TextColumn[], maxShare: number): boolean {
-    const est = this.#estimate(text, TRIGRAMS);
+    // The 4-gram index where it holds the columns: its rarest gram is rarer ("0.20" of "10.20").
+    const grams = indexFor(text);
+    const index = columns.every((col) => grams.columns.includes(col)) ? grams : TRIGRAMS;
+    const est = this.#estimate(text, index);
     if (!est) return true;
     const least = Math.min(...est.frequency);
     if (least > est.maxRowid * maxShare) return true;
     const rarest = est.positions[est.frequency.indexOf(least)]!;
-    const sql = 'SELECT 1 FROM clients_text WHERE clients_text MATCH ? LIMIT 1';
-    return this.#prepare(sql).get(`{${columns.join(' ')}} : ${ftsPhrase(rarest)}`) !== undefined;
+    const sql = `SELECT 1 FROM ${index.table} WHERE ${index.table} MATCH ? LIMIT 1`;
+    return this.#prepare(sql).get(`{${columns.join(' ')}} : ${index.phrase(rarest)}`) !== undefined;
   }
 
   /**
