@@ -2,12 +2,14 @@
  * When the text filter lists its matches through the full-text index, and when it leaves them to a
  * walk: a text whose every gram is common, and that a sample of the clients finds often, is not
  * listed (the listing would read long posting lists only to stop at the cap); a text whose grams
- * are common but which is itself rare still is, and its total is exact.
+ * are common but which is itself rare still is, and its total is exact. And ruling a column out of
+ * a text test, which must never be wrong.
  */
 import type { Database } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock, type ClientRow, type ClientWindowQuery } from '../../../shared/domain/index.js';
 import { ClientQueries } from '../../../src-main/store/client-query.js';
+import { ClientTextSearch } from '../../../src-main/store/client-text-search.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
 import { activation, referenceWindow, tempDir } from './fixtures.js';
 
@@ -80,5 +82,18 @@ describe('listing a text filter’s matches', () => {
     expect(got.rows.map((r) => r.machineName)).toEqual(['aa-bb-x']);
     expect(got.total).toBe(1);
     expect(got.totalIsLowerBound).toBeUndefined();
+  });
+
+  it('rules a column out only when no client has the text there, through the 4-gram index for names and addresses', async () => {
+    const search = new ClientTextSearch((sql) => store.db.prepare(sql));
+    // 'aa-b' is in every other name, in no address; the probe reads one posting list, restricted to the columns.
+    expect(search.mayBeIn('aa-bz', ['machine_name'], 1)).toBe(true);
+    expect(search.mayBeIn('aa-bz', ['address'], 1)).toBe(false);
+    expect(search.mayBeIn('10.0.0', ['machine_name'], 1)).toBe(false);
+    expect(search.mayBeIn('10.0.0', ['address'], 1)).toBe(true);
+    // A client renamed to an address-like name: the name column now may have it.
+    await store.commitActivation(activation({ n: 7, machineName: 'host-10.0.0.7' }));
+    store.applyPending();
+    expect(search.mayBeIn('10.0.0', ['machine_name'], 1)).toBe(true);
   });
 });
