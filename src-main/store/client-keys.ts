@@ -34,18 +34,21 @@ export class ClientKeys {
   #generation = 0;
   #rebuild: (() => void) | undefined;
 
-  /** `sliceRows` is lowered by tests, so that a few hundred clients take several slices. */
-  constructor(db: Database, sliceRows = BUILD_SLICE) {
+  /**
+   * `sliceRows` is lowered by tests, so that a few hundred clients take several slices. `buildDb`:
+   * the connection the build reads the index through (as NameBlocks'); the refreshes read `db`.
+   */
+  constructor(db: Database, sliceRows = BUILD_SLICE, buildDb: Database = db) {
     this.#slice = sliceRows;
     // In the last-seen index's order, from after a (last_seen, cmid) position: cmid is unique, so
     // the pair is. A row written during the build moves to the end (last seen never goes back) and
     // is read there, or was refreshed already.
-    this.#read = db.prepare(
+    this.#read = buildDb.prepare(
       `SELECT json_group_array(rowid) AS ids, json_group_array(group_key) AS keys, json_group_array(last_seen) AS seen
        FROM (SELECT rowid, group_key, last_seen FROM clients INDEXED BY clients_by_last_seen
              WHERE (last_seen, cmid) > (?, ?) ORDER BY last_seen, cmid LIMIT ?)`,
     );
-    this.#lastOf = db.prepare(
+    this.#lastOf = buildDb.prepare(
       `SELECT last_seen AS t, cmid AS c FROM clients INDEXED BY clients_by_last_seen
        WHERE (last_seen, cmid) > (?, ?) ORDER BY last_seen, cmid LIMIT 1 OFFSET ?`,
     );

@@ -106,10 +106,17 @@ export class NameBlocks {
   /** Names reported while a build is under way, added when it ends. */
   #pending: string[] = [];
   #statements: Map<string, Statement> = new Map();
+  readonly #buildStatements: Map<string, Statement> = new Map();
+  readonly #buildDb: Database;
 
-  /** `blockEntries` and `sliceEntries` are lowered by tests, so that a few hundred clients fill many. */
-  constructor(db: Database, blockEntries = BLOCK_ENTRIES, sliceEntries = BUILD_SLICE) {
+  /**
+   * `blockEntries` and `sliceEntries` are lowered by tests, so that a few hundred clients fill many.
+   * `buildDb`: the connection the build reads the index through (see SqliteStore: one that does not
+   * map the file, so a build leaves no mapped pages behind).
+   */
+  constructor(db: Database, blockEntries = BLOCK_ENTRIES, sliceEntries = BUILD_SLICE, buildDb: Database = db) {
     this.#db = db;
+    this.#buildDb = buildDb;
     this.#blockEntries = blockEntries;
     this.#sliceEntries = sliceEntries;
   }
@@ -186,11 +193,12 @@ export class NameBlocks {
     return ranges;
   }
 
-  #statement(sql: string): Statement {
-    let s = this.#statements.get(sql);
+  #statement(sql: string, build = false): Statement {
+    const cache = build ? this.#buildStatements : this.#statements;
+    let s = cache.get(sql);
     if (!s) {
-      s = this.#db.prepare(sql).pluck();
-      this.#statements.set(sql, s);
+      s = (build ? this.#buildDb : this.#db).prepare(sql).pluck();
+      cache.set(sql, s);
     }
     return s;
   }
@@ -204,8 +212,8 @@ export class NameBlocks {
     const from = 'FROM clients INDEXED BY clients_by_machine_name';
     const names = (
       after === undefined
-        ? this.#statement(`SELECT machine_name ${from} ORDER BY machine_name LIMIT ?`).all(this.#sliceEntries)
-        : this.#statement(`SELECT machine_name ${from} WHERE machine_name > ? ORDER BY machine_name LIMIT ?`).all(
+        ? this.#statement(`SELECT machine_name ${from} ORDER BY machine_name LIMIT ?`, true).all(this.#sliceEntries)
+        : this.#statement(`SELECT machine_name ${from} WHERE machine_name > ? ORDER BY machine_name LIMIT ?`, true).all(
             after,
             this.#sliceEntries,
           )
@@ -220,7 +228,7 @@ export class NameBlocks {
       i = j;
     }
     if (full && last !== undefined) {
-      const count = this.#statement(`SELECT COUNT(*) ${from} WHERE machine_name = ?`).get(last) as number;
+      const count = this.#statement(`SELECT COUNT(*) ${from} WHERE machine_name = ?`, true).get(last) as number;
       append(this.#blocks, last, count, this.#blockEntries);
     }
     return [last ?? after, full];

@@ -2,7 +2,7 @@
  * The host's store over one better-sqlite3 connection: group-committed activations, windowed
  * reads, exports, settings, DNS events. Opening (checks, pragmas, migrations) is in open-store.ts.
  */
-import type { Database, Statement } from 'better-sqlite3';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
@@ -85,6 +85,8 @@ export class SqliteStore implements ActivationStore {
   readonly #log: RequestLog;
   readonly #clients: ClientQueries;
   readonly #keys: ClientKeys | undefined;
+  /** The connection the background builds read through (buildReader), closed with the store. */
+  readonly #buildDb: Database | undefined;
   readonly #listeners = new Set<(records: ActivationRecord[]) => void>();
   readonly #getSetting: Statement;
   #closed = false;
@@ -100,8 +102,10 @@ export class SqliteStore implements ActivationStore {
     this.#onJournalError = c.onJournalError;
     this.#log = new RequestLog(c.db);
     // Only the writer hears of every new name, so only a writer keeps the summaries.
-    const blocks = c.nameBlocks && !c.readonly ? new NameBlocks(c.db) : undefined;
-    const keys = blocks && new ClientKeys(c.db);
+    this.#buildDb = c.nameBlocks && !c.readonly ? buildReader(c.db, c.file) : undefined;
+    const build = this.#buildDb ?? c.db;
+    const blocks = c.nameBlocks && !c.readonly ? new NameBlocks(c.db, undefined, undefined, build) : undefined;
+    const keys = blocks && new ClientKeys(c.db, undefined, build);
     this.#keys = keys;
     this.#clients = new ClientQueries(c.db, { countBudget: c.countBudget, nameBlocks: blocks, keys });
     this.#getSetting = c.db.prepare('SELECT value FROM settings WHERE key = ?');
@@ -296,6 +300,7 @@ export class SqliteStore implements ActivationStore {
       this.#journal?.stop();
       // The checkpoint worker's connection closes first, so this one is the last and leaves no WAL behind.
       this.#checkpointer?.close();
+      this.#buildDb?.close();
       this.db.close();
     }
   }
@@ -328,5 +333,23 @@ export class SqliteStore implements ActivationStore {
       `The database ${this.file} was opened read-only; nothing can be recorded through it.`,
       'Record activations through the running host (quorum serve).',
     );
+  }
+}
+
+/**
+ * A second, read-only connection for the summaries' and keys' builds, which read whole indexes once:
+ * through the main connection's memory map, each page read (and the OS's read-ahead around it)
+ * would stay mapped in the host, ~600 MB of RSS at a million clients once the builds are done;
+ * read() leaves them in the OS's file cache only. The main connection if the file cannot be opened
+ * twice (an in-memory database).
+ */
+function buildReader(db: Database, file: string): Database | undefined {
+  if (db.memory) return undefined;
+  try {
+    const reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+    reader.pragma('mmap_size = 0');
+    return reader;
+  } catch {
+    return undefined;
   }
 }
