@@ -3,7 +3,7 @@
  * seen) in memory, by rowid, so that a window's filters are applied to the text's listed matches in
  * JS before any row is read. Without them, "999" with a product filter read the row of each of the
  * text's ~3,000 matches twice (once to pick the window, once to count it: ~20 ms at a million
- * clients), and its total was a lower bound; with them, the filters cost ~10 µs per thousand
+ * clients), and its total was a lower bound; with them, the filters cost ~25 µs per thousand
  * matches and the total is exact. The clients seen since a cutoff are listed from here too.
  *
  * 12 bytes a client (12 MB at a million). Kept by the process that writes the inventory: after each
