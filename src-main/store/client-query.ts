@@ -10,12 +10,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
-import { conditionsOf, fromOf, whereOf, type Conditions, type Driver } from './client-conditions.js';
+import { conditionsOf, type Conditions, type Driver } from './client-conditions.js';
 import { ClientTextSearch, likeCondition, searchable } from './client-text-search.js';
-
-import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
-import { productNamesOf } from './client-product-names.js';
-import { ID_SET_FROM, idSetOf, type SqlParam } from './client-id-set.js';
+import { SQL_COLUMN, toClientRow } from './client-row.js';
+import { boundedCount, countRows, rangeConditions, selectRows } from './client-window-rows.js';
+import { ID_SET_FROM, idSetOf } from './client-id-set.js';
 import { cheapest, driverCosts, setIsCheaper } from './client-window-plan.js';
 import { WindowProbes } from './client-window-probes.js';
 import type { NameBlocks, NameRange } from './name-blocks.js';
@@ -67,9 +66,6 @@ const CUTOFF_SET_MARGIN = 2;
 /** Index entries read at most to list a name-only text's matches through the name summaries (~3 ms). */
 const NAME_IDS_MAX = 20_000;
 
-/** Distinct (product, name) pairs read at most to narrow a product-name walk; beyond, it walks. */
-const MAX_PRODUCT_NAMES = 64;
-
 export type { Driver } from './client-conditions.js';
 
 export class ClientQueries {
@@ -118,6 +114,9 @@ export class ClientQueries {
     this.#probes = new WindowProbes((sql) => this.#prepare(sql), this.#countCap, options.keys);
     this.#text = new ClientTextSearch((sql) => this.#prepare(sql), options.trigramSample, this.#countCap * 2);
   }
+
+  /** #prepare, bound: what the reads in other files are given. */
+  readonly #p = (sql: string): Statement => this.#prepare(sql);
 
   #prepare(sql: string): Statement {
     let s = this.#cache.get(sql);
@@ -255,7 +254,7 @@ export class ClientQueries {
     rowsDriver: Driver,
     { range, force, budget }: { range: number; force?: Driver; budget: CountBudget },
   ): ClientWindow {
-    const rows = this.#select(q, c, rowsDriver).map(toClientRow);
+    const rows = selectRows(this.#p, q, c, rowsDriver, () => this.#nameRanges(c)).map(toClientRow);
     const usable = force !== undefined && force === rowsDriver;
     if (c.cutoff === undefined && c.text === undefined) return { rows, total: c.eqTotal, offset: q.offset };
     if (c.text !== undefined) {
@@ -268,7 +267,7 @@ export class ClientQueries {
     const countCandidates: [Driver, number][] = [['group', c.eqTotal / 10]];
     if (!c.hasEq || c.keySql !== undefined) countCandidates.push(['range', range / 10]);
     const countDriver = usable && force !== 'sort' && force !== 'text' ? force : cheapest(countCandidates);
-    return { rows, total: this.#count(c, countDriver), offset: q.offset };
+    return { rows, total: countRows(this.#p, c, countDriver), offset: q.offset };
   }
 
   /**
@@ -287,7 +286,7 @@ export class ClientQueries {
     if (c.textIds !== undefined && ranges === undefined) {
       // The other filters are tested on each match's row: as many as the row budget allows.
       const ids = c.textIds.slice(0, budget.rows);
-      const n = this.#count({ ...c, textIds: ids }, 'text');
+      const n = countRows(this.#p, { ...c, textIds: ids }, 'text');
       return ids.length === c.textIds.length ? { total: n } : lowerBound(n);
     }
     // The probe already found more than the cap.
@@ -305,7 +304,7 @@ export class ClientQueries {
     const most = inEntry ? budget.entries : budget.rows;
     if (!Number.isFinite(most)) {
       // No budget: stop at the first match past the cap, however far that is.
-      const n = this.#count(c, 'sort', cap + 1);
+      const n = countRows(this.#p, c, 'sort', cap + 1);
       return n <= cap ? { total: n } : lowerBound(n);
     }
     // Only where a name may have the text, when the name summaries say where that is.
@@ -313,7 +312,7 @@ export class ClientQueries {
     let n = 0;
     for (const range of ranges ?? [{ entries: Infinity }]) {
       if (walked >= most) break;
-      const part = this.#boundedCount(c, most - walked, rangeConditions(range));
+      const part = boundedCount(this.#p, c, most - walked, rangeConditions(range));
       walked += part.walked;
       n += part.n;
     }
@@ -352,70 +351,6 @@ export class ClientQueries {
   }
 
   /**
-   * Matches among the first `budget` entries of the machine-name index (within `range`), and how
-   * many entries that was (fewer than `budget`: all of them). Each test runs only when the ones before it passed
-   * (nested CASE: an AND in a result column evaluates both sides), so a row is read only for an
-   * entry whose in-entry tests passed.
-   */
-  #boundedCount(
-    c: Conditions,
-    budget: number,
-    range: { sql: string; params: string[] }[],
-  ): { walked: number; n: number } {
-    const { where, params } = whereOf(c, 'sort');
-    const test = where.reduceRight((then, cond) => `CASE WHEN ${cond} THEN ${then} ELSE 0 END`, '1');
-    const seek = range.length ? `WHERE ${range.map((r) => r.sql).join(' AND ')}` : '';
-    const sql = `SELECT COUNT(*) AS walked, TOTAL(ok) AS n FROM (SELECT ${test} AS ok FROM clients INDEXED BY clients_by_machine_name ${seek} LIMIT ?)`;
-    const r = this.#prepare(sql).get(...params, ...range.flatMap((x) => x.params), budget) as {
-      walked: number;
-      n: number;
-    };
-    return { walked: r.walked, n: r.n };
-  }
-
-  #select(q: ClientPageQuery, c: Conditions, driver: Driver): ClientDbRow[] {
-    const col = SQL_COLUMN[q.sort.column];
-    const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
-    const cmp = dir === 'ASC' ? '>' : '<';
-    const names =
-      col === 'product_name' && driver === 'sort' && c.hasEq
-        ? productNamesOf((sql) => this.#prepare(sql), c.productIds, MAX_PRODUCT_NAMES)
-        : undefined;
-    if (names) {
-      // Seek only the names whose products have matching clients: a filter whose matches all
-      // carry the names that sort last would otherwise walk every entry of the others.
-      const inNames = { sql: `product_name IN (${names.map(() => '?').join(', ')})`, params: names };
-      if (!q.after) return this.#selectWhere(q, c, driver, [inNames]);
-      // After a cursor: the rest of the cursor's name (a seek), then the names beyond it. SQLite
-      // would otherwise walk the cursor's name from its first entry.
-      const wanted = q.offset + q.limit;
-      const rest = names.includes(String(q.after.value))
-        ? this.#selectWhere({ ...q, offset: 0, limit: wanted }, c, driver, [
-            { sql: `product_name = ? AND cmid ${cmp} ?`, params: [q.after.value, q.after.cmid] },
-          ])
-        : [];
-      const beyond =
-        rest.length < wanted
-          ? this.#selectWhere({ ...q, offset: 0, limit: wanted - rest.length }, c, driver, [
-              inNames,
-              { sql: `product_name ${cmp} ?`, params: [q.after.value] },
-            ])
-          : [];
-      return [...rest, ...beyond].slice(q.offset, wanted);
-    }
-    // A row value comparison: SQLite seeks the sort index to it.
-    const after =
-      q.after === undefined
-        ? undefined
-        : col === 'cmid'
-          ? { sql: `cmid ${cmp} ?`, params: [q.after.cmid] }
-          : { sql: `(${col}, cmid) ${cmp} (?, ?)`, params: [q.after.value, q.after.cmid] };
-    const ranges = driver === 'sort' && col === 'machine_name' ? this.#nameRanges(c) : undefined;
-    if (ranges) return this.#selectInRanges(q, c, ranges, after);
-    return this.#selectWhere(q, c, driver, after ? [after] : []);
-  }
-
-  /**
    * The stretches of the machine-name index where a name may have the text, when the summaries
    * rule most of it out; undefined when they cannot (no summaries, an address or CMID that may
    * have the text, a text under 3 characters, or matches everywhere).
@@ -444,57 +379,4 @@ export class ClientQueries {
         .all(...seek.flatMap((x) => x.params), ...like.params) as number[];
     });
   }
-
-  /** A name-sorted window read range by range, in the window's order, until it has offset + limit rows. */
-  #selectInRanges(
-    q: ClientPageQuery,
-    c: Conditions,
-    ranges: NameRange[],
-    after: { sql: string; params: SqlParam[] } | undefined,
-  ): ClientDbRow[] {
-    const wanted = q.offset + q.limit;
-    const rows: ClientDbRow[] = [];
-    for (const r of q.sort.direction === 'desc' ? [...ranges].reverse() : ranges) {
-      if (rows.length >= wanted) break;
-      const extra = [...rangeConditions(r), ...(after ? [after] : [])];
-      rows.push(...this.#selectWhere({ ...q, offset: 0, limit: wanted - rows.length }, c, 'sort', extra));
-    }
-    return rows.slice(q.offset, wanted);
-  }
-
-  /** One window read with `extra` conditions besides the query's filters (never its cursor). */
-  #selectWhere(
-    q: ClientWindowQuery,
-    c: Conditions,
-    driver: Driver,
-    extra: { sql: string; params: SqlParam[] }[],
-  ): ClientDbRow[] {
-    const col = SQL_COLUMN[q.sort.column];
-    const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
-    const order = col === 'cmid' ? `cmid ${dir}` : `${col} ${dir}, cmid ${dir}`;
-    const more = extra.length
-      ? { sql: extra.map((e) => e.sql).join(' AND '), params: extra.flatMap((e) => e.params) }
-      : undefined;
-    const from = fromOf(c, driver, `clients_by_${col}`, more);
-    const sql = `SELECT ${CLIENT_COLUMNS} ${from.sql} ORDER BY ${order} LIMIT ? OFFSET ?`;
-    return this.#prepare(sql).all(...from.params, q.limit, q.offset) as ClientDbRow[];
-  }
-
-  /** Rows matching, counted up to `limit` when given. */
-  #count(c: Conditions, driver: Driver, limit?: number): number {
-    const from = fromOf(c, driver, 'clients_by_machine_name');
-    const sql =
-      limit === undefined
-        ? `SELECT COUNT(*) AS n ${from.sql}`
-        : `SELECT COUNT(*) AS n FROM (SELECT 1 ${from.sql} LIMIT ${limit})`;
-    return (this.#prepare(sql).get(...from.params) as { n: number }).n;
-  }
-}
-
-/** A range of the machine-name index as conditions SQLite seeks to. */
-function rangeConditions(r: NameRange): { sql: string; params: string[] }[] {
-  return [
-    ...(r.lo !== undefined ? [{ sql: 'machine_name >= ?', params: [r.lo] }] : []),
-    ...(r.hi !== undefined ? [{ sql: 'machine_name < ?', params: [r.hi] }] : []),
-  ];
 }
