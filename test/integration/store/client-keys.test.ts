@@ -154,6 +154,13 @@ describe("the clients' keys in memory", () => {
       .all(cutoff) as number[];
     expect(keys.seenSince(cutoff)).toEqual(recent);
 
+    // The checkpointer's connection copies the WAL into the file: the data is the same, the keys stay.
+    const checkpointer = new Database(store.file);
+    checkpointer.pragma('wal_checkpoint(PASSIVE)');
+    checkpointer.close();
+    expect(keys.ready).toBe(true);
+    expect(steps).toHaveLength(0);
+
     // Another process makes every client a VM: the keys no longer say so, and must not be used.
     const other = new Database(store.file);
     other.prepare('UPDATE clients SET is_vm = 1').run();
