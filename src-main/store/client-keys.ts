@@ -95,7 +95,16 @@ export class ClientKeys {
     const generation = this.#start();
     const step = (at: Position) => {
       if (!isOpen() || generation !== this.#generation) return;
-      const next = this.#readSlice(at);
+      let next: Position | undefined;
+      try {
+        next = this.#readSlice(at);
+      } catch {
+        // A background read that fails must not stop the host: windows are read without the keys
+        // (and the queries' own reads report the fault). No rebuild: it would fail the same way.
+        this.#rebuild = undefined;
+        this.#drop();
+        return;
+      }
       if (next) schedule(() => step(next));
       else this.#ready = true;
     };

@@ -103,6 +103,8 @@ export class NameBlocks {
   readonly #sliceEntries: number;
   #blocks: Block[] = [];
   #ready = false;
+  /** The build failed: there will be no summaries, so names are not kept for them. */
+  #failed = false;
   /** Names reported while a build is under way, added when it ends. */
   #pending: string[] = [];
   #statements: Map<string, Statement> = new Map();
@@ -142,7 +144,18 @@ export class NameBlocks {
     this.#blocks = [];
     const step = (after: string | undefined) => {
       if (!isOpen()) return;
-      const [next, more] = this.#readSlice(after);
+      let next: string | undefined;
+      let more: boolean;
+      try {
+        [next, more] = this.#readSlice(after);
+      } catch {
+        // A read that fails in the background (a damaged page, a lost file) must not stop the host:
+        // windows are read without the summaries, and the queries' own reads report the fault.
+        this.#failed = true;
+        this.#blocks = [];
+        this.#pending = [];
+        return;
+      }
       if (more) schedule(() => step(next));
       else this.#finish();
     };
@@ -153,6 +166,7 @@ export class NameBlocks {
   add(name: string): void {
     // As stored: the writer keeps a lone surrogate as U+FFFD, which sorts elsewhere.
     const stored = wellFormed(name);
+    if (this.#failed) return;
     if (!this.#ready) {
       this.#pending.push(stored);
       return;

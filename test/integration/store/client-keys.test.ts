@@ -16,6 +16,7 @@ import {
 } from '../../../shared/domain/index.js';
 import { ClientKeys } from '../../../src-main/store/client-keys.js';
 import { ClientQueries } from '../../../src-main/store/client-query.js';
+import { NameBlocks } from '../../../src-main/store/name-blocks.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
 import type { ActivationRecord } from '../../../src-main/store/types.js';
 import { activation, referenceWindow, tempDir } from './fixtures.js';
@@ -180,5 +181,37 @@ describe("the clients' keys in memory", () => {
       filter: { text: 'lab', isVm: false },
     };
     expect(store.queryClients(q).rows).toEqual([]);
+  });
+
+  it('leave the store serving when their background build cannot read: windows are read without them', async () => {
+    await commit(Array.from({ length: 120 }, (_, n) => client(n, clock.now() - n * 60_000)));
+    const reader = new Database(store.file, { readonly: true });
+    const keys = new ClientKeys(store.db, 16, reader);
+    const blocks = new NameBlocks(store.db, 8, 16, reader);
+    const steps: (() => void)[] = [];
+    keys.buildInSlices(
+      (step) => steps.push(step),
+      () => true,
+    );
+    blocks.buildInSlices(
+      (step) => steps.push(step),
+      () => true,
+    );
+    // The builds' connection is lost before their first slice.
+    reader.close();
+    while (steps.length > 0) expect(() => steps.shift()!()).not.toThrow();
+    expect(keys.ready).toBe(false);
+    expect(blocks.ready).toBe(false);
+    blocks.add('lab-999');
+    const q: ClientWindowQuery = {
+      offset: 0,
+      limit: 10,
+      sort: { column: 'machineName', direction: 'asc' },
+      filter: { text: 'lab', isVm: true },
+    };
+    const got = new ClientQueries(store.db, { keys, nameBlocks: blocks }).window(q, clock.now());
+    const want = referenceWindow(everyClient(), q, clock.now());
+    expect(got.rows.map((r) => r.cmid)).toEqual(want.rows);
+    expect(got.total).toBe(want.total);
   });
 });
