@@ -13,7 +13,14 @@ import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-wi
 import { conditionsOf, type Conditions, type Driver } from './client-conditions.js';
 import { ClientTextSearch, likeCondition, searchable } from './client-text-search.js';
 import { SQL_COLUMN, toClientRow } from './client-row.js';
-import { boundedCount, countRows, rangeConditions, selectRows } from './client-window-rows.js';
+import {
+  boundedCount,
+  countRows,
+  rangeConditions,
+  selectRows,
+  selectSeenSorted,
+  sortsInSeenEntry,
+} from './client-window-rows.js';
 import { ID_SET_FROM, idSetOf } from './client-id-set.js';
 import { cheapest, driverCosts, setIsCheaper } from './client-window-plan.js';
 import { WindowProbes } from './client-window-probes.js';
@@ -187,11 +194,10 @@ export class ClientQueries {
     c: Conditions,
     { all, range, force, budget }: { all: number; range: number; force?: Driver; budget: CountBudget },
   ): ClientWindow {
-    // A text the probe did not list is in at least as many clients as it lists, and at most as many
-    // as its rarest gram.
-    const searched = c.text !== undefined && searchable(c.text) ? c.text : undefined;
-    const atMost = searched === undefined ? all : (this.#text.atMost(searched) ?? all);
-    const unlisted = Math.min(all, Math.max(searched === undefined ? all : this.#countCap * 2, atMost));
+    // A text not listed is in about the share of a sample of the clients that has it; a text the
+    // probe could not list, in at least as many as it lists.
+    const least = c.text !== undefined && searchable(c.text) ? this.#countCap * 2 : 0;
+    const unlisted = c.text === undefined ? all : Math.min(all, Math.max(least, this.#probes.textShare(c.text) * all));
     const text = c.textIds?.length ?? unlisted;
     let plan = driverCosts(q, c, { all, range, text });
     // Shares multiply only for independent filters: "9-9" in 1% of names and a product in 1/6 of
@@ -254,7 +260,13 @@ export class ClientQueries {
     rowsDriver: Driver,
     { range, force, budget }: { range: number; force?: Driver; budget: CountBudget },
   ): ClientWindow {
-    const rows = selectRows(this.#p, q, c, rowsDriver, () => this.#nameRanges(c)).map(toClientRow);
+    // Read from the last-seen index and sorted by its entries, the window's matches are counted as they are sorted.
+    const counted =
+      rowsDriver === 'range' && q.after === undefined && sortsInSeenEntry(q, c)
+        ? selectSeenSorted(this.#p, q, c)
+        : { rows: selectRows(this.#p, q, c, rowsDriver, () => this.#nameRanges(c)) };
+    const rows = counted.rows.map(toClientRow);
+    if (counted.matching !== undefined) return { rows, total: counted.matching, offset: q.offset };
     const usable = force !== undefined && force === rowsDriver;
     if (c.cutoff === undefined && c.text === undefined) return { rows, total: c.eqTotal, offset: q.offset };
     if (c.text !== undefined) {
@@ -292,6 +304,14 @@ export class ClientQueries {
     // The probe already found more than the cap.
     if (c.text !== undefined && searchable(c.text) && !c.hasEq && c.cutoff === undefined) {
       return lowerBound(cap + 1);
+    }
+    // The clients seen since a cutoff, from the last-seen index, whose entries hold every text column
+    // and group_key: a bounded walk of it from the cutoff.
+    if (c.cutoff !== undefined && (!c.hasEq || c.keySql !== undefined)) {
+      const most = Number.isFinite(budget.entries) ? budget.entries : Number.MAX_SAFE_INTEGER;
+      const from = [{ sql: 'last_seen >= ?', params: [c.cutoff] }];
+      const { walked, n } = boundedCount(this.#p, c, most, from, true);
+      return walked < most && n <= cap ? { total: n } : lowerBound(n);
     }
     // Many matches, or a text too short to search: a bounded walk of the machine-name index, where
     // product/state/VM, the name and the CMID are tested in the entry; a column outside it (the

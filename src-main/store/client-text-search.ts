@@ -207,15 +207,6 @@ export class ClientTextSearch {
   }
 
   /**
-   * About how many clients have the text, at most (its rarest gram's estimated frequency), or
-   * undefined for a text too short for a gram. Read after ids(), it costs nothing more.
-   */
-  atMost(text: string): number | undefined {
-    const est = this.#estimate(text, indexFor(text));
-    return est && Math.min(...est.frequency);
-  }
-
-  /**
    * Whether the text has more than one gram and each is in at least the probe cap's worth of
    * clients: its listing then reads every gram's posting list up to the cap. (A one-gram text's
    * estimate is its own frequency, which ids() judges.)
@@ -265,7 +256,7 @@ export class ClientTextSearch {
 
   /**
    * Each gram's estimated frequency, per position of the text; kept for the last text in each
-   * index, since a window asks more than once (ids, atMost, mayBeIn) and the console asks again at
+   * index, since a window asks more than once (ids, allGramsCommon, mayBeIn) and the console asks again at
    * every refresh. Undefined for text shorter than a gram.
    */
   #estimate(text: string, index: GramIndex): Estimate | undefined {

@@ -6,6 +6,7 @@ import type { ClientPageQuery } from './client-window-query.js';
 import type { Conditions, Driver } from './client-conditions.js';
 import { PROBE_CAP } from './client-text-search.js';
 import { SQL_COLUMN } from './client-row.js';
+import { sortsInSeenEntry } from './client-window-rows.js';
 
 /**
  * What a read costs, in µs at a million clients: an index entry walked with every test it can
@@ -21,6 +22,9 @@ const IN_BUILD_US = 0.4;
 const IN_TEST_US = 0.06;
 const SET_BUILD_US = 0.05;
 const SET_TEST_US = 0.2;
+/** A LIKE on one column of an index entry, and an entry put through a sort (its values, its rowid). */
+const LIKE_US = 0.1;
+const SORT_US = 0.2;
 /** Listing the clients seen since a cutoff from the last-seen index, as a byte map, per client (~0.25 µs). */
 const CUTOFF_LIST_US = 0.25;
 
@@ -73,11 +77,39 @@ export function driverCosts(
   if (c.hasEq) {
     costs.push(['group', c.eqTotal * (ENTRY_US + passing(false, true) * ROW_US) + listed(tested.group)]);
   }
-  if (c.cutoff !== undefined) {
-    costs.push(['range', range * (ENTRY_US + passing(keyed, false) * ROW_US) + listed(tested.range)]);
-  }
+  if (c.cutoff !== undefined) costs.push(['range', rangeCost(q, c, { range, has, keyed, eq, listed })]);
   if (c.text !== undefined && ids && text < PROBE_CAP) costs.push(['text', text * (ROW_US + IN_BUILD_US)]);
   return { costs, walked, tested, sampled };
+}
+
+/**
+ * Reading the clients seen since the cutoff from the last-seen index, which holds group_key, the
+ * name, the address and the CMID (schema 8): the text is tested in the entry (a LIKE per column, or
+ * the listed matches), and so is the product/state/VM filter when keyed. The rows that pass are read
+ * to sort them, unless the sort column is in the entry too: then the entries are sorted, and only
+ * the window's rows are read.
+ */
+function rangeCost(
+  q: ClientPageQuery,
+  c: Conditions,
+  {
+    range,
+    has,
+    keyed,
+    eq,
+    listed,
+  }: { range: number; has: number; keyed: boolean; eq: number; listed: (n: number) => number },
+): number {
+  const tested = range * (keyed ? eq : 1);
+  const text =
+    c.text === undefined
+      ? 0
+      : c.textIds !== undefined
+        ? listed(tested)
+        : tested * LIKE_US * (c.textColumns?.length ?? 3);
+  const passing = tested * has;
+  const rows = sortsInSeenEntry(q, c) ? q.offset + q.limit : passing;
+  return range * ENTRY_US + text + passing * (sortsInSeenEntry(q, c) ? SORT_US : 0) + rows * ROW_US;
 }
 
 /** Testing `entries` index entries against a list of `n` rowids, the cheaper way (µs). */

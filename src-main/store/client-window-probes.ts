@@ -68,7 +68,7 @@ export class WindowProbes {
   isRare(text: string, all: number): boolean {
     // The 4-gram index holds no CMID: such a text cannot be listed by prefix.
     if (columnsFor(text).includes('cmid')) return false;
-    return this.#textShare(text) * all < this.#countCap;
+    return this.textShare(text) * all < this.#countCap;
   }
 
   /**
@@ -77,7 +77,7 @@ export class WindowProbes {
    * the grams' whole posting lists ("00000000" of CMIDs: ~25 ms at a million clients) only to give up.
    */
   isCommon(text: string, all: number): boolean {
-    return this.#textShare(text) * all >= this.#countCap * 2 * COMMON_MARGIN;
+    return this.textShare(text) * all >= this.#countCap * 2 * COMMON_MARGIN;
   }
 
   /**
@@ -87,7 +87,7 @@ export class WindowProbes {
    * text no sampled client has still reads as rare, not as absent. Kept for the last text: the
    * console asks again at every refresh.
    */
-  #textShare(text: string): number {
+  textShare(text: string): number {
     const lo = this.#prepare('SELECT MIN(rowid) FROM clients').pluck().get() as number | null;
     const hi = this.#prepare('SELECT MAX(rowid) FROM clients').pluck().get() as number | null;
     if (this.#lastShare?.text === text && this.#lastShare.hi === hi) return this.#lastShare.share;

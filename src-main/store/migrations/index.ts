@@ -10,6 +10,7 @@ import { migration004 } from './004-client-group-key.js';
 import { migration005 } from './005-activation-journal.js';
 import { migration006 } from './006-client-window-indexes.js';
 import { migration007 } from './007-client-grams.js';
+import { migration008 } from './008-seen-index-text.js';
 
 export type { Migration } from './migration.js';
 export { QUORUM_APPLICATION_ID } from './migration.js';
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];

@@ -3,12 +3,13 @@
  * walk: a text whose every gram is common, and that a sample of the clients finds often, is not
  * listed (the listing would read long posting lists only to stop at the cap); a text whose grams
  * are common but which is itself rare still is, and its total is exact. And ruling a column out of
- * a text test, which must never be wrong.
+ * a text test, which must never be wrong. And a seen-within window read from the last-seen index,
+ * whose entries hold every text column (schema 8): sorted there, and counted as it is sorted.
  */
 import type { Database } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock, type ClientRow, type ClientWindowQuery } from '../../../shared/domain/index.js';
-import { ClientQueries } from '../../../src-main/store/client-query.js';
+import { ClientQueries, type CountBudget } from '../../../src-main/store/client-query.js';
 import { ClientTextSearch } from '../../../src-main/store/client-text-search.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
 import { activation, referenceWindow, tempDir } from './fixtures.js';
@@ -37,7 +38,7 @@ afterAll(() => {
 });
 
 /** A reader of the store's database that records every statement it prepares. */
-function recordingReader(): { queries: ClientQueries; prepared: string[] } {
+function recordingReader(options: { countBudget?: CountBudget } = {}): { queries: ClientQueries; prepared: string[] } {
   const prepared: string[] = [];
   const db = new Proxy(store.db, {
     get(target, prop) {
@@ -51,7 +52,7 @@ function recordingReader(): { queries: ClientQueries; prepared: string[] } {
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   }) as Database;
-  return { queries: new ClientQueries(db, { countCap: COUNT_CAP }), prepared };
+  return { queries: new ClientQueries(db, { countCap: COUNT_CAP, ...options }), prepared };
 }
 
 /** The listing of a text's matches (a frequency estimate reads a few postings only, one row each). */
@@ -95,5 +96,30 @@ describe('listing a text filter’s matches', () => {
     await store.commitActivation(activation({ n: 7, machineName: 'host-10.0.0.7' }));
     store.applyPending();
     expect(search.mayBeIn('10.0.0', ['machine_name'], 1)).toBe(true);
+  });
+
+  it('reads a seen-within window from the last-seen index, sorted by its entries, and counts it exactly as it sorts', () => {
+    // Clients 200..399 were seen within the window; half of them have the text.
+    const seenWithinMs = clock.now() - (Date.UTC(2026, 0, 1) + 200 * 1000);
+    for (const column of ['machineName', 'address', 'cmid'] as const) {
+      const q: ClientWindowQuery = {
+        offset: 3,
+        limit: 10,
+        sort: { column, direction: 'desc' },
+        filter: { text: 'aa-bz', seenWithinMs },
+      };
+      // A count budget that could not count them: the total comes from the sort.
+      const { queries, prepared } = recordingReader({ countBudget: { entries: 1, rows: 1 } });
+      const got = queries.window(q, clock.now(), 'range');
+      const want = referenceWindow(all, q, clock.now());
+      expect(want.total).toBe(100);
+      expect(got.rows.map((r) => r.cmid)).toEqual(want.rows);
+      expect(got.total).toBe(100);
+      expect(got.totalIsLowerBound).toBeUndefined();
+      const sorted = prepared.filter((sql) =>
+        /COUNT\(\*\) OVER \(\) AS n FROM clients INDEXED BY clients_by_last_seen/.test(sql),
+      );
+      expect(sorted).toHaveLength(1);
+    }
   });
 });

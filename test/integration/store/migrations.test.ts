@@ -130,8 +130,16 @@ describe('migrations', () => {
         expect(sortIndexes).toHaveLength(10);
         for (const index of sortIndexes) {
           const cols = s.db.prepare(`SELECT name FROM pragma_index_info(?)`).pluck().all(index);
-          expect(cols.slice(-2)).toEqual(['cmid', 'group_key']);
+          // Version 8: the last-seen index also holds the name and the address.
+          if (index === 'clients_by_last_seen') {
+            expect(cols).toEqual(['last_seen', 'cmid', 'group_key', 'machine_name', 'address']);
+          } else expect(cols.slice(-2)).toEqual(['cmid', 'group_key']);
         }
+        const seenWithName = s.db
+          .prepare("SELECT COUNT(*) FROM clients INDEXED BY clients_by_last_seen WHERE machine_name LIKE 'old-%'")
+          .pluck()
+          .get();
+        expect(seenWithName).toBe(30);
         // Version 6: both new indexes hold the old rows, and the windows that use them read them.
         const indexed = (index: string) =>
           s.db.prepare(`SELECT COUNT(*) FROM clients INDEXED BY ${index}`).pluck().get() as number;
