@@ -209,7 +209,12 @@ function withoutSchema6Indexes(db: Database.Database): void {
   db.exec('DROP INDEX clients_by_cmid; DROP INDEX clients_product_names');
 }
 
-type IndexVariant = 'current' | 'before-group-key' | 'before-schema-6';
+/** The last-seen index as it was before schema 8 (no name or address): the write cost before it. */
+function withoutSchema8Index(db: Database.Database): void {
+  db.exec('DROP INDEX clients_by_last_seen; CREATE INDEX clients_by_last_seen ON clients (last_seen, cmid, group_key)');
+}
+
+type IndexVariant = 'current' | 'before-group-key' | 'before-schema-6' | 'before-schema-8';
 
 async function writeThroughput(
   maxBatch: number,
@@ -224,6 +229,7 @@ async function writeThroughput(
   const store = openStore({ file, maxBatch, clock: { now: () => NOW }, ...(asHost ? { nameBlocks: 'now' } : {}) });
   if (variant === 'before-group-key') withoutGroupKey(store.db);
   if (variant === 'before-schema-6') withoutSchema6Indexes(store.db);
+  if (variant === 'before-schema-8') withoutSchema8Index(store.db);
   // Warm-up, then the measured run: `concurrency` activations in flight, as from that many connections.
   // A third are renewals of known clients, the rest new clients.
   const t0 = performance.now();
@@ -449,8 +455,10 @@ if (values.only !== 'windows') {
   const withoutKey: Throughput[] = [];
   const withoutSchema6: Throughput[] = [];
   const asHost: Throughput[] = [];
+  const withoutSchema8: Throughput[] = [];
   for (let i = 0; i < Number(values.rounds); i++) {
     withKey.push(await writeThroughput(1000, writes, 256));
+    withoutSchema8.push(await writeThroughput(1000, writes, 256, 'before-schema-8'));
     asHost.push(await writeThroughput(1000, writes, 256, 'current', true));
     withoutKey.push(await writeThroughput(1000, writes, 256, 'before-group-key'));
     withoutSchema6.push(await writeThroughput(1000, writes, 256, 'before-schema-6'));
@@ -467,6 +475,7 @@ if (values.only !== 'windows') {
   result.writes = {
     groupCommit: median(withKey),
     groupCommitAsHost: median(asHost),
+    groupCommitBeforeSchema8: median(withoutSchema8),
     groupCommitBeforeGroupKey: median(withoutKey),
     groupCommitBeforeSchema6: median(withoutSchema6),
     oneTransactionPerWrite: await writeThroughput(1, writes, 256),
