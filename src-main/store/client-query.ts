@@ -197,8 +197,8 @@ export class ClientQueries {
     // A text not listed is in about the share of a sample of the clients that has it; a text the
     // probe could not list, in at least as many as it lists.
     const least = c.text !== undefined && searchable(c.text) ? this.#countCap * 2 : 0;
-    const unlisted = c.text === undefined ? all : Math.min(all, Math.max(least, this.#probes.textShare(c.text) * all));
-    const text = c.textIds?.length ?? unlisted;
+    const unlisted = (t: string) => Math.min(all, Math.max(least, this.#probes.textShare(t) * all));
+    const text = c.textIds?.length ?? (c.text === undefined ? all : unlisted(c.text));
     let plan = driverCosts(q, c, { all, range, text });
     // Shares multiply only for independent filters: "9-9" in 1% of names and a product in 1/6 of
     // the clients may have no client in common, and the walk would read the whole index. A long

@@ -108,8 +108,8 @@ function rangeCost(
         ? listed(tested)
         : tested * LIKE_US * (c.textColumns?.length ?? 3);
   const passing = tested * has;
-  const rows = sortsInSeenEntry(q, c) ? q.offset + q.limit : passing;
-  return range * ENTRY_US + text + passing * (sortsInSeenEntry(q, c) ? SORT_US : 0) + rows * ROW_US;
+  const sorted = sortsInSeenEntry(q, c);
+  return range * ENTRY_US + text + (sorted ? passing * SORT_US + (q.offset + q.limit) * ROW_US : passing * ROW_US);
 }
 
 /** Testing `entries` index entries against a list of `n` rowids, the cheaper way (µs). */
