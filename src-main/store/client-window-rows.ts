@@ -123,9 +123,7 @@ function selectWhere(
   driver: Driver,
   extra: { sql: string; params: SqlParam[] }[],
 ): ClientDbRow[] {
-  const col = SQL_COLUMN[q.sort.column];
-  const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
-  const order = col === 'cmid' ? `cmid ${dir}` : `${col} ${dir}, cmid ${dir}`;
+  const { col, order } = orderOf(q);
   const more = extra.length
     ? { sql: extra.map((e) => e.sql).join(' AND '), params: extra.flatMap((e) => e.params) }
     : undefined;
@@ -164,9 +162,7 @@ export function selectSeenSorted(
   q: ClientWindowQuery,
   c: Conditions,
 ): { rows: ClientDbRow[]; matching?: number } {
-  const col = SQL_COLUMN[q.sort.column];
-  const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
-  const order = col === 'cmid' ? `cmid ${dir}` : `${col} ${dir}, cmid ${dir}`;
+  const { col, order } = orderOf(q);
   return readSorted(prepare, fromOf(c, 'range', `clients_by_${col}`), order, q);
 }
 
@@ -197,4 +193,11 @@ export function rangeConditions(r: NameRange): { sql: string; params: string[] }
     ...(r.lo !== undefined ? [{ sql: 'machine_name >= ?', params: [r.lo] }] : []),
     ...(r.hi !== undefined ? [{ sql: 'machine_name < ?', params: [r.hi] }] : []),
   ];
+}
+
+/** The window's sort column and ORDER BY: the CMID breaks ties, so every order is total. */
+function orderOf(q: ClientWindowQuery): { col: string; order: string } {
+  const col = SQL_COLUMN[q.sort.column];
+  const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
+  return { col, order: col === 'cmid' ? `cmid ${dir}` : `${col} ${dir}, cmid ${dir}` };
 }

@@ -12,7 +12,7 @@ import { VirtualClock, type ClientRow, type ClientWindowQuery } from '../../../s
 import { ClientQueries, type CountBudget } from '../../../src-main/store/client-query.js';
 import { ClientTextSearch } from '../../../src-main/store/client-text-search.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
-import { activation, referenceWindow, tempDir } from './fixtures.js';
+import { activation, everyClient, referenceWindow, tempDir } from './fixtures.js';
 
 const clock = new VirtualClock(Date.UTC(2026, 5, 1));
 /** The probe then lists at most 20 matches, and "common" is 30 or more. */
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const names = Array.from({ length: 400 }, (_, n) => (n % 2 === 0 ? `aa-bz-${n}` : `za-bb-${n}`));
   names[123] = 'aa-bb-x';
   await Promise.all(names.map((machineName, n) => store.commitActivation(activation({ n, machineName }))));
-  all = store.queryClients({ offset: 0, limit: 1000, sort: { column: 'cmid', direction: 'asc' }, filter: {} }).rows;
+  all = everyClient(store);
 });
 
 afterAll(() => {

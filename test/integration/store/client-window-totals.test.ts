@@ -21,7 +21,7 @@ import {
   type Driver,
 } from '../../../src-main/store/client-query.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
-import { activation, tempDir, referenceWindow } from './fixtures.js';
+import { activation, everyClient, referenceWindow, tempDir } from './fixtures.js';
 
 const clock = new VirtualClock(Date.UTC(2026, 5, 1));
 const N = 300;
@@ -51,7 +51,7 @@ beforeAll(async () => {
   // name must not rule the address column out of the text test. The zone is not stored.
   await store.commitActivation(activation({ n: N, machineName: 'kiosk-zone', address: 'fe80::1%lab0' }));
   queries = new ClientQueries(store.db, { countCap: CAP, trigramSample: 20 });
-  all = store.queryClients({ offset: 0, limit: 1000, sort: { column: 'cmid', direction: 'asc' }, filter: {} }).rows;
+  all = everyClient(store);
 });
 
 afterAll(() => {

@@ -11,7 +11,7 @@ import {
 import { ClientQueries, cursorOf, type ClientPageQuery, type Driver } from '../../../src-main/store/client-query.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
 import type { ActivationRecord } from '../../../src-main/store/types.js';
-import { activation, tempDir, referenceWindow } from './fixtures.js';
+import { activation, everyClient, referenceWindow, tempDir } from './fixtures.js';
 
 const clock = new VirtualClock(Date.UTC(2026, 5, 1));
 const N = 400;
@@ -59,7 +59,7 @@ beforeAll(async () => {
   }
   // A few clients come back, so request counts differ.
   for (let n = 0; n < N; n += 9) await store.commitActivation(records[n]!);
-  all = store.queryClients({ offset: 0, limit: 1000, sort: { column: 'cmid', direction: 'asc' }, filter: {} }).rows;
+  all = everyClient(store);
 });
 
 afterAll(() => {

@@ -104,3 +104,8 @@ export function referenceWindow(
   });
   return { rows: matches.slice(q.offset, q.offset + q.limit).map((r) => r.cmid), total: matches.length };
 }
+
+/** Every client of the store, in CMID order: what the reference windows are computed from. */
+export function everyClient(store: { queryClients(q: ClientWindowQuery): { rows: ClientRow[] } }): ClientRow[] {
+  return store.queryClients({ offset: 0, limit: 1000, sort: { column: 'cmid', direction: 'asc' }, filter: {} }).rows;
+}
