@@ -157,6 +157,9 @@ export function decodeActivationRequest(bytes: Uint8Array): ActivationRequest {
     );
   }
   const hasPrev = (flags & RequestFlag.hasPreviousCmid) !== 0;
+  // An unused field must be zero like any reserved one: a non-zero previousCmid with the flag clear
+  // is a client bug (or a newer layout), never silently dropped (docs/protocol.md §4).
+  if (!hasPrev && prev.some((b) => b !== 0)) throw bad('previousCmid', 'must be zeros when flag bit 1 is clear');
   return {
     version: QAP_VERSION,
     cmid,
