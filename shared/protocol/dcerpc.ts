@@ -263,7 +263,7 @@ export function decodePdu(bytes: Uint8Array): Pdu {
     throw new QuorumError(
       'PROTOCOL_UNSUPPORTED_DREP',
       'The data representation is not little-endian ASCII IEEE (drep 10 00 00 00).',
-      'QAP hosts accept only little-endian ASCII IEEE data (docs/protocol.md, "Data representation").',
+      'QAP hosts accept only little-endian ASCII IEEE data (docs/protocol.md §3.1).',
     );
   }
   if (header.fragLength !== bytes.byteLength) {

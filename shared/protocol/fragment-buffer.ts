@@ -53,7 +53,7 @@ export class FragmentBuffer {
       throw new QuorumError(
         'PROTOCOL_FRAGMENT_LENGTH',
         `A fragment declares ${fragLength} bytes; the limit on this connection is ${this.maxFragment}.`,
-        'Fragments must fit the negotiated max_recv_frag (docs/protocol.md, "Limits").',
+        'Fragments must fit the negotiated max_recv_frag (docs/protocol.md §9, "Limits").',
       );
     }
     if (this.#length < fragLength) return null;

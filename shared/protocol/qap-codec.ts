@@ -90,7 +90,7 @@ function checkMagicAndVersion(r: ByteReader, magic: number, what: string): void 
     throw new QuorumError(
       'PROTOCOL_UNSUPPORTED_VERSION',
       `QAP ${what} version ${version} is not supported; this build speaks version ${QAP_VERSION}.`,
-      'Upgrade the older side, or have the client fall back to version 1 (docs/protocol.md, "Versioning").',
+      'On an interface 1.0 context the message version is 1 (docs/protocol.md §10, "Versioning").',
     );
   }
 }

@@ -161,6 +161,15 @@ const scenarios: Record<string, Scenario> = {
       ];
     },
   },
+  'vers-other': {
+    async run(open) {
+      const c = await bound(open);
+      const pdu = alter(2);
+      pdu[0] = 4;
+      c.send(pdu);
+      return [{ client: c, bound: true }];
+    },
+  },
   'vers-minor-1': {
     async run(open) {
       const c = await open();
