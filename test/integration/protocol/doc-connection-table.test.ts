@@ -6,7 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ContextResult,
+  FaultStatus,
+  NDR20_SYNTAX,
+  NULL_SYNTAX,
   PduType,
+  ProviderReason,
   PfcFlags,
   concatBytes,
   decodeSignedResponse,
@@ -184,6 +189,65 @@ const scenarios: Record<string, Scenario> = {
       const c = await open();
       c.send(bindPdu());
       return [{ client: c, bound: true }];
+    },
+  },
+  'bind-versions': {
+    async run(open) {
+      const c = await open();
+      const qap = (major: number, minor: number, contextId: number): ContextItem => ({
+        ...QAP_CONTEXT,
+        contextId,
+        abstractSyntax: { ...QAP_CONTEXT.abstractSyntax, major, minor },
+      });
+      c.send(bindPdu([qap(1, 1, 0), qap(2, 0, 1), qap(1, 0, 2)]));
+      const rejected = { result: ContextResult.providerRejection, reason: ProviderReason.abstractSyntaxNotSupported };
+      return [
+        {
+          client: c,
+          bound: true,
+          check: async (p) => {
+            expect(p).toMatchObject({ results: [rejected, rejected, { result: ContextResult.acceptance }] });
+            // The v1 layout on the accepted context works; the rejected ones are refused.
+            c.send(request(2, requestStub, { contextId: 2 }));
+            await expectResponse(c, 2);
+            c.send(request(3, requestStub, { contextId: 0 }));
+            expect(await c.next()).toMatchObject({ kind: 'fault', status: FaultStatus.invalidPresContextId });
+          },
+        },
+      ];
+    },
+  },
+  'bind-syntax-items': {
+    async run(open) {
+      const c = await open();
+      const ndr64 = { uuid: '71710533-beba-4937-8319-b5dbef9ccc36', major: 1, minor: 0 };
+      const btfn = { uuid: '6cb71c2c-9812-4540-0300-000000000000', major: 1, minor: 0 };
+      c.send(
+        bindPdu([
+          QAP_CONTEXT,
+          { ...QAP_CONTEXT, contextId: 1, transferSyntaxes: [ndr64] },
+          { ...QAP_CONTEXT, contextId: 2, transferSyntaxes: [btfn] },
+        ]),
+      );
+      const rejected = {
+        result: ContextResult.providerRejection,
+        reason: ProviderReason.proposedTransferSyntaxesNotSupported,
+        transferSyntax: NULL_SYNTAX,
+      };
+      return [
+        {
+          client: c,
+          bound: true,
+          check: (p) =>
+            expect(p).toMatchObject({
+              results: [
+                { result: ContextResult.acceptance, reason: 0, transferSyntax: NDR20_SYNTAX },
+                rejected,
+                rejected,
+              ],
+            }),
+        },
+      ];
     },
   },
   'bind-auth': {
