@@ -25,7 +25,10 @@ test('the Host card shows the fingerprint quorum status prints, and copies it', 
   await expect(card.getByTestId('host-fingerprint')).toHaveText(printed.host.fingerprint);
   await card.getByRole('button', { name: 'Copy fingerprint' }).click();
   await expect(card.getByRole('status')).toHaveText('Fingerprint copied.');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(printed.host.fingerprint);
+  // The page's clipboard, read in the browser (this file is type-checked without the DOM library).
+  type PageGlobals = { navigator: { clipboard: { readText(): Promise<string> } } };
+  const pasted = await page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.readText());
+  expect(pasted).toBe(printed.host.fingerprint);
 });
 
 test('the Host card is accessible in light and dark, 1280 and 800 px wide', async ({ page }, testInfo) => {

@@ -121,6 +121,48 @@ async function expectResponse(c: RawClient, callId: number): Promise<void> {
   if (p?.kind === 'response') expect(decodeSignedResponse(p.stub).response.status).toBe(0);
 }
 
+/** A scenario that sends `pdu` as the first PDU of a new connection; `endsBound` when it is a bind the host accepts. */
+function fresh(pdu: () => Uint8Array, endsBound = false): Scenario {
+  return {
+    async run(open) {
+      const c = await open();
+      c.send(pdu());
+      return [{ client: c, bound: endsBound }];
+    },
+  };
+}
+
+/** A scenario that sends `pdu` on a bound connection. */
+function afterBind(pdu: () => Uint8Array, check?: Run['check']): Scenario {
+  return {
+    async run(open) {
+      const c = await bound(open);
+      c.send(pdu());
+      return [{ client: c, bound: true, check }];
+    },
+  };
+}
+
+/** A second call after a first one answered, on a listener with `limits`. */
+function secondCall(limits: Partial<RpcLimits>): Scenario {
+  return {
+    limits,
+    async run(open) {
+      const c = await bound(open);
+      c.send(request(2));
+      await expectResponse(c, 2);
+      c.send(request(3));
+      return [{ client: c, bound: true }];
+    },
+  };
+}
+
+/** The PDU with one byte changed. */
+function patched(pdu: Uint8Array, at: number, value: number): Uint8Array {
+  pdu[at] = value;
+  return pdu;
+}
+
 const scenarios: Record<string, Scenario> = {
   drep: {
     async run(open) {
@@ -142,15 +184,7 @@ const scenarios: Record<string, Scenario> = {
       ];
     },
   },
-  'vers-bind': {
-    async run(open) {
-      const c = await open();
-      const bind = bindPdu();
-      bind[1] = 2;
-      c.send(bind);
-      return [{ client: c, bound: false }];
-    },
-  },
+  'vers-bind': fresh(() => patched(bindPdu(), 1, 2)),
   'vers-request': {
     async run(open) {
       const early = await open();
@@ -166,31 +200,9 @@ const scenarios: Record<string, Scenario> = {
       ];
     },
   },
-  'vers-other': {
-    async run(open) {
-      const c = await bound(open);
-      const pdu = alter(2);
-      pdu[0] = 4;
-      c.send(pdu);
-      return [{ client: c, bound: true }];
-    },
-  },
-  'vers-minor-1': {
-    async run(open) {
-      const c = await open();
-      const bind = bindPdu();
-      bind[1] = 1;
-      c.send(bind);
-      return [{ client: c, bound: true }];
-    },
-  },
-  bind: {
-    async run(open) {
-      const c = await open();
-      c.send(bindPdu());
-      return [{ client: c, bound: true }];
-    },
-  },
+  'vers-other': afterBind(() => patched(alter(2), 0, 4)),
+  'vers-minor-1': fresh(() => patched(bindPdu(), 1, 1), true),
+  bind: fresh(() => bindPdu(), true),
   'bind-versions': {
     async run(open) {
       const c = await open();
@@ -250,50 +262,13 @@ const scenarios: Record<string, Scenario> = {
       ];
     },
   },
-  'bind-auth': {
-    async run(open) {
-      const c = await open();
-      c.send(withAuth(bindPdu()));
-      return [{ client: c, bound: false }];
-    },
-  },
-  'bind-tiny': {
-    async run(open) {
-      const c = await open();
-      c.send(bindPdu([QAP_CONTEXT], 32));
-      return [{ client: c, bound: false }];
-    },
-  },
-  'bind-items': {
-    async run(open) {
-      const c = await open();
-      c.send(bindPdu(Array.from({ length: 17 }, (_, i) => ({ ...QAP_CONTEXT, contextId: i }))));
-      return [{ client: c, bound: false }];
-    },
-  },
-  'bind-syntaxes': {
-    async run(open) {
-      const c = await open();
-      c.send(bindPdu([{ ...QAP_CONTEXT, transferSyntaxes: Array(9).fill(QAP_CONTEXT.transferSyntaxes[0]) }]));
-      return [{ client: c, bound: false }];
-    },
-  },
-  'bind-malformed': {
-    async run(open) {
-      const c = await open();
-      const bind = bindPdu();
-      bind[24] = 2; // n_context_elem 2, one item present
-      c.send(bind);
-      return [{ client: c, bound: false }];
-    },
-  },
-  'bind-second': {
-    async run(open) {
-      const c = await bound(open);
-      c.send(bindPdu([QAP_CONTEXT], 5840, 2));
-      return [{ client: c, bound: true }];
-    },
-  },
+  'bind-auth': fresh(() => withAuth(bindPdu())),
+  'bind-tiny': fresh(() => bindPdu([QAP_CONTEXT], 32)),
+  'bind-items': fresh(() => bindPdu(Array.from({ length: 17 }, (_, i) => ({ ...QAP_CONTEXT, contextId: i })))),
+  'bind-syntaxes': fresh(() => bindPdu([{ ...QAP_CONTEXT, transferSyntaxes: Array(9).fill(NDR20_SYNTAX) }])),
+  // n_context_elem 2, one item present
+  'bind-malformed': fresh(() => patched(bindPdu(), 24, 2)),
+  'bind-second': afterBind(() => bindPdu([QAP_CONTEXT], 5840, 2)),
   alter: {
     async run(open) {
       const c = await bound(open);
@@ -307,43 +282,11 @@ const scenarios: Record<string, Scenario> = {
       ];
     },
   },
-  'alter-early': {
-    async run(open) {
-      const c = await open();
-      c.send(alter(1));
-      return [{ client: c, bound: false }];
-    },
-  },
-  'alter-auth': {
-    async run(open) {
-      const c = await bound(open);
-      c.send(withAuth(alter(2)));
-      return [{ client: c, bound: true }];
-    },
-  },
-  'alter-malformed': {
-    async run(open) {
-      const c = await bound(open);
-      const pdu = alter(2);
-      pdu[24] = 2;
-      c.send(pdu);
-      return [{ client: c, bound: true }];
-    },
-  },
-  request: {
-    async run(open) {
-      const c = await bound(open);
-      c.send(request(2));
-      return [{ client: c, bound: true }];
-    },
-  },
-  'request-early': {
-    async run(open) {
-      const c = await open();
-      c.send(request(1));
-      return [{ client: c, bound: false }];
-    },
-  },
+  'alter-early': fresh(() => alter(1)),
+  'alter-auth': afterBind(() => withAuth(alter(2))),
+  'alter-malformed': afterBind(() => patched(alter(2), 24, 2)),
+  request: afterBind(() => request(2)),
+  'request-early': fresh(() => request(1)),
   'request-malformed': {
     async run(open) {
       const c = await bound(open);
@@ -353,20 +296,8 @@ const scenarios: Record<string, Scenario> = {
       return [{ client: c, bound: true, check: (p) => expect(p?.header.callId).toBe(4) }];
     },
   },
-  'request-context': {
-    async run(open) {
-      const c = await bound(open);
-      c.send(request(2, requestStub, { contextId: 5 }));
-      return [{ client: c, bound: true }];
-    },
-  },
-  'request-opnum': {
-    async run(open) {
-      const c = await bound(open);
-      c.send(request(2, requestStub, { opnum: 1 }));
-      return [{ client: c, bound: true }];
-    },
-  },
+  'request-context': afterBind(() => request(2, requestStub, { contextId: 5 })),
+  'request-opnum': afterBind(() => request(2, requestStub, { opnum: 1 })),
   'request-stub': {
     async run(open) {
       // Garbage, and (§4) a previousCmid that is not zeros while flag bit 1 is clear.
@@ -382,40 +313,13 @@ const scenarios: Record<string, Scenario> = {
       ];
     },
   },
-  'request-auth': {
-    async run(open) {
-      const c = await bound(open);
-      c.send(withAuth(request(2)));
-      return [{ client: c, bound: true }];
-    },
-  },
-  'request-rate': {
-    limits: { requestsPerAddressPerSecond: 1 },
-    async run(open) {
-      const c = await bound(open);
-      c.send(request(2));
-      await expectResponse(c, 2);
-      c.send(request(3));
-      return [{ client: c, bound: true }];
-    },
-  },
-  'request-calls': {
-    limits: { maxCallsPerConnection: 1 },
-    async run(open) {
-      const c = await bound(open);
-      c.send(request(2));
-      await expectResponse(c, 2);
-      c.send(request(3));
-      return [{ client: c, bound: true }];
-    },
-  },
-  continuation: {
-    async run(open) {
-      const c = await bound(open);
-      c.send(request(8, requestStub, { flags: PfcFlags.lastFrag }));
-      return [{ client: c, bound: true, check: (p) => expect(p?.header.callId).toBe(8) }];
-    },
-  },
+  'request-auth': afterBind(() => withAuth(request(2))),
+  'request-rate': secondCall({ requestsPerAddressPerSecond: 1 }),
+  'request-calls': secondCall({ maxCallsPerConnection: 1 }),
+  continuation: afterBind(
+    () => request(8, requestStub, { flags: PfcFlags.lastFrag }),
+    (p) => expect(p?.header.callId).toBe(8),
+  ),
   interleaved: {
     async run(open) {
       const c = await bound(open);
@@ -466,20 +370,8 @@ const scenarios: Record<string, Scenario> = {
       ];
     },
   },
-  'frag-short': {
-    async run(open) {
-      const c = await open();
-      c.send(header(PduType.bind, WHOLE, 10, 1));
-      return [{ client: c, bound: false }];
-    },
-  },
-  'frag-long': {
-    async run(open) {
-      const c = await open();
-      c.send(header(PduType.bind, WHOLE, 6000, 1));
-      return [{ client: c, bound: false }];
-    },
-  },
+  'frag-short': fresh(() => header(PduType.bind, WHOLE, 10, 1)),
+  'frag-long': fresh(() => header(PduType.bind, WHOLE, 6000, 1)),
   ptype: {
     async run(open) {
       const runs: Run[] = [];
@@ -520,13 +412,7 @@ const scenarios: Record<string, Scenario> = {
       return [{ client: c, bound: true }];
     },
   },
-  'host-failure': {
-    async run(open) {
-      const c = await bound(open);
-      c.send(request(2, FAIL_MARKER));
-      return [{ client: c, bound: true }];
-    },
-  },
+  'host-failure': afterBind(() => request(2, FAIL_MARKER)),
 };
 
 const listeners = new Map<string, RpcListener>();
