@@ -167,7 +167,8 @@ export function createClient(options: ClientOptions): QuorumClient {
         activated: result.activated,
         ...(result.error ? { code: result.error.code, message: result.error.message } : {}),
         ...(result.host ? { host: result.host } : {}),
-        ...(r ? { count: r.count, threshold: r.threshold } : {}),
+        ...(r ? { hostId: r.hostId, count: r.count, threshold: r.threshold } : {}),
+        ...(result.fingerprint ? { fingerprint: result.fingerprint } : {}),
       },
       r
         ? {

@@ -39,6 +39,8 @@ const attemptSchema = z.object({
   code: z.string().optional(),
   message: z.string().optional(),
   host: z.string().optional(),
+  hostId: z.string().optional(),
+  fingerprint: z.string().optional(),
   count: z.number().int().nonnegative().optional(),
   threshold: z.number().int().nonnegative().optional(),
 });

@@ -5,7 +5,6 @@
  */
 import type { Clock } from '../../shared/domain/clock.js';
 import type { RequestResult } from '../../shared/domain/records.js';
-import { DEFAULT_ACTIVATION_INTERVAL_MIN, DEFAULT_RENEWAL_INTERVAL_MIN } from '../../shared/domain/timings.js';
 import { SIGNATURE_LENGTH, decodeActivationRequest, encodeResponseBody } from '../../shared/protocol/qap-codec.js';
 import { QapStatus, type ActivationRequest, type ActivationResponse } from '../../shared/protocol/qap-types.js';
 import type { ActivationDecision, ActivationEngine, ActivationInput } from '../engine/types.js';
@@ -59,11 +58,14 @@ function toInput(req: ActivationRequest, address: string): ActivationInput {
 export function createActivationHandler(deps: ActivationHandlerDeps): ActivationHandler {
   const { engine, store, identity, admission, clock } = deps;
 
-  const sign = (
-    req: ActivationRequest,
-    status: QapStatus,
-    d: Omit<ActivationDecision, 'result'> | null,
-  ): Uint8Array => {
+  /**
+   * The response fields follow docs/protocol.md §5.1: a refusal (status 1-6) carries count,
+   * threshold and validity 0, so it tells an unadmitted client nothing about the host's counts,
+   * and validity is non-zero only when granted; every response carries the host's intervals.
+   */
+  const sign = (req: ActivationRequest, status: QapStatus, d: ActivationDecision | null): Uint8Array => {
+    const processed = status === QapStatus.Ok && d !== null;
+    const granted = processed && d.granted;
     const response: ActivationResponse = {
       version: 1,
       status,
@@ -72,13 +74,12 @@ export function createActivationHandler(deps: ActivationHandlerDeps): Activation
       cmid: req.cmid,
       nonce: req.nonce,
       clientTime: req.clientTime,
-      count: d?.count ?? 0,
-      threshold: d?.threshold ?? 0,
-      granted: d?.granted ?? false,
-      // A refused client retries on the activation interval, as after any failed attempt.
-      activationIntervalMin: d?.activationIntervalMin ?? DEFAULT_ACTIVATION_INTERVAL_MIN,
-      renewalIntervalMin: d?.renewalIntervalMin ?? DEFAULT_RENEWAL_INTERVAL_MIN,
-      validityMin: d?.validityMin ?? 0,
+      count: processed ? d.count : 0,
+      threshold: processed ? d.threshold : 0,
+      granted,
+      activationIntervalMin: d?.activationIntervalMin ?? engine.intervals.activationIntervalMin,
+      renewalIntervalMin: d?.renewalIntervalMin ?? engine.intervals.renewalIntervalMin,
+      validityMin: granted ? d.validityMin : 0,
       hostTime: d?.hostTime ?? clock.now(),
     };
     // Encoded once: the signed bytes and the bytes sent are the same body (encodeSignedResponse layout).

@@ -12,6 +12,8 @@ import {
   NDR20_SYNTAX,
   NULL_SYNTAX,
   PduType,
+  bindNakReasonFor,
+  peekCallId,
   ProviderReason,
   PfcFlags,
   decodePdu,
@@ -212,14 +214,12 @@ export class ServerConnection {
     const code = e instanceof QuorumError ? e.code : 'PROTOCOL_MALFORMED_PDU';
     const why = e instanceof QuorumError ? e.message : 'unreadable PDU';
     const type = frag[2];
-    const callId = new DataView(frag.buffer, frag.byteOffset + 12, 4).getUint32(0, (frag[4]! & 0xf0) === 0x10);
+    const callId = peekCallId(frag);
     if (code === 'PROTOCOL_UNSUPPORTED_DREP') {
       this.#fault(callId, 0, FaultStatus.unsupportedType, true, why);
-    } else if (type === PduType.bind && this.#state === 'awaiting-bind') {
-      const reason =
-        code === 'PROTOCOL_VERSION' ? BindNakReason.protocolVersionNotSupported : BindNakReason.notSpecified;
-      this.#nak(callId, reason, why);
-    } else if (type === PduType.request && this.#state === 'bound') {
+    } else if (type === PduType.bind) {
+      this.#nak(callId, bindNakReasonFor(code), why);
+    } else if (type === PduType.request) {
       this.#fault(callId, 0, FaultStatus.protoError, true, why);
     } else {
       this.#protocolError(why);
