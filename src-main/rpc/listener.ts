@@ -61,8 +61,10 @@ const ignore = (): void => {};
 /**
  * One accepted socket and its association. It is the connection's transport itself, and its
  * socket handlers are its own arrow fields, so a connection costs few allocations. Reading stops
- * for three reasons, each undone on its own: a call is running, the peer does not read its
- * replies (resumed on 'drain'), or the peer is over its rate (resumed after a pause).
+ * for four reasons, each undone on its own: a call is running, more than a fragment of requests
+ * waits unprocessed, the peer does not read its replies (until 'drain'), or the peer is over its
+ * rate (for a pause). So the host holds at most one fragment plus one socket read of requests,
+ * and one stream buffer plus one reply of replies, per connection.
  */
 class Live implements ConnectionTransport {
   readonly socket: Socket;
@@ -76,13 +78,15 @@ class Live implements ConnectionTransport {
   #hold: NodeJS.Timeout | null = null;
   readonly #arm: (l: Live) => void;
   readonly #stats: RpcStats;
+  readonly #maxFragment: number;
 
-  constructor(socket: Socket, address: string, arm: (l: Live) => void, stats: RpcStats) {
+  constructor(socket: Socket, address: string, arm: (l: Live) => void, stats: RpcStats, maxFragment: number) {
     this.socket = socket;
     this.address = address;
     this.lastProgress = Date.now();
     this.#arm = arm;
     this.#stats = stats;
+    this.#maxFragment = maxFragment;
   }
 
   get holding(): boolean {
@@ -115,7 +119,7 @@ class Live implements ConnectionTransport {
 
   resume(): void {
     this.#callPaused = false;
-    this.#resumeReading();
+    this.#updateReading();
     this.#arm(this);
   }
 
@@ -130,8 +134,12 @@ class Live implements ConnectionTransport {
     this.lastProgress = Date.now();
   }
 
-  #resumeReading(): void {
-    if (!this.#callPaused && !this.holding && this.socket.isPaused()) this.socket.resume();
+  #updateReading(): void {
+    const read = !this.#callPaused && !this.holding && this.conn.bufferedBytes <= this.#maxFragment;
+    if (read === this.socket.isPaused()) {
+      if (read) this.socket.resume();
+      else this.socket.pause();
+    }
   }
 
   #clearHold(): void {
@@ -152,8 +160,8 @@ class Live implements ConnectionTransport {
 
   #carryOn(): void {
     try {
-      this.#resumeReading();
       this.conn.flush();
+      this.#updateReading();
       this.#arm(this);
     } catch (e) {
       this.fail(e);
@@ -178,6 +186,7 @@ class Live implements ConnectionTransport {
   readonly onData = (chunk: Buffer): void => {
     try {
       this.conn.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if (this.conn.bufferedBytes > this.#maxFragment) this.#updateReading();
       this.#arm(this);
     } catch (e) {
       this.fail(e);
@@ -285,7 +294,7 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
     }
     stats.accepted++;
     // createServer({ noDelay: true }) already set TCP_NODELAY on the accepted socket.
-    const l = new Live(socket, address, arm, stats);
+    const l = new Live(socket, address, arm, stats, limits.maxFragment);
     l.conn = new ServerConnection(l, {
       remoteAddress: address,
       // The listening port (what getsockname would say) spares a system call per connection.

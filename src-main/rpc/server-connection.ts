@@ -430,8 +430,9 @@ export class ServerConnection {
 
   #resume(): void {
     this.#paused = false;
-    this.#t.resume();
+    // What is buffered first: the transport reads on only if little is left.
     this.#drain();
+    this.#t.resume();
   }
 
   #failCall(callId: number, contextId: number, e: unknown): void {
