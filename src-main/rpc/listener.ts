@@ -8,7 +8,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { resolveLimits, type RpcLimits } from './limits.js';
 import { ConnectionSlots } from './connection-slots.js';
-import { DEFAULT_LOG_THROTTLE, throttleLog } from './log-throttle.js';
+import { DEFAULT_LOG_THROTTLE, throttleLog, type LogThrottleOptions } from './log-throttle.js';
 import { peerAddress } from './peer-address.js';
 import { RateLimiter } from './rate-limiter.js';
 import {
@@ -28,6 +28,8 @@ export interface RpcListenerOptions {
   limits?: Partial<RpcLimits>;
   onActivate: ActivateHandler;
   log?: (line: string) => void;
+  /** How many log lines pass per window (the rest are counted and summed up in one line). */
+  logThrottle?: Omit<LogThrottleOptions, 'onSuppressed'>;
 }
 
 export interface RpcListener {
@@ -168,9 +170,15 @@ class Live implements ConnectionTransport {
     }
   }
 
+  /** An exception in this connection's handling: counted and logged by the connection, which closes. */
   fail(e: unknown): void {
-    this.conn.fail(e);
-    this.socket.destroy();
+    try {
+      this.conn.fail(e);
+    } catch {
+      this.#stats.internalErrors++;
+    } finally {
+      this.socket.destroy();
+    }
   }
 
   /**
@@ -179,8 +187,12 @@ class Live implements ConnectionTransport {
    * system call and a round of stream events per connection. Otherwise end() as Node would.
    */
   readonly onEnd = (): void => {
-    if (this.conn.idle && this.socket.writableLength === 0) this.socket.destroy();
-    else this.end();
+    try {
+      if (this.conn.idle && this.socket.writableLength === 0) this.socket.destroy();
+      else this.end();
+    } catch (e) {
+      this.fail(e);
+    }
   };
 
   readonly onData = (chunk: Buffer): void => {
@@ -197,8 +209,17 @@ class Live implements ConnectionTransport {
 export async function startRpcListener(options: RpcListenerOptions): Promise<RpcListener> {
   const limits = resolveLimits(options.limits);
   const stats = emptyStats();
-  const log = throttleLog(options.log ?? (() => {}), {
-    ...DEFAULT_LOG_THROTTLE,
+  const sink = options.log ?? (() => {});
+  // A log that fails (a full disk, a closed pipe) must not take a connection, or the listener, with it.
+  const safeLog = (line: string): void => {
+    try {
+      sink(line);
+    } catch {
+      stats.internalErrors++;
+    }
+  };
+  const log = throttleLog(safeLog, {
+    ...(options.logThrottle ?? DEFAULT_LOG_THROTTLE),
     onSuppressed: (n) => (stats.logSuppressed += n),
   });
   const live = new ConnectionSlots<Live>(limits);
@@ -236,7 +257,13 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
     clearTimer(l);
     if (limits[kind === 'idle' ? 'idleTimeoutMs' : 'readTimeoutMs'] <= 0) return;
     l.timerKind = kind;
-    l.timer = setTimeout(() => onTimer(l, kind), ms);
+    l.timer = setTimeout(() => {
+      try {
+        onTimer(l, kind);
+      } catch (e) {
+        l.fail(e);
+      }
+    }, ms);
     l.timer.unref();
   };
 
@@ -319,8 +346,12 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
     socket.on('drain', l.onDrain);
     socket.on('error', ignore);
     socket.on('close', () => {
-      l.conn.close();
       forget(l);
+      try {
+        l.conn.close();
+      } catch (e) {
+        l.fail(e);
+      }
     });
     arm(l);
   };

@@ -23,7 +23,7 @@ export function throttleLog(
   const endWindow = (): void => {
     timer = null;
     if (suppressed > 0) {
-      log(`rpc: ${suppressed} similar messages suppressed in the last ${Math.round(options.windowMs / 1000)} s`);
+      log(`rpc: ${suppressed} similar messages suppressed in the last ${options.windowMs / 1000} s`);
     }
     passed = 0;
     suppressed = 0;

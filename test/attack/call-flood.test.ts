@@ -11,7 +11,7 @@ import {
 import type { RpcListener } from '../../src-main/rpc/listener.js';
 import { rpcCall } from '../../src-main/rpc/rpc-client.js';
 import { RawClient, bindPdu, loadVectors, startTestListener } from '../integration/rpc/fixtures.js';
-import { ATTACKER, flood, openFrom, sized } from './attack-fixtures.js';
+import { ATTACKER, flood, openFrom, sized, until } from './attack-fixtures.js';
 
 const stub = fromHex(loadVectors().request.hex);
 let listener: RpcListener | undefined;
@@ -82,14 +82,15 @@ describe('attack: calls that are only ever faulted, from one address', () => {
   });
 
   it('connections closed for malformed PDUs count too: the address is then over its rate', async () => {
-    listener = await startTestListener({ requestsPerAddressPerSecond: 20 });
+    listener = await startTestListener({ requestsPerAddressPerSecond: 5 });
     const port = listener.addresses()[0]!.port;
-    const garbage = new TextEncoder().encode('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
-    await flood(port, ATTACKER, sized(100, 1_000), () => garbage, sockets);
     const attacker = await RawClient.open(port, '127.0.0.1', ATTACKER);
     raws.push(attacker);
     attacker.send(bindPdu());
     expect((await attacker.next())?.kind).toBe('bind_ack');
+    const garbage = new TextEncoder().encode('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await flood(port, ATTACKER, sized(100, 1_000), () => garbage, sockets);
+    expect(await until(() => listener!.stats().protocolErrors === sized(100, 1_000), 3_000)).toBe(true);
     attacker.send(concatBytes(encodeRequest(2, 0, 0, stub, 5_840)));
     expect(await attacker.next()).toMatchObject({ kind: 'fault', status: FaultStatus.serverTooBusy });
     expect(await served(5)).toBe(5);
