@@ -16,6 +16,8 @@ import { startRpcListener, type RpcLimits, type RpcListener } from '../rpc/liste
 import { createActivationHandler } from './activation-handler.js';
 import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
 import { createAdmission } from './admission.js';
+import { createNewClientGuard } from './new-client-guard.js';
+import { readHostSettings } from './host-settings.js';
 import { acquireHostLock } from './host-lock.js';
 import type { EngineChange, ServingGate } from '../engine/types.js';
 
@@ -77,6 +79,11 @@ function applyStoredIntervals(
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
+}
+
+/** The stored inventory-growth allowance (its default when unset or not valid). */
+function readNewClientsLimit(store: ReturnType<typeof openStore>): number {
+  return readHostSettings(store).find((s) => s.name === 'new-clients-per-address-per-hour')!.value;
 }
 
 /** The key's state as the engine needs it: whether to serve, and which products the key covers. */
@@ -154,7 +161,13 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       options.admission?.siteToken || options.admission?.allowedRanges?.length
         ? createAdmission({ ...options.admission, clock })
         : undefined;
-    const handler = createActivationHandler({ engine, store, identity, clock, admission });
+    const knownClient = store.db.prepare<[string], unknown>('SELECT 1 FROM clients WHERE cmid = ?');
+    const newClients = createNewClientGuard({
+      perHour: readNewClientsLimit(store),
+      clock,
+      isKnown: (cmid) => knownClient.get(cmid) !== undefined,
+    });
+    const handler = createActivationHandler({ engine, store, identity, clock, admission, newClients });
     try {
       listener = await startRpcListener({ listen: options.listen, limits: options.limits, onActivate: handler, log });
     } catch (e) {
@@ -166,6 +179,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     timer = setInterval(() => {
       void persist(engine.expire());
       const problem = applyStoredIntervals(engine, store, log);
+      newClients.setLimit(readNewClientsLimit(store));
       if (problem && problem !== settingsProblem) log(`settings not applied: ${problem}`);
       settingsProblem = problem;
       const next = readGate(store.db);

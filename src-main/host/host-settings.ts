@@ -13,6 +13,7 @@ import { INTERVAL_SETTINGS } from '../engine/settings.js';
 import { RETENTION_SETTINGS } from '../store/open-store.js';
 import { DEFAULT_RETENTION, RETENTION_BOUNDS } from '../store/request-log.js';
 import type { ActivationStore } from '../store/types.js';
+import { DEFAULT_NEW_CLIENTS_PER_ADDRESS_PER_HOUR, NEW_CLIENTS_BOUNDS, NEW_CLIENTS_SETTING } from './new-client-guard.js';
 
 export interface HostSettingSpec {
   /** Name on the command line. */
@@ -51,6 +52,15 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'how often an activated client renews (slmgr /sri)',
     live: true,
     check: (n) => checkInterval('renewal', n),
+  },
+  {
+    name: 'new-clients-per-address-per-hour',
+    key: NEW_CLIENTS_SETTING,
+    unit: 'clients',
+    defaultValue: DEFAULT_NEW_CLIENTS_PER_ADDRESS_PER_HOUR,
+    summary: 'machines never seen before that one address may bring per hour (0: no limit)',
+    live: true,
+    check: within(NEW_CLIENTS_BOUNDS.min, NEW_CLIENTS_BOUNDS.max, 'clients'),
   },
   {
     name: 'request-log-max-age',
