@@ -12,12 +12,12 @@ import { intervalsFromSettings } from '../engine/settings.js';
 import type { ActivationRecord } from '../store/types.js';
 import { checkPath, databasePath, openStore } from '../store/open-store.js';
 import { coveredProducts, servingState } from '../authority/serving-state.js';
-import { startRpcListener, type RpcLimits, type RpcListener } from '../rpc/listener.js';
+import { startRpcListener, type RpcLimits, type RpcListener, type RpcStats } from '../rpc/listener.js';
 import { createActivationHandler } from './activation-handler.js';
 import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
 import { createAdmission } from './admission.js';
 import { createNewClientGuard } from './new-client-guard.js';
-import { readHostSettings } from './host-settings.js';
+import { readHostSettings, storedRpcLimits } from './host-settings.js';
 import { acquireHostLock } from './host-lock.js';
 import type { EngineChange, ServingGate } from '../engine/types.js';
 
@@ -46,6 +46,8 @@ export interface HostRuntime {
   readonly catalog: ProductCatalog;
   readonly startedAt: number;
   addresses(): ListenAddress[];
+  /** The activation listener's counters: connections, faults, limits hit, internal errors caught. */
+  rpcStats(): RpcStats;
   gate(): ServingGate;
   /** Called after each group commit with the records it held. */
   onCommitted(listener: (records: ActivationRecord[]) => void): () => void;
@@ -169,7 +171,12 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     });
     const handler = createActivationHandler({ engine, store, identity, clock, admission, newClients });
     try {
-      listener = await startRpcListener({ listen: options.listen, limits: options.limits, onActivate: handler, log });
+      listener = await startRpcListener({
+        listen: options.listen,
+        limits: { ...storedRpcLimits(store), ...options.limits },
+        onActivate: handler,
+        log,
+      });
     } catch (e) {
       throw describeListenError(e, options.listen);
     }
@@ -201,6 +208,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       catalog,
       startedAt,
       addresses: () => started.addresses(),
+      rpcStats: () => started.stats(),
       gate: () => gate,
       onCommitted: (l) => store.onCommitted(l),
       close: async () => {
