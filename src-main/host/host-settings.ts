@@ -14,7 +14,11 @@ import { RETENTION_SETTINGS } from '../store/open-store.js';
 import { DEFAULT_RETENTION, RETENTION_BOUNDS } from '../store/request-log.js';
 import type { ActivationStore } from '../store/types.js';
 import { DEFAULT_RPC_LIMITS, type RpcLimits } from '../rpc/limits.js';
-import { DEFAULT_NEW_CLIENTS_PER_ADDRESS_PER_HOUR, NEW_CLIENTS_BOUNDS, NEW_CLIENTS_SETTING } from './new-client-guard.js';
+import {
+  DEFAULT_NEW_CLIENTS_PER_ADDRESS_PER_HOUR,
+  NEW_CLIENTS_BOUNDS,
+  NEW_CLIENTS_SETTING,
+} from './new-client-guard.js';
 
 /** The listener limits a person may set (applied at the host's next start). */
 export const RPC_LIMIT_SETTINGS = {

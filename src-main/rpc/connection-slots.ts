@@ -62,7 +62,10 @@ export class ConnectionSlots<T extends SlotHolder> {
     const { maxConnections, maxConnectionsPerAddress } = this.#limits;
     const own = this.countOf(address);
     if (maxConnectionsPerAddress > 0 && own >= maxConnectionsPerAddress) {
-      return this.#evict(this.#oldest((h) => h.address === address && this.#evictable(h, now)), 'address');
+      return this.#evict(
+        this.#oldest((h) => h.address === address && this.#evictable(h, now)),
+        'address',
+      );
     }
     if (this.#all.size < maxConnections) return { kind: 'free' };
     const stalled = this.#oldest((h) => this.#evictable(h, now));
@@ -76,7 +79,10 @@ export class ConnectionSlots<T extends SlotHolder> {
       }
     }
     if (heaviest === null || most <= own + 1) return { kind: 'full' };
-    return this.#evict(this.#oldest((h) => h.address === heaviest && !this.#busy(h)), 'global');
+    return this.#evict(
+      this.#oldest((h) => h.address === heaviest && !this.#busy(h)),
+      'global',
+    );
   }
 
   #evict(victim: T | null, cap: 'address' | 'global'): Room<T> {

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { concatBytes, encodeRequest, fromHex } from '../../shared/protocol/index.js';
 import type { ActivateHandler, RpcListener } from '../../src-main/rpc/listener.js';
 import { rpcCall } from '../../src-main/rpc/rpc-client.js';
-import { RawClient, bindPdu, loadVectors, signingHandler, startTestListener, vectorIdentity } from '../integration/rpc/fixtures.js';
+import {
+  RawClient,
+  bindPdu,
+  loadVectors,
+  signingHandler,
+  startTestListener,
+  vectorIdentity,
+} from '../integration/rpc/fixtures.js';
 import { ATTACKER, flood, sized, until } from './attack-fixtures.js';
 import type { Socket } from 'node:net';
 
