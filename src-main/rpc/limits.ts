@@ -8,14 +8,21 @@ export interface RpcLimits {
    * connection to a newcomer from an address that holds fewer; failing that, the newcomer is closed.
    */
   maxConnections: number;
-  /** Open connections from one address; at it, that address's own oldest evictable connection makes room. */
+  /**
+   * Open connections from one address; at it, that address's own oldest evictable connection makes
+   * room. 0 leaves only the global cap.
+   */
   maxConnectionsPerAddress: number;
   /**
    * A connection that is running no call and has had no bind accepted and no call answered for this
    * long is evictable at a cap even while it is half-way through a message; an idle one always is.
    */
   stalledAfterMs: number;
-  /** A connection with no call in progress and nothing half-received is closed after this long. */
+  /**
+   * A connection with no call in progress and nothing half-received is closed this long after its
+   * last progress (a bind accepted or a call answered; its start before that): PDUs that complete
+   * no call do not keep it open.
+   */
   idleTimeoutMs: number;
   /** A fragment or a fragmented call that has started must complete within this long. */
   readTimeoutMs: number;
@@ -30,7 +37,10 @@ export interface RpcLimits {
    * or context, and every fault the host sends. 0 turns the limit off.
    */
   requestsPerAddressPerSecond: number;
-  /** A connection that went over its address's rate is read no further for this long (it still gets its fault). */
+  /**
+   * A connection that went over its address's rate is read no further for this long (it still gets
+   * its fault); 0: no pause.
+   */
   rateLimitPauseMs: number;
 }
 
