@@ -10,6 +10,7 @@ import { QapStatus, type ActivationRequest, type ActivationResponse } from '../.
 import type { ActivationDecision, ActivationEngine, ActivationInput } from '../engine/types.js';
 import type { ActivationRecord, ActivationStore, RefusalRecord } from '../store/types.js';
 import type { Admission } from './admission.js';
+import type { NewClientGuard } from './new-client-guard.js';
 import type { HostIdentity } from './identity.js';
 
 export interface ActivationHandlerDeps {
@@ -18,6 +19,8 @@ export interface ActivationHandlerDeps {
   store: ActivationStore & { commitRefusal?(record: RefusalRecord): Promise<void> };
   identity: HostIdentity;
   admission?: Admission;
+  /** The inventory-growth guard: new machines per address per hour. */
+  newClients?: NewClientGuard;
   clock: Clock;
   onHandled?: (record: ActivationRecord) => void;
 }
@@ -56,7 +59,7 @@ function toInput(req: ActivationRequest, address: string): ActivationInput {
 }
 
 export function createActivationHandler(deps: ActivationHandlerDeps): ActivationHandler {
-  const { engine, store, identity, admission, clock } = deps;
+  const { engine, store, identity, admission, newClients, clock } = deps;
 
   /**
    * The response fields follow docs/protocol.md §5.1: a refusal (status 1-6) carries count,
@@ -101,24 +104,29 @@ export function createActivationHandler(deps: ActivationHandlerDeps): Activation
       await store.commitRefusal?.({ at, result: 'invalid-request', address: ctx.remoteAddress });
       throw e;
     }
+    // Refused before the engine: counted as failed, logged with what the request said, signed.
+    const refuse = async (result: RequestResult, status: QapStatus): Promise<Uint8Array> => {
+      const partial = { applicationId: req.applicationId, productId: req.productId, licenseState: req.licenseState };
+      engine.refuse(partial, result);
+      await store.commitRefusal?.({
+        at,
+        result,
+        address: ctx.remoteAddress,
+        cmid: req.cmid,
+        machineName: req.machineName,
+        ...partial,
+        isVm: req.isVm,
+        clientTime: req.clientTime,
+        remainingMinutes: req.remainingMinutes,
+      });
+      return sign(req, status, null);
+    };
     if (admission) {
       const verdict = admission.check(stub, req.siteTokenMac, ctx.remoteAddress);
-      if (!verdict.admitted) {
-        const partial = { applicationId: req.applicationId, productId: req.productId, licenseState: req.licenseState };
-        engine.refuse(partial, verdict.result);
-        await store.commitRefusal?.({
-          at,
-          result: verdict.result,
-          address: ctx.remoteAddress,
-          cmid: req.cmid,
-          machineName: req.machineName,
-          ...partial,
-          isVm: req.isVm,
-          clientTime: req.clientTime,
-          remainingMinutes: req.remainingMinutes,
-        });
-        return sign(req, verdict.status, null);
-      }
+      if (!verdict.admitted) return refuse(verdict.result, verdict.status);
+    }
+    if (newClients && !newClients.admit(ctx.remoteAddress, req.cmid)) {
+      return refuse('rate-limited', QapStatus.RateLimited);
     }
     const input = toInput(req, ctx.remoteAddress);
     const { decision, changes } = engine.handle(input);
