@@ -50,8 +50,7 @@ if (!existsSync(FILE)) {
   console.error(`${FILE} is missing: run npm run bench:store -- --only windows --cmids ${values.cmids} first.`);
   process.exit(2);
 }
-// As the host has it once its background build is done: the machine-name summaries at hand.
-const store = openStore({ file: FILE, clock: { now: () => NOW }, nameBlocks: 'now' });
+const store = openStore({ file: FILE, clock: { now: () => NOW } });
 const results: { ms: number; window: string; total: string }[] = [];
 for (const text of TEXTS) {
   for (const sort of SORTS) {

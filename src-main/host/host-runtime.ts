@@ -129,7 +129,6 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     store = openStore({
       file: databasePath(dataDir),
       clock,
-      nameBlocks: 'background',
       onJournalError: (e) => log(`${e.message} ${e.hint ?? ''}`.trim()),
       onSettingIgnored: (e) => log(`setting not applied: ${e.message} ${e.hint ?? ''}`.trim()),
     });

@@ -6,7 +6,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPLICATION_OS, BUILTIN_PRODUCTS } from '../../../shared/domain/index.js';
 import { latestVersion, migrate, type MigrationReport } from '../../../src-main/store/migrate.js';
 import { MIGRATIONS } from '../../../src-main/store/migrations/index.js';
-import { gramPhrase } from '../../../src-main/store/gram-tokens.js';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
 import { activation, cmidOf, tempDir } from './fixtures.js';
 
@@ -114,41 +113,21 @@ describe('migrations', () => {
           filter: { text: 'OLD-1' },
         });
         expect(text.total).toBe(11);
-        // Version 7: the 4-gram index holds every old name and address ("OLD-1" was found through it).
-        const grams = (text: string) =>
-          s.db.prepare('SELECT COUNT(*) FROM clients_grams WHERE clients_grams MATCH ?').pluck().get(gramPhrase(text));
-        expect(grams('old-')).toBe(30);
-        expect(grams('10.1.1.1')).toBe(30);
-        // Version 4: every sort index carries group_key, computed for the old rows too.
+        // Version 9: the planner's 4-gram index and group_key are gone; each sort index is (column, cmid).
+        expect(s.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'clients_grams'").pluck().get()).toBe(0);
+        const columns = s.db.prepare('SELECT name FROM pragma_table_xinfo(?)').pluck().all('clients') as string[];
+        expect(columns).not.toContain('group_key');
         const sortIndexes = s.db
           .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'clients_by_%' AND name <> 'clients_by_group'",
           )
           .pluck()
           .all() as string[];
-        // Version 6 adds clients_by_cmid (cmid, group_key): ten sort indexes.
-        expect(sortIndexes).toHaveLength(10);
-        for (const index of sortIndexes) {
-          const cols = s.db.prepare(`SELECT name FROM pragma_index_info(?)`).pluck().all(index);
-          // Version 8: the last-seen index also holds the name and the address.
-          if (index === 'clients_by_last_seen') {
-            expect(cols).toEqual(['last_seen', 'cmid', 'group_key', 'machine_name', 'address']);
-          } else expect(cols.slice(-2)).toEqual(['cmid', 'group_key']);
+        expect(sortIndexes).toHaveLength(9);
+        for (const name of sortIndexes) {
+          const indexed = s.db.prepare('SELECT name FROM pragma_index_info(?)').pluck().all(name) as string[];
+          expect(indexed, name).toEqual([name.slice('clients_by_'.length), 'cmid']);
         }
-        const seenWithName = s.db
-          .prepare("SELECT COUNT(*) FROM clients INDEXED BY clients_by_last_seen WHERE machine_name LIKE 'old-%'")
-          .pluck()
-          .get();
-        expect(seenWithName).toBe(30);
-        // Version 6: both new indexes hold the old rows, and the windows that use them read them.
-        const indexed = (index: string) =>
-          s.db.prepare(`SELECT COUNT(*) FROM clients INDEXED BY ${index}`).pluck().get() as number;
-        expect(indexed('clients_by_cmid')).toBe(30);
-        expect(indexed('clients_product_names')).toBe(30);
-        const pairs = s.db
-          .prepare('SELECT DISTINCT product_id, product_name FROM clients INDEXED BY clients_product_names')
-          .all();
-        expect(pairs).toEqual([{ product_id: desktop.id, product_name: 'Quorum Desktop 3' }]);
         const vmByCmid = s.queryClients({
           offset: 2,
           limit: 100,
@@ -166,8 +145,6 @@ describe('migrations', () => {
           filter: { isVm: true, licenseState: 1 },
         });
         expect(vmByName.rows.map((r) => r.cmid)).toEqual([0, 6, 12, 18, 24].map((n) => cmidOf(n)));
-        const keys = s.db.prepare('SELECT DISTINCT group_key % 14 AS k FROM clients ORDER BY 1').pluck().all();
-        expect(keys).toEqual([2, 3, 4, 5]); // license state 1 or 2, VM or not
         const snap = s.loadEngineSnapshot();
         expect(snap.cmids.map((c) => c.cmid)).toEqual([cmidOf(0)]);
         expect(snap.capacities[APPLICATION_OS.id]).toBe(50);
