@@ -11,6 +11,7 @@ import { Engine } from '../engine/engine.js';
 import { intervalsFromSettings } from '../engine/settings.js';
 import type { ActivationRecord } from '../store/types.js';
 import { checkPath, databasePath, openStore } from '../store/open-store.js';
+import { ConsoleReader } from '../store/console-reader.js';
 import { coveredProducts, servingState } from '../authority/serving-state.js';
 import { startRpcListener, type RpcLimits, type RpcListener } from '../rpc/listener.js';
 import { createActivationHandler } from './activation-handler.js';
@@ -40,6 +41,8 @@ export interface HostRuntime {
   readonly dataDir: string;
   readonly engine: Engine;
   readonly store: ReturnType<typeof openStore>;
+  /** The console's reads, on their own thread and connection (store/console-reader.ts). */
+  readonly reader: ConsoleReader;
   readonly identity: HostIdentity;
   readonly catalog: ProductCatalog;
   readonly startedAt: number;
@@ -178,10 +181,17 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
 
     const startedAt = clock.now();
     const started = listener;
+    const reader = new ConsoleReader({
+      file: store.file,
+      runHere: (steps) => store.readSteps('reading for the console', steps),
+      beforeRead: () => store.applyPending(),
+      now: () => clock.now(),
+    });
     return {
       dataDir,
       engine,
       store,
+      reader,
       identity,
       catalog,
       startedAt,
@@ -191,6 +201,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       close: async () => {
         clearInterval(timer);
         await started.close();
+        reader.close();
         store.close();
         lock.release();
       },

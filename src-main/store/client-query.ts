@@ -11,10 +11,11 @@
  * sort column's index, testing each row, and stops after offset + limit matches; its total is then
  * exact where client_totals knows it, and counted up to COUNT_CAP otherwise.
  */
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { ClientRow, ClientWindow } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
 import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
+import { allRows, getRow, pluckAll, SyncSteps, type Param, type Steps } from './sql-steps.js';
 
 export { CLIENT_COLUMNS, toClientRow, type ClientDbRow } from './client-row.js';
 export {
@@ -33,8 +34,6 @@ export const COUNT_CAP = 10_000;
 
 /** Text shorter than a trigram cannot use the full-text index; it is tested row by row. */
 const MIN_FTS_TEXT = 3;
-
-type Param = string | number;
 
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -61,58 +60,66 @@ interface Listing {
 }
 
 export class ClientQueries {
-  readonly #db: Database;
-  readonly #cache = new Map<string, Statement>();
+  readonly #sync: SyncSteps | undefined;
   readonly #cap: number;
 
-  /** `countCap` is lowered by tests so that a few hundred clients reach it. */
-  constructor(db: Database, options: { countCap?: number } = {}) {
-    this.#db = db;
+  /**
+   * `db`: a connection to run windows on synchronously (window()); without one, only the steps
+   * (windowSteps()) are used, run elsewhere. `countCap` is lowered by tests so that a few hundred
+   * clients reach it.
+   */
+  constructor(db?: Database, options: { countCap?: number } = {}) {
+    this.#sync = db && new SyncSteps(db);
     this.#cap = options.countCap ?? COUNT_CAP;
   }
 
-  #prepare(sql: string): Statement {
-    let s = this.#cache.get(sql);
-    if (!s) {
-      s = this.#db.prepare(sql);
-      this.#cache.set(sql, s);
-    }
-    return s;
+  #run<T>(steps: Steps<T>): T {
+    if (!this.#sync) throw new Error('ClientQueries was made without a connection; run its steps instead');
+    return this.#sync.run(steps);
   }
 
   count(): number {
-    return (this.#prepare('SELECT COALESCE(SUM(n), 0) AS n FROM client_totals').get() as { n: number }).n;
+    return this.#run(this.#count());
+  }
+
+  *#count(): Steps<number> {
+    return (yield* getRow<{ n: number }>('SELECT COALESCE(SUM(n), 0) AS n FROM client_totals'))!.n;
   }
 
   /** `wholeCount`: count a dense filter up to the cap however far that reads (the CLI, where a person waits). */
   window(q: ClientPageQuery, now: number, options: { wholeCount?: boolean } = {}): ClientWindow {
+    return this.#run(this.windowSteps(q, now, options));
+  }
+
+  /** The statements of one window, for a runner on another thread (console-reader.ts). */
+  *windowSteps(q: ClientPageQuery, now: number, options: { wholeCount?: boolean } = {}): Steps<ClientWindow> {
     checkClientQuery(q);
     if (q.after !== undefined) checkCursor(q.after, q.sort.column);
     const f = q.filter;
     const text = f.text?.trim() || undefined;
     const cutoff = f.seenWithinMs === undefined ? undefined : now - f.seenWithinMs;
     const filters = this.#filters(q, text, cutoff);
-    const groupTotal = this.#groupTotal(q);
+    const groupTotal = yield* this.#groupTotal(q);
     if (groupTotal === 0) return { rows: [], total: 0, offset: q.offset };
 
-    const textIds = text !== undefined && searchable(text) ? this.#textMatches(text) : undefined;
+    const textIds = text !== undefined && searchable(text) ? yield* this.#textMatches(text) : undefined;
     const listing =
       (textIds !== undefined && textIds.length <= this.#cap ? idListing(textIds) : undefined) ??
       (groupTotal !== undefined && groupTotal <= this.#cap ? this.#groupListing(q) : undefined) ??
-      (cutoff !== undefined ? this.#seenListing(cutoff) : undefined);
-    if (listing) return this.#readListed(q, listing, filters);
-    const rows = this.#walk(q, filters);
+      (cutoff !== undefined ? yield* this.#seenListing(cutoff) : undefined);
+    if (listing) return yield* this.#readListed(q, listing, filters);
+    const rows = yield* this.#walk(q, filters);
     const window: ClientWindow = { rows, total: 0, offset: q.offset };
-    if (filters.where.length === 0) window.total = this.count();
+    if (filters.where.length === 0) window.total = yield* this.#count();
     else if (text === undefined && cutoff === undefined && groupTotal !== undefined) window.total = groupTotal;
     else if (textIds !== undefined && !options.wholeCount) {
       // A text in more than the cap of clients: count among the first cap + 1 it has, which
       // bounds what the console's count reads; the CLI (wholeCount) scans on instead.
       const listed = idListing(textIds);
-      window.total = Math.min(this.#countIn(listed, filters), this.#cap);
+      window.total = Math.min(yield* this.#countIn(listed, filters), this.#cap);
       window.totalIsLowerBound = true;
     } else {
-      const n = this.#countIn({ from: 'clients AS c', params: [] }, filters, this.#cap + 1);
+      const n = yield* this.#countIn({ from: 'clients AS c', params: [] }, filters, this.#cap + 1);
       window.total = Math.min(n, this.#cap);
       if (n > this.#cap) window.totalIsLowerBound = true;
     }
@@ -150,7 +157,7 @@ export class ClientQueries {
   }
 
   /** Clients of the product/state/VM filter, exactly, from client_totals; undefined without one. */
-  #groupTotal(q: ClientPageQuery): number | undefined {
+  *#groupTotal(q: ClientPageQuery): Steps<number | undefined> {
     const f = q.filter;
     if (f.productId === undefined && f.licenseState === undefined && f.isVm === undefined) return undefined;
     const where: string[] = ['1'];
@@ -168,14 +175,15 @@ export class ClientQueries {
       params.push(f.isVm ? 1 : 0);
     }
     const sql = `SELECT COALESCE(SUM(n), 0) AS n FROM client_totals WHERE ${where.join(' AND ')}`;
-    return (this.#prepare(sql).get(...params) as { n: number }).n;
+    return (yield* getRow<{ n: number }>(sql, params))!.n;
   }
 
   /** Up to the cap + 1 rowids whose text may hold `text` (the full-text index folds more case than LIKE). */
-  #textMatches(text: string): number[] {
-    return this.#prepare('SELECT rowid AS id FROM clients_text WHERE clients_text MATCH ? LIMIT ?')
-      .pluck()
-      .all(ftsPhrase(text), this.#cap + 1) as number[];
+  *#textMatches(text: string): Steps<number[]> {
+    return yield* pluckAll<number>('SELECT rowid AS id FROM clients_text WHERE clients_text MATCH ? LIMIT ?', [
+      ftsPhrase(text),
+      this.#cap + 1,
+    ]);
   }
 
   /** The rows of one product (with state and VM) through the group index; only with a product. */
@@ -185,10 +193,11 @@ export class ClientQueries {
   }
 
   /** The clients seen since the cutoff, when the last-seen index holds at most the cap of them. */
-  #seenListing(cutoff: number): Listing | undefined {
-    const n = this.#prepare(
+  *#seenListing(cutoff: number): Steps<Listing | undefined> {
+    const n = (yield* getRow<{ n: number }>(
       'SELECT COUNT(*) AS n FROM (SELECT 1 FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ? LIMIT ?)',
-    ).get(cutoff, this.#cap + 1) as { n: number };
+      [cutoff, this.#cap + 1],
+    ))!;
     if (n.n > this.#cap) return undefined;
     return { from: 'clients AS c INDEXED BY clients_by_last_seen', params: [] };
   }
@@ -207,18 +216,19 @@ export class ClientQueries {
   }
 
   /** A known small set: read it, test it, sort it. The total is exact. */
-  #readListed(q: ClientPageQuery, listing: Listing, filters: Filters): ClientWindow {
+  *#readListed(q: ClientPageQuery, listing: Listing, filters: Filters): Steps<ClientWindow> {
     const { order, keyset, keysetParams } = this.#order(q);
     const where = filters.where.length ? filters.where.join(' AND ') : '1';
-    const total = this.#countIn(listing, filters);
-    const rows = this.#prepare(
+    const total = yield* this.#countIn(listing, filters);
+    const rows = yield* allRows<ClientDbRow>(
       `SELECT ${prefixed(CLIENT_COLUMNS)} FROM ${listing.from} WHERE ${where}${keyset ? ` AND ${keyset}` : ''} ${order} LIMIT ? OFFSET ?`,
-    ).all(...listing.params, ...filters.params, ...keysetParams, q.limit, q.offset) as ClientDbRow[];
+      [...listing.params, ...filters.params, ...keysetParams, q.limit, q.offset],
+    );
     return { rows: rows.map(toClientRow), total, offset: q.offset };
   }
 
   /** Rows of `from` that pass every filter, counted up to `limit` when given. */
-  #countIn(from: Listing, filters: Filters, limit?: number): number {
+  *#countIn(from: Listing, filters: Filters, limit?: number): Steps<number> {
     const where = filters.where.length ? filters.where.join(' AND ') : '1';
     const sql =
       limit === undefined
@@ -226,18 +236,19 @@ export class ClientQueries {
         : `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${from.from} WHERE ${where} LIMIT ?)`;
     const params =
       limit === undefined ? [...from.params, ...filters.params] : [...from.params, ...filters.params, limit];
-    return (this.#prepare(sql).get(...params) as { n: number }).n;
+    return (yield* getRow<{ n: number }>(sql, params))!.n;
   }
 
   /** Dense matches: walk the sort column's index, testing each row, and stop after the window. */
-  #walk(q: ClientPageQuery, filters: Filters): ClientRow[] {
+  *#walk(q: ClientPageQuery, filters: Filters): Steps<ClientRow[]> {
     const { order, keyset, keysetParams } = this.#order(q);
     const index = q.sort.column === 'cmid' ? '' : ` INDEXED BY clients_by_${SQL_COLUMN[q.sort.column]}`;
     const conds = [...filters.where, ...(keyset ? [keyset] : [])];
     const where = conds.length ? conds.join(' AND ') : '1';
-    const rows = this.#prepare(
+    const rows = yield* allRows<ClientDbRow>(
       `SELECT ${prefixed(CLIENT_COLUMNS)} FROM clients AS c${index} WHERE ${where} ${order} LIMIT ? OFFSET ?`,
-    ).all(...filters.params, ...keysetParams, q.limit, q.offset) as ClientDbRow[];
+      [...filters.params, ...keysetParams, q.limit, q.offset],
+    );
     return rows.map(toClientRow);
   }
 }

@@ -12,6 +12,7 @@ import type { EngineChange, EngineSnapshot } from '../engine/types.js';
 import { ActivationJournal, type JournalEntry, type JournalOptions } from './activation-journal.js';
 import { Checkpointer, type CheckpointStats } from './checkpointer.js';
 import { ClientQueries } from './client-query.js';
+import { SyncSteps, type Steps } from './sql-steps.js';
 import { loadEngineSnapshot } from './engine-snapshot.js';
 import { exportClients, exportRequestLog, type ExportFormat } from './export.js';
 import { GroupCommitter } from './group-commit.js';
@@ -78,6 +79,7 @@ export class SqliteStore implements ActivationStore {
   readonly #checkpointer: Checkpointer | undefined;
   readonly #log: RequestLog;
   readonly #clients: ClientQueries;
+  readonly #steps: SyncSteps;
   readonly #listeners = new Set<(records: ActivationRecord[]) => void>();
   readonly #getSetting: Statement;
   #closed = false;
@@ -93,6 +95,7 @@ export class SqliteStore implements ActivationStore {
     this.#onJournalError = c.onJournalError;
     this.#log = new RequestLog(c.db);
     this.#clients = new ClientQueries(c.db);
+    this.#steps = new SyncSteps(c.db);
     this.#getSetting = c.db.prepare('SELECT value FROM settings WHERE key = ?');
     const writer = c.readonly ? undefined : new ActivationWriter(c.db, c.catalog);
     this.#checkpointer = c.readonly
@@ -176,6 +179,12 @@ export class SqliteStore implements ActivationStore {
   queryClients(query: ClientWindowQuery, options: { wholeCount?: boolean } = {}): ClientWindow {
     this.applyPending();
     return this.#run('reading the client table', () => this.#clients.window(query, this.#clock.now(), options));
+  }
+
+  /** Runs a read's steps on this connection, after applying what the journal holds. */
+  readSteps<T>(doing: string, steps: Steps<T>): T {
+    this.applyPending();
+    return this.#run(doing, () => this.#steps.run(steps));
   }
 
   queryRequestLog(query: RequestLogQuery): RequestLogWindow {
