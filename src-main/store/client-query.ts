@@ -1,7 +1,9 @@
 /**
  * Windowed reads of the client inventory for the console's live table and the CLI, on plain
- * SQLite: an index per sort column (column, cmid) for keyset paging, the trigram full-text table
- * `clients_text` for the text filter, and `client_totals` for exact counts of product, state and VM.
+ * SQLite: an index per sort column (column, cmid, group_key) for keyset paging, the trigram
+ * full-text table `clients_text` for the text filter, and `client_totals` for exact counts of
+ * product, state and VM. `group_key` (migration 4) names a client's product, state and VM in one
+ * small integer, so a walk tests those filters in the index entry and reads only matching rows.
  *
  * One rule decides how a window is read. Each filter that can name its matches cheaply does so,
  * up to COUNT_CAP: the text through the full-text index, the product (with state and VM) through
@@ -16,6 +18,7 @@ import type { ClientRow, ClientWindow } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
 import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
 import { allRows, getRow, pluckAll, SyncSteps, type Param, type Steps } from './sql-steps.js';
+import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
 
 export { CLIENT_COLUMNS, toClientRow, type ClientDbRow } from './client-row.js';
 export {
@@ -41,6 +44,22 @@ export function likePattern(text: string): string {
 
 function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
+}
+
+/** A CMID is stored only as GUID text, so only such a text can be in one. */
+const CMID_TEXT = /^[0-9a-f-]+$/i;
+/** An address is stored as IPv4 or IPv6 without a zone (normalizeAddress), or "unknown". */
+const ADDRESS_TEXT = /^[0-9a-f.:]+$/i;
+
+/**
+ * The columns a text can be in at all, known from the text alone: "pc-1" cannot be in a CMID or
+ * an address. A walk of the machine-name index then tests the text in the entry, reading no row.
+ */
+function textColumns(text: string): string[] {
+  const columns = ['c.machine_name'];
+  if (ADDRESS_TEXT.test(text) || 'unknown'.includes(text.toLowerCase())) columns.push('c.address');
+  if (CMID_TEXT.test(text)) columns.push('c.cmid');
+  return columns;
 }
 
 /** Three characters as the trigram tokenizer counts them: code points, not UTF-16 units. */
@@ -119,7 +138,9 @@ export class ClientQueries {
       window.total = Math.min(yield* this.#countIn(listed, filters), this.#cap);
       window.totalIsLowerBound = true;
     } else {
-      const n = yield* this.#countIn({ from: 'clients AS c', params: [] }, filters, this.#cap + 1);
+      // The last-seen index holds the most of what filters test (group_key, name, address, CMID).
+      const everyClient = { from: 'clients AS c INDEXED BY clients_by_last_seen', params: [] };
+      const n = yield* this.#countIn(everyClient, filters, this.#cap + 1);
       window.total = Math.min(n, this.#cap);
       if (n > this.#cap) window.totalIsLowerBound = true;
     }
@@ -131,17 +152,16 @@ export class ClientQueries {
     const f = q.filter;
     const where: string[] = [];
     const params: Param[] = [];
-    if (f.productId !== undefined) {
-      where.push('c.product_id = ?');
-      params.push(f.productId.toLowerCase());
-    }
-    if (f.licenseState !== undefined) {
-      where.push('c.license_state = ?');
-      params.push(f.licenseState);
-    }
-    if (f.isVm !== undefined) {
-      where.push('c.is_vm = ?');
-      params.push(f.isVm ? 1 : 0);
+    const group = groupTerms(q, '');
+    if (group.where.length) {
+      // First the key, which the sort indexes hold, so most rows are ruled out without being read;
+      // then the columns themselves, as two products may share a key.
+      where.push(
+        `c.group_key IN (SELECT DISTINCT ${GROUP_KEY_SQL} FROM client_totals WHERE n > 0 AND ${group.where.join(' AND ')})`,
+      );
+      params.push(...group.params);
+      where.push(...groupTerms(q, 'c.').where);
+      params.push(...group.params);
     }
     if (cutoff !== undefined) {
       where.push('c.last_seen >= ?');
@@ -149,31 +169,17 @@ export class ClientQueries {
     }
     if (text !== undefined) {
       // LIKE is the definition of a match (ASCII case folding); the full-text index only narrows.
-      where.push("(c.machine_name LIKE ? ESCAPE '\\' OR c.address LIKE ? ESCAPE '\\' OR c.cmid LIKE ? ESCAPE '\\')");
-      const p = likePattern(text);
-      params.push(p, p, p);
+      const columns = textColumns(text);
+      where.push(`(${columns.map((col) => `${col} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+      params.push(...columns.map(() => likePattern(text)));
     }
     return { where, params };
   }
 
   /** Clients of the product/state/VM filter, exactly, from client_totals; undefined without one. */
   *#groupTotal(q: ClientPageQuery): Steps<number | undefined> {
-    const f = q.filter;
-    if (f.productId === undefined && f.licenseState === undefined && f.isVm === undefined) return undefined;
-    const where: string[] = ['1'];
-    const params: Param[] = [];
-    if (f.productId !== undefined) {
-      where.push('product_id = ?');
-      params.push(f.productId.toLowerCase());
-    }
-    if (f.licenseState !== undefined) {
-      where.push('license_state = ?');
-      params.push(f.licenseState);
-    }
-    if (f.isVm !== undefined) {
-      where.push('is_vm = ?');
-      params.push(f.isVm ? 1 : 0);
-    }
+    const { where, params } = groupTerms(q, '');
+    if (where.length === 0) return undefined;
     const sql = `SELECT COALESCE(SUM(n), 0) AS n FROM client_totals WHERE ${where.join(' AND ')}`;
     return (yield* getRow<{ n: number }>(sql, params))!.n;
   }
@@ -242,7 +248,7 @@ export class ClientQueries {
   /** Dense matches: walk the sort column's index, testing each row, and stop after the window. */
   *#walk(q: ClientPageQuery, filters: Filters): Steps<ClientRow[]> {
     const { order, keyset, keysetParams } = this.#order(q);
-    const index = q.sort.column === 'cmid' ? '' : ` INDEXED BY clients_by_${SQL_COLUMN[q.sort.column]}`;
+    const index = ` INDEXED BY clients_by_${SQL_COLUMN[q.sort.column]}`;
     const conds = [...filters.where, ...(keyset ? [keyset] : [])];
     const where = conds.length ? conds.join(' AND ') : '1';
     const rows = yield* allRows<ClientDbRow>(
@@ -251,6 +257,26 @@ export class ClientQueries {
     );
     return rows.map(toClientRow);
   }
+}
+
+/** The product, state and VM filters as tests on columns of that name (of `prefix`). */
+function groupTerms(q: ClientPageQuery, prefix: string): Filters {
+  const f = q.filter;
+  const where: string[] = [];
+  const params: Param[] = [];
+  if (f.productId !== undefined) {
+    where.push(`${prefix}product_id = ?`);
+    params.push(f.productId.toLowerCase());
+  }
+  if (f.licenseState !== undefined) {
+    where.push(`${prefix}license_state = ?`);
+    params.push(f.licenseState);
+  }
+  if (f.isVm !== undefined) {
+    where.push(`${prefix}is_vm = ?`);
+    params.push(f.isVm ? 1 : 0);
+  }
+  return { where, params };
 }
 
 function idListing(ids: number[]): Listing {
