@@ -17,4 +17,32 @@ const host = await startHost({
   limits: { requestsPerAddressPerSecond: 0, maxConnectionsPerAddress: 0, maxConnections: 4096 },
 });
 process.stdout.write(`${JSON.stringify({ port: host.addresses()[0]!.port })}\n`);
-answerStatsOnStdin(() => host.close());
+
+// While on, the console reads in a loop as a busy admin would: text-filtered windows of the client
+// table, sorted several ways, one after another, on the host's console reader.
+let reading = false;
+let reads = 0;
+async function readLoop(): Promise<void> {
+  const sorts = ['lastSeen', 'machineName', 'address'] as const;
+  for (let i = 0; reading; i++) {
+    await host.reader.queryClients({
+      offset: 0,
+      limit: 100,
+      sort: { column: sorts[i % sorts.length]!, direction: i % 2 ? 'asc' : 'desc' },
+      filter: { text: ['pc', 'bench', '10.', '-1'][i % 4]! },
+    });
+    reads++;
+  }
+}
+answerStatsOnStdin(() => host.close(), {
+  'reads on': () => {
+    reading = true;
+    reads = 0;
+    void readLoop();
+    return { reading: true };
+  },
+  'reads off': () => {
+    reading = false;
+    return { reads };
+  },
+});

@@ -11,6 +11,7 @@ import { Engine } from '../engine/engine.js';
 import { intervalsFromSettings } from '../engine/settings.js';
 import type { ActivationRecord } from '../store/types.js';
 import { checkPath, databasePath, openStore } from '../store/open-store.js';
+import { ConsoleReader } from '../store/console-reader.js';
 import { coveredProducts, servingState } from '../authority/serving-state.js';
 import { startRpcListener, type RpcLimits, type RpcListener, type RpcStats } from '../rpc/listener.js';
 import { createActivationHandler } from './activation-handler.js';
@@ -42,6 +43,8 @@ export interface HostRuntime {
   readonly dataDir: string;
   readonly engine: Engine;
   readonly store: ReturnType<typeof openStore>;
+  /** The console's reads, on their own thread and connection (store/console-reader.ts). */
+  readonly reader: ConsoleReader;
   readonly identity: HostIdentity;
   readonly catalog: ProductCatalog;
   readonly startedAt: number;
@@ -138,7 +141,6 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     store = openStore({
       file: databasePath(dataDir),
       clock,
-      nameBlocks: 'background',
       onJournalError: (e) => log(`${e.message} ${e.hint ?? ''}`.trim()),
       onSettingIgnored: (e) => log(`setting not applied: ${e.message} ${e.hint ?? ''}`.trim()),
     });
@@ -200,10 +202,17 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
 
     const startedAt = clock.now();
     const started = listener;
+    const reader = new ConsoleReader({
+      file: store.file,
+      runHere: (steps) => store.readSteps('reading for the console', steps),
+      beforeRead: () => store.applyPending(),
+      now: () => clock.now(),
+    });
     return {
       dataDir,
       engine,
       store,
+      reader,
       identity,
       catalog,
       startedAt,
@@ -214,6 +223,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       close: async () => {
         clearInterval(timer);
         await started.close();
+        reader.close();
         store.close();
         lock.release();
       },

@@ -60,8 +60,8 @@ export function createConsoleService(host: HostRuntime, options: { statusCheckMs
   const contract: ConsoleContract = {
     'host:status': async () => buildStatusView(host),
     'host:events': async () => recent.slice(),
-    'clients:window': async (query) => host.store.queryClients(query),
-    'requests:window': async (query) => host.store.queryRequestLog({ ...query, newestFirst: true }),
+    'clients:window': (query) => host.reader.queryClients(query),
+    'requests:window': (query) => host.reader.queryRequestLog({ ...query, newestFirst: true }),
   };
 
   return {
