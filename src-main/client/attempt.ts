@@ -18,7 +18,7 @@ import { orderSrvTargets, type RandomSource } from '../dns/srv-select.js';
 import * as errors from './errors.js';
 import type { ClientEvent } from './events.js';
 import type { CachedHost, ClientState } from './state-file.js';
-import type { ActivationTransport } from './transport.js';
+import type { ActivationTransport, DirectTransport } from './transport.js';
 import { verifyReply, type PinPolicy } from './verify-response.js';
 
 export type Discovery =
@@ -27,7 +27,7 @@ export type Discovery =
 
 export interface AttemptSetup {
   discovery: Discovery;
-  transport: ActivationTransport;
+  transport: ActivationTransport | DirectTransport;
   hostCaching: boolean;
   adminPins: readonly string[];
   timeoutMs: number;
@@ -105,11 +105,12 @@ export async function runAttempt(
       setup.emit({ type: 'host-try', host: label, address, cached });
       const request: ActivationRequest = { ...template, nonce: new Uint8Array(randomBytes(16)) };
       try {
-        const bytes = await setup.transport.exchange(
-          connectTo,
-          encodeRequest(request, setup.siteToken),
-          setup.timeoutMs,
-        );
+        const transport = setup.transport;
+        if ('ask' in transport) {
+          const { response, fingerprint } = await transport.ask(connectTo, request);
+          return { label, target, via, response, fingerprint };
+        }
+        const bytes = await transport.exchange(connectTo, encodeRequest(request, setup.siteToken), setup.timeoutMs);
         const reply = decodeSignedResponse(bytes);
         const fingerprint = verifyReply(label, request, reply, pins);
         return { label, target, via, response: reply.response, fingerprint };

@@ -56,31 +56,61 @@ function toInput(req: ActivationRequest, address: string): ActivationInput {
   };
 }
 
+/** A host's answer to one decoded request, before it is signed (the simulator uses it as is). */
+export type RequestResponder = (req: ActivationRequest, ctx: { remoteAddress: string }) => Promise<ActivationResponse>;
+
+/**
+ * The decision half of the handler: engine -> durable commit -> the response to sign. The wire
+ * handler below and the simulator's in-process hosts share it, so both give the same answers.
+ */
+export function createResponder(
+  deps: Pick<ActivationHandlerDeps, 'engine' | 'identity' | 'clock' | 'onHandled'> & {
+    store: Pick<ActivationStore, 'commitActivation'>;
+  },
+): RequestResponder {
+  const { engine, store, identity, clock } = deps;
+  return async (req, ctx) => {
+    const at = clock.now();
+    const input = toInput(req, ctx.remoteAddress);
+    const { decision, changes } = engine.handle(input);
+    const record: ActivationRecord = { at, input, decision, changes };
+    await store.commitActivation(record);
+    deps.onHandled?.(record);
+    return responseTo(req, identity, statusOf(decision.result), decision, at);
+  };
+}
+
+function responseTo(
+  req: ActivationRequest,
+  identity: HostIdentity,
+  status: QapStatus,
+  d: Omit<ActivationDecision, 'result'> | null,
+  now: number,
+): ActivationResponse {
+  return {
+    version: 1,
+    status,
+    hostPublicKey: identity.publicKey,
+    hostId: identity.hostId,
+    cmid: req.cmid,
+    nonce: req.nonce,
+    clientTime: req.clientTime,
+    count: d?.count ?? 0,
+    threshold: d?.threshold ?? 0,
+    granted: d?.granted ?? false,
+    // A refused client retries on the activation interval, as after any failed attempt.
+    activationIntervalMin: d?.activationIntervalMin ?? DEFAULT_ACTIVATION_INTERVAL_MIN,
+    renewalIntervalMin: d?.renewalIntervalMin ?? DEFAULT_RENEWAL_INTERVAL_MIN,
+    validityMin: d?.validityMin ?? 0,
+    hostTime: d?.hostTime ?? now,
+  };
+}
+
 export function createActivationHandler(deps: ActivationHandlerDeps): ActivationHandler {
   const { engine, store, identity, admission, clock } = deps;
+  const respond = createResponder(deps);
 
-  const sign = (
-    req: ActivationRequest,
-    status: QapStatus,
-    d: Omit<ActivationDecision, 'result'> | null,
-  ): Uint8Array => {
-    const response: ActivationResponse = {
-      version: 1,
-      status,
-      hostPublicKey: identity.publicKey,
-      hostId: identity.hostId,
-      cmid: req.cmid,
-      nonce: req.nonce,
-      clientTime: req.clientTime,
-      count: d?.count ?? 0,
-      threshold: d?.threshold ?? 0,
-      granted: d?.granted ?? false,
-      // A refused client retries on the activation interval, as after any failed attempt.
-      activationIntervalMin: d?.activationIntervalMin ?? DEFAULT_ACTIVATION_INTERVAL_MIN,
-      renewalIntervalMin: d?.renewalIntervalMin ?? DEFAULT_RENEWAL_INTERVAL_MIN,
-      validityMin: d?.validityMin ?? 0,
-      hostTime: d?.hostTime ?? clock.now(),
-    };
+  const sign = (response: ActivationResponse): Uint8Array => {
     // Encoded once: the signed bytes and the bytes sent are the same body (encodeSignedResponse layout).
     const body = encodeResponseBody(response);
     const signed = new Uint8Array(body.byteLength + SIGNATURE_LENGTH);
@@ -116,14 +146,9 @@ export function createActivationHandler(deps: ActivationHandlerDeps): Activation
           clientTime: req.clientTime,
           remainingMinutes: req.remainingMinutes,
         });
-        return sign(req, verdict.status, null);
+        return sign(responseTo(req, identity, verdict.status, null, at));
       }
     }
-    const input = toInput(req, ctx.remoteAddress);
-    const { decision, changes } = engine.handle(input);
-    const record: ActivationRecord = { at, input, decision, changes };
-    await store.commitActivation(record);
-    deps.onHandled?.(record);
-    return sign(req, statusOf(decision.result), decision);
+    return sign(await respond(req, ctx));
   };
 }
