@@ -14,6 +14,7 @@ export type Action =
   | { kind: 'depart'; at: number; fleet: string; count: number; text(n: number): string }
   | { kind: 'away'; at: number; fleet: string; count: number; days: number; text(n: number): string }
   | { kind: 'return'; at: number; client: SimClient }
+  | { kind: 'note'; at: number; text: string }
   | { kind: 'host-down'; at: number; host: string; withdraw: boolean }
   | { kind: 'host-up'; at: number; host: string }
   | { kind: 'key'; at: number; host: string; family: ProductFamily | null; text: string }
@@ -75,6 +76,8 @@ export function scenarioActions(scenario: Scenario, start: number, random: Rando
   }
   for (const e of scenario.events) {
     if (e.addClients) {
+      const { fleet, count } = e.addClients;
+      actions.push({ kind: 'note', at: at(e.day), text: `${plural(count, 'new client')} joined ${fleet}` });
       for (let i = 0; i < e.addClients.count; i++) actions.push({ kind: 'arrive', at: at(e.day), fleet: e.addClients.fleet });
     } else if (e.removeClients) {
       const { fleet } = e.removeClients;

@@ -56,7 +56,7 @@ export interface HostSeries {
   failed: number[];
   /** Attempts that found the host down each day. */
   unreachable: number[];
-  /** The engine's cumulative counters at the end (as quorum status shows them). */
+  /** The engine's cumulative /dlv counters at the end, as quorum status shows them (its "failed" is not "not granted"). */
   totalRequests: number;
   totalFailed: number;
 }

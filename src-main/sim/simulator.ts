@@ -133,6 +133,9 @@ export async function runSimulation(input: Scenario, options: SimOptions = {}): 
         recorder.event(clock.now(), action.text(chosen.length));
         return;
       }
+      case 'note':
+        recorder.event(clock.now(), action.text);
+        return;
       case 'return':
         if (!action.client.departed) await bringIn(action.client);
         return;
