@@ -23,7 +23,8 @@ const ISOMORPHIC =
 const RENDERER = 'src-renderer/ imports only shared/ and its own files; it reaches main through the api object.';
 const ELECTRON_ONLY = 'Only src-main/electron/ imports electron; everything else runs (and is tested) in plain Node.';
 const PURE_ENGINE = 'src-main/engine/ is pure: no I/O modules; time comes from the injected Clock.';
-const SIM_USERS = 'src-main/sim/ (the rehearsal simulator) is used only by src-main/cli/, src-main/service/ and bench/.';
+const SIM_USERS =
+  'src-main/sim/ (the rehearsal simulator) is used only by src-main/cli/, src-main/service/ and bench/.';
 const SIM_LAYER =
   'src-main/sim/ runs the engine, the client, DNS selection, the host responder and the store in memory; it does not reach the network, the console service, the CLI or the authority.';
 
@@ -95,7 +96,13 @@ export default tseslint.config(
   },
   {
     files: ['src-main/**'],
-    ignores: ['src-main/electron/**', 'src-main/cli/**', 'src-main/service/**', 'src-main/sim/**', 'src-main/engine/**'],
+    ignores: [
+      'src-main/electron/**',
+      'src-main/cli/**',
+      'src-main/service/**',
+      'src-main/sim/**',
+      'src-main/engine/**',
+    ],
     rules: noSimNoElectron,
   },
   {

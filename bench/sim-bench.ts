@@ -21,7 +21,10 @@ fleets:
     size: ${Math.round(clients * 0.9)}
     vmShare: 0.1
     arrival: { day: 0, hour: 7, overHours: 10, curve: bell }
-    departures: [${[1, 2, 3].filter((q) => q * 91 < days).map(quarter).join(', ')}]
+    departures: [${[1, 2, 3]
+      .filter((q) => q * 91 < days)
+      .map(quarter)
+      .join(', ')}]
     away: [{ day: 40, count: ${Math.round(clients * 0.05)}, days: 14 }]
   - name: servers
     product: server

@@ -22,7 +22,9 @@ export const simOverridesSchema = z.strictObject({
   fleetSizes: z.array(z.number().int().min(0).max(100_000)).max(50).optional(),
   /** The hosts, in order: fewer drops the last ones, more adds hosts like the last one. */
   hosts: z
-    .array(z.strictObject({ priority: z.number().int().min(0).max(65_535), weight: z.number().int().min(0).max(65_535) }))
+    .array(
+      z.strictObject({ priority: z.number().int().min(0).max(65_535), weight: z.number().int().min(0).max(65_535) }),
+    )
     .min(1)
     .max(20)
     .optional(),

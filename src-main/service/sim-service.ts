@@ -36,7 +36,13 @@ function outline(s: Scenario): ScenarioOutline {
     description: s.description,
     days: s.days,
     seed: s.seed,
-    hosts: s.hosts.map((h) => ({ name: h.name, family: h.family, priority: h.priority, weight: h.weight, outages: h.outages.length })),
+    hosts: s.hosts.map((h) => ({
+      name: h.name,
+      family: h.family,
+      priority: h.priority,
+      weight: h.weight,
+      outages: h.outages.length,
+    })),
     fleets: s.fleets.map((f) => ({ name: f.name, product: f.product, size: f.size })),
     events: s.events.length,
   };
@@ -74,7 +80,15 @@ export function createSimService(events: ConsoleEvents): SimService {
         else finish(() => reject(new QuorumError(m.error.code, m.error.message, m.error.hint)));
       });
       worker.on('error', (e) =>
-        finish(() => reject(new QuorumError('SIM_FAILED', `The rehearsal stopped: ${e.message}`, 'Run it again; if it fails again, run quorum simulate with the same scenario for the details.'))),
+        finish(() =>
+          reject(
+            new QuorumError(
+              'SIM_FAILED',
+              `The rehearsal stopped: ${e.message}`,
+              'Run it again; if it fails again, run quorum simulate with the same scenario for the details.',
+            ),
+          ),
+        ),
       );
       worker.on('exit', () =>
         finish(() => reject(new QuorumError('SIM_CANCELLED', 'The rehearsal was stopped before it finished.'))),
@@ -87,7 +101,11 @@ export function createSimService(events: ConsoleEvents): SimService {
     'sim:describe': async ({ source }) => outline(scenarioOf(source)),
     'sim:run': async ({ runId, source, overrides }) => {
       if (runs.has(runId)) {
-        throw new QuorumError('SIM_RUN_EXISTS', `A rehearsal with id ${runId} is already running.`, 'Start the run with a new id.');
+        throw new QuorumError(
+          'SIM_RUN_EXISTS',
+          `A rehearsal with id ${runId} is already running.`,
+          'Start the run with a new id.',
+        );
       }
       if (runs.size >= MAX_CONCURRENT_RUNS) {
         throw new QuorumError(

@@ -78,7 +78,8 @@ export function scenarioActions(scenario: Scenario, start: number, random: Rando
     if (e.addClients) {
       const { fleet, count } = e.addClients;
       actions.push({ kind: 'note', at: at(e.day), text: `${plural(count, 'new client')} joined ${fleet}` });
-      for (let i = 0; i < e.addClients.count; i++) actions.push({ kind: 'arrive', at: at(e.day), fleet: e.addClients.fleet });
+      for (let i = 0; i < e.addClients.count; i++)
+        actions.push({ kind: 'arrive', at: at(e.day), fleet: e.addClients.fleet });
     } else if (e.removeClients) {
       const { fleet } = e.removeClients;
       actions.push({
@@ -89,7 +90,13 @@ export function scenarioActions(scenario: Scenario, start: number, random: Rando
         text: (n) => `${plural(n, 'client')} of ${fleet} removed`,
       });
     } else if (e.uninstallKey) {
-      actions.push({ kind: 'key', at: at(e.day), host: e.uninstallKey.host, family: null, text: 'host key uninstalled' });
+      actions.push({
+        kind: 'key',
+        at: at(e.day),
+        host: e.uninstallKey.host,
+        family: null,
+        text: 'host key uninstalled',
+      });
     } else if (e.installKey) {
       const { host, family } = e.installKey;
       actions.push({ kind: 'key', at: at(e.day), host, family, text: `${family} host key installed` });

@@ -8,7 +8,8 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import { QuorumError } from '../../shared/domain/errors.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 
-const HINT = 'Fix that field (docs/simulator.md describes every field, docs/scenario.schema.json checks them in an editor).';
+const HINT =
+  'Fix that field (docs/simulator.md describes every field, docs/scenario.schema.json checks them in an editor).';
 
 type Path = (string | number)[];
 
@@ -106,14 +107,21 @@ function crossCheck(s: Scenario): { path: Path; message: string } | null {
     const fleet = e.addClients?.fleet ?? e.removeClients?.fleet;
     const key = e.addClients ? 'addClients' : 'removeClients';
     if (fleet !== undefined && !fleets.has(fleet)) {
-      return { path: ['events', i, key, 'fleet'], message: `no fleet is called "${fleet}" (fleets: ${[...fleets.keys()].join(', ')})` };
+      return {
+        path: ['events', i, key, 'fleet'],
+        message: `no fleet is called "${fleet}" (fleets: ${[...fleets.keys()].join(', ')})`,
+      };
     }
     const hostName = e.uninstallKey?.host ?? e.installKey?.host ?? e.setIntervals?.host;
     const hostKey = e.uninstallKey ? 'uninstallKey' : e.installKey ? 'installKey' : 'setIntervals';
     if (hostName !== undefined && !hosts.has(hostName)) {
-      return { path: ['events', i, hostKey, 'host'], message: `no host is called "${hostName}" (hosts: ${[...hosts].join(', ')})` };
+      return {
+        path: ['events', i, hostKey, 'host'],
+        message: `no host is called "${hostName}" (hosts: ${[...hosts].join(', ')})`,
+      };
     }
-    if (e.day > s.days) return { path: ['events', i, 'day'], message: `is after the end of the rehearsal (day ${s.days})` };
+    if (e.day > s.days)
+      return { path: ['events', i, 'day'], message: `is after the end of the rehearsal (day ${s.days})` };
   }
   return null;
 }

@@ -9,7 +9,10 @@ import { z } from 'zod';
 const day = z.number().min(0).max(3650);
 const name = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'must be 1 to 31 lower-case letters, digits or hyphens, starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,30}$/,
+    'must be 1 to 31 lower-case letters, digits or hyphens, starting with a letter or digit',
+  );
 const count = z.number().int().min(1).max(100_000);
 const interval = z.number().int().min(15).max(43_200);
 
@@ -33,7 +36,12 @@ const host = z.strictObject({
 const arrival = z.strictObject({
   day: day.default(0).describe('day the first client starts'),
   hour: z.number().min(0).max(24).default(9).describe('hour of that day (UTC)'),
-  overHours: z.number().min(0).max(24 * 365).default(0).describe('clients start spread over this many hours'),
+  overHours: z
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(0)
+    .describe('clients start spread over this many hours'),
   curve: z
     .enum(['even', 'bell'])
     .default('even')

@@ -54,7 +54,12 @@ export class SimHost {
     this.installKey(options.family);
     // The journal's durable commit is what the wire handler waits for; in memory it is immediate.
     const journal = { commitActivation: async (record: ActivationRecord) => options.onRecord(this, record) };
-    this.respond = createResponder({ engine: this.engine, store: journal, identity: this.identity, clock: options.clock });
+    this.respond = createResponder({
+      engine: this.engine,
+      store: journal,
+      identity: this.identity,
+      clock: options.clock,
+    });
   }
 
   installKey(family: ProductFamily): void {

@@ -9,7 +9,14 @@ import { APPLICATIONS, type Product, type ProductCatalog } from '../../shared/do
 import type { ActivationRecord } from '../store/types.js';
 import type { SimHost } from './sim-host.js';
 import { bucketOf, type FleetRun, type GroupTally, type SimClient } from './sim-fleet.js';
-import { dayOf, type ClientSeries, type GroupSeries, type HostSeries, type Moment, type SimResult } from './sim-result.js';
+import {
+  dayOf,
+  type ClientSeries,
+  type GroupSeries,
+  type HostSeries,
+  type Moment,
+  type SimResult,
+} from './sim-result.js';
 import type { Scenario, ScenarioHost } from './scenario-schema.js';
 
 const groupLabel = (applicationId: string, threshold: number) =>
@@ -159,7 +166,12 @@ export class Recorder {
   }
 
   hostState(at: number, host: string, down: boolean): void {
-    this.#moment({ at, kind: down ? 'host-down' : 'host-up', host, text: `${host} ${down ? 'stops answering' : 'answers again'}` });
+    this.#moment({
+      at,
+      kind: down ? 'host-down' : 'host-up',
+      host,
+      text: `${host} ${down ? 'stops answering' : 'answers again'}`,
+    });
   }
 
   endOfDay(day: number, now: number, fleets: Iterable<FleetRun>, hosts: Iterable<SimHost>): void {

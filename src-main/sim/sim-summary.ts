@@ -11,7 +11,14 @@ const dayText = (d: number | null) => (d === null ? '-' : `day ${d}`);
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [head, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Days shown in the daily table: all of a short run, else weekly plus the last day. */
@@ -105,7 +112,10 @@ export function resultCsv(r: SimResult): Record<string, string> {
     for (const h of r.hosts) cells.push(h.requests[d]!, h.failed[d]!, h.unreachable[d]!);
     rows.push(cells.map((v) => csvCell(String(v))).join(','));
   }
-  const hourly = ['hour start,requests', ...r.requestsPerHour.map((n, i) => `${new Date(r.scenario.start + i * 3_600_000).toISOString()},${n}`)];
+  const hourly = [
+    'hour start,requests',
+    ...r.requestsPerHour.map((n, i) => `${new Date(r.scenario.start + i * 3_600_000).toISOString()},${n}`),
+  ];
   const moments = [
     'at,day,kind,host,group,text',
     ...r.moments.map((m) =>

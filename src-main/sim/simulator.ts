@@ -12,7 +12,15 @@ import { ProductCatalog } from '../../shared/domain/products.js';
 import { seededRandom } from '../../shared/domain/random.js';
 import { DEFAULT_SERVICE_NAME, queryNameOf } from '../dns/srv-lookup.js';
 import type { ActivationRecord } from '../store/types.js';
-import { bringIn, newClient, takeOut, uuidFrom, type FleetContext, type FleetRun, type SimClient } from './sim-fleet.js';
+import {
+  bringIn,
+  newClient,
+  takeOut,
+  uuidFrom,
+  type FleetContext,
+  type FleetRun,
+  type SimClient,
+} from './sim-fleet.js';
 import { SimDns } from './sim-dns.js';
 import { directTransport, SimHost } from './sim-host.js';
 import { Recorder } from './sim-recorder.js';
@@ -203,4 +211,3 @@ export async function runSimulation(input: Scenario, options: SimOptions = {}): 
   for (const f of fleets.values()) for (const c of f.clients) await c.client.stop();
   return recorder.result(hosts.values(), performance.now() - began);
 }
-

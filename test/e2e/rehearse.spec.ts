@@ -65,8 +65,11 @@ test('runs a built-in scenario with changed hosts and shows the charts and momen
 
 test('names the line and the field of a mistake in an opened file', async ({ page }) => {
   await openRehearse(page);
-  const text = 'name: branch\ndays: 30\nhosts:\n  - name: quorum1\n    family: desktop\nfleets:\n  - name: office\n    product: desktop\n    size: lots\n';
-  await page.getByLabel('Open a scenario file').setInputFiles({ name: 'branch.yaml', mimeType: 'text/yaml', buffer: Buffer.from(text) });
+  const text =
+    'name: branch\ndays: 30\nhosts:\n  - name: quorum1\n    family: desktop\nfleets:\n  - name: office\n    product: desktop\n    size: lots\n';
+  await page
+    .getByLabel('Open a scenario file')
+    .setInputFiles({ name: 'branch.yaml', mimeType: 'text/yaml', buffer: Buffer.from(text) });
   await expect(page.getByRole('alert')).toContainText('branch.yaml:9:11: fleets[0].size: expected a number');
 
   await page.getByLabel('Open a scenario file').setInputFiles({

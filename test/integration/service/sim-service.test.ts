@@ -18,7 +18,8 @@ function setUp() {
   service = createSimService(events);
   const progress: { runId: string; day: number; days: number }[] = [];
   events.on('sim:progress', (p) => progress.push(p));
-  const call = (channel: string, input: unknown) => dispatchInvoke(service!.contract as ConsoleContract, channel, input);
+  const call = (channel: string, input: unknown) =>
+    dispatchInvoke(service!.contract as ConsoleContract, channel, input);
   return { call, progress };
 }
 
@@ -33,7 +34,15 @@ describe('the rehearsal service', () => {
     const outcome = await call('sim:run', {
       runId: 'run-1',
       source: { builtin: 'host-failover' },
-      overrides: { days: 20, fleetSizes: [60], hosts: [{ priority: 0, weight: 100 }, { priority: 10, weight: 100 }, { priority: 10, weight: 50 }] },
+      overrides: {
+        days: 20,
+        fleetSizes: [60],
+        hosts: [
+          { priority: 0, weight: 100 },
+          { priority: 10, weight: 100 },
+          { priority: 10, weight: 50 },
+        ],
+      },
     });
     clearInterval(timer);
     expect(outcome.ok).toBe(true);
@@ -65,10 +74,13 @@ describe('the rehearsal service', () => {
 
   it('describes a file from its content, and names the line and field of a mistake', async () => {
     const { call } = setUp();
-    const text = 'name: branch\ndays: 30\nhosts:\n  - name: quorum1\n    family: desktop\nfleets:\n  - name: office\n    product: desktop\n    size: 30\n';
+    const text =
+      'name: branch\ndays: 30\nhosts:\n  - name: quorum1\n    family: desktop\nfleets:\n  - name: office\n    product: desktop\n    size: 30\n';
     const ok = await call('sim:describe', { source: { text, fileName: 'branch.yaml' } });
     expect(ok).toMatchObject({ ok: true, value: { name: 'branch', days: 30, fleets: [{ name: 'office', size: 30 }] } });
-    const bad = await call('sim:describe', { source: { text: text.replace('size: 30', 'size: -3'), fileName: 'branch.yaml' } });
+    const bad = await call('sim:describe', {
+      source: { text: text.replace('size: 30', 'size: -3'), fileName: 'branch.yaml' },
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'SIM_SCENARIO_INVALID' } });
     expect((bad as { error: { message: string } }).error.message).toMatch(/^branch\.yaml:9:11: fleets\[0\]\.size: /);
     const badInput = await call('sim:run', { runId: 'x y', source: { builtin: 'boot-storm' }, overrides: {} });

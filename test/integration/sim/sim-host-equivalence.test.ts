@@ -42,7 +42,11 @@ describe('the rehearsal host', () => {
     const dir = await mkdtemp(join(tmpdir(), 'quorum-sim-eq-'));
     dirs.push(dir);
     const store = openStore({ file: join(dir, 'quorum.db'), clock, catalog });
-    const engine = new Engine({ clock, catalog, servingGate: { serving: true, coverage: { family: 'server', maxGeneration: 3 } } });
+    const engine = new Engine({
+      clock,
+      catalog,
+      servingGate: { serving: true, coverage: { family: 'server', maxGeneration: 3 } },
+    });
     const handler = createActivationHandler({ engine, store, identity: sim.identity, clock });
     const toSim = directTransport(new Map([['quorum1', sim]]), '10.0.0.9', () => undefined);
 

@@ -27,10 +27,19 @@ describe('layering lint rules', () => {
     ['src-main/engine/bad2.ts', "import { writeFileSync } from 'fs';\nexport const x = writeFileSync;\n"],
     // The simulator is used by the CLI, the console service and the bench only, and stays off the network.
     ['src-main/host/bad.ts', "import { runSimulation } from '../sim/simulator.js';\nexport const x = runSimulation;\n"],
-    ['src-main/engine/bad4.ts', "import { runSimulation } from '../sim/simulator.js';\nexport const x = runSimulation;\n"],
-    ['src-main/electron/bad.ts', "import { runSimulation } from '../sim/simulator.js';\nexport const x = runSimulation;\n"],
+    [
+      'src-main/engine/bad4.ts',
+      "import { runSimulation } from '../sim/simulator.js';\nexport const x = runSimulation;\n",
+    ],
+    [
+      'src-main/electron/bad.ts',
+      "import { runSimulation } from '../sim/simulator.js';\nexport const x = runSimulation;\n",
+    ],
     ['src-main/store/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
-    ['src-main/sim/bad.ts', "import { startRpcListener } from '../rpc/listener.js';\nexport const x = startRpcListener;\n"],
+    [
+      'src-main/sim/bad.ts',
+      "import { startRpcListener } from '../rpc/listener.js';\nexport const x = startRpcListener;\n",
+    ],
     ['src-main/sim/bad2.ts', "import { runCli } from '../cli/main.js';\nexport const x = runCli;\n"],
   ])('refuses the import in %s', async (file, code) => {
     expect(await ruleHits(file, code)).toContain('no-restricted-imports');

@@ -37,13 +37,37 @@ describe('scenario files', () => {
   });
 
   it.each([
-    ['a wrong type', VALID.replace('size: 30', 'size: lots'), 'branch.yaml:9:11: fleets[0].size: expected a number, not a string (got "lots")'],
-    ['an unknown field', VALID.replace('    family: desktop', '    family: desktop\n    colour: red'), 'branch.yaml:6:5: hosts[0].colour: is not a field of this scenario part'],
+    [
+      'a wrong type',
+      VALID.replace('size: 30', 'size: lots'),
+      'branch.yaml:9:11: fleets[0].size: expected a number, not a string (got "lots")',
+    ],
+    [
+      'an unknown field',
+      VALID.replace('    family: desktop', '    family: desktop\n    colour: red'),
+      'branch.yaml:6:5: hosts[0].colour: is not a field of this scenario part',
+    ],
     ['a missing field', VALID.replace('days: 30\n', ''), 'branch.yaml:1:1: days: missing (a number is required)'],
-    ['a value out of range', VALID.replace('size: 30', 'size: 30\n    vmShare: 1.5'), 'branch.yaml:10:14: fleets[0].vmShare: Too big: expected number to be <=1 (got 1.5)'],
-    ['an unknown product', VALID.replace('product: desktop', 'product: windows'), 'branch.yaml:8:14: fleets[0].product:'],
-    ['an event naming no fleet', `${VALID}events:\n  - day: 3\n    addClients: { fleet: sales, count: 2 }\n`, 'branch.yaml:12:26: events[0].addClients.fleet: no fleet is called "sales" (fleets: office)'],
-    ['an outage ending before it starts', VALID.replace('    family: desktop', '    family: desktop\n    outages: [{ from: 5, to: 2 }]'), 'branch.yaml:6:30: hosts[0].outages[0].to: must be after from (5)'],
+    [
+      'a value out of range',
+      VALID.replace('size: 30', 'size: 30\n    vmShare: 1.5'),
+      'branch.yaml:10:14: fleets[0].vmShare: Too big: expected number to be <=1 (got 1.5)',
+    ],
+    [
+      'an unknown product',
+      VALID.replace('product: desktop', 'product: windows'),
+      'branch.yaml:8:14: fleets[0].product:',
+    ],
+    [
+      'an event naming no fleet',
+      `${VALID}events:\n  - day: 3\n    addClients: { fleet: sales, count: 2 }\n`,
+      'branch.yaml:12:26: events[0].addClients.fleet: no fleet is called "sales" (fleets: office)',
+    ],
+    [
+      'an outage ending before it starts',
+      VALID.replace('    family: desktop', '    family: desktop\n    outages: [{ from: 5, to: 2 }]'),
+      'branch.yaml:6:30: hosts[0].outages[0].to: must be after from (5)',
+    ],
     ['broken YAML', VALID.replace('  - name: office', '  - name: office\n   product: [desktop'), 'branch.yaml:8:'],
   ])('names the line and the field for %s, in one error', (_what, text, expected) => {
     const e = errorOf(text);
