@@ -58,7 +58,7 @@ events:
   });
 
   it('names the machines of a cloned image and never reaches the threshold', async () => {
-    const r = await runSimulation(builtinScenario('cloned-image'));
+    const r = await runSimulation(builtinScenario('cloned-image'), { days: 3 });
     expect(Math.max(...r.groups[0]!.count)).toBe(23);
     expect(r.groups[0]!.firstReachedDay).toBeNull();
     const clone = r.moments.find((m) => m.kind === 'clone-suspected')!;
