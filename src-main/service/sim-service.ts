@@ -48,16 +48,35 @@ function outline(s: Scenario): ScenarioOutline {
   };
 }
 
+/** A rehearsal that needs more than this ends with SIM_TOO_LARGE instead of taking the host's memory. */
+export const WORKER_HEAP_MB = 1536;
+
 /** The worker runs from source under tsx (the CLI, tests) or as the bundle's sim-worker.js (Electron). */
 function startWorker(scenario: Scenario): Worker {
   const here = import.meta.url;
+  const options = { workerData: { scenario }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
   if (here.endsWith('.ts')) {
     const tsx = import.meta.resolve('tsx/esm/api');
     const entry = new URL('./sim-worker.ts', here).href;
     const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(boot, { eval: true, workerData: { scenario } });
+    return new Worker(boot, { ...options, eval: true });
   }
-  return new Worker(new URL('./sim-worker.js', here), { workerData: { scenario } });
+  return new Worker(new URL('./sim-worker.js', here), options);
+}
+
+function workerFailure(e: Error): QuorumError {
+  if ((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new QuorumError(
+      'SIM_TOO_LARGE',
+      `The rehearsal needed more than ${WORKER_HEAP_MB} MB and was stopped; the host was not affected.`,
+      'Run fewer clients or fewer days, or run it with quorum simulate on another machine.',
+    );
+  }
+  return new QuorumError(
+    'SIM_FAILED',
+    `The rehearsal stopped: ${e.message}`,
+    'Run it again; if it fails again, run quorum simulate with the same scenario for the details.',
+  );
 }
 
 export function createSimService(events: ConsoleEvents): SimService {
@@ -79,17 +98,7 @@ export function createSimService(events: ConsoleEvents): SimService {
         else if (m.type === 'done') finish(() => resolve(m.result as SimRunResult));
         else finish(() => reject(new QuorumError(m.error.code, m.error.message, m.error.hint)));
       });
-      worker.on('error', (e) =>
-        finish(() =>
-          reject(
-            new QuorumError(
-              'SIM_FAILED',
-              `The rehearsal stopped: ${e.message}`,
-              'Run it again; if it fails again, run quorum simulate with the same scenario for the details.',
-            ),
-          ),
-        ),
-      );
+      worker.on('error', (e) => finish(() => reject(workerFailure(e))));
       worker.on('exit', () =>
         finish(() => reject(new QuorumError('SIM_CANCELLED', 'The rehearsal was stopped before it finished.'))),
       );

@@ -4,6 +4,7 @@
  * beyond the scenario's is like its last one, without outages.
  */
 import { QuorumError } from '../../shared/domain/errors.js';
+import { crossCheck, fieldName } from './scenario-parse.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 
 export interface ScenarioOverrides {
@@ -38,6 +39,14 @@ export function applyOverrides(base: Scenario, o: ScenarioOverrides): Scenario {
       'SIM_SCENARIO_INVALID',
       `The changed scenario is not valid at ${issue.path.join('.')}: ${issue.message}.`,
       'Change the value back within its range.',
+    );
+  }
+  const problem = crossCheck(checked.data);
+  if (problem) {
+    throw new QuorumError(
+      'SIM_SCENARIO_INVALID',
+      `The changed scenario is not valid at ${fieldName(problem.path)}: ${problem.message}.`,
+      'Use fewer clients or change the value back.',
     );
   }
   return checked.data;

@@ -13,6 +13,9 @@ const HINT =
 
 type Path = (string | number)[];
 
+/** Clients in one rehearsal, fleets and added ones together: what a worker's memory holds comfortably. */
+export const MAX_SCENARIO_CLIENTS = 200_000;
+
 export function parseScenario(text: string, source = 'scenario'): Scenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -86,7 +89,7 @@ function offsetOf(doc: Document, path: Path, atValue = true): number {
   return offset;
 }
 
-function crossCheck(s: Scenario): { path: Path; message: string } | null {
+export function crossCheck(s: Scenario): { path: Path; message: string } | null {
   const hosts = new Set<string>();
   for (const [i, h] of s.hosts.entries()) {
     if (hosts.has(h.name)) return { path: ['hosts', i, 'name'], message: `a second host is called "${h.name}"` };
@@ -102,6 +105,13 @@ function crossCheck(s: Scenario): { path: Path; message: string } | null {
     if (f.clonedImage > f.size) {
       return { path: ['fleets', i, 'clonedImage'], message: `is more than the fleet's size (${f.size})` };
     }
+  }
+  const total = s.fleets.reduce((n, f) => n + f.size, 0) + s.events.reduce((n, e) => n + (e.addClients?.count ?? 0), 0);
+  if (total > MAX_SCENARIO_CLIENTS) {
+    return {
+      path: ['fleets'],
+      message: `${total.toLocaleString('en-US')} clients in all; a rehearsal runs up to ${MAX_SCENARIO_CLIENTS.toLocaleString('en-US')}`,
+    };
   }
   for (const [i, e] of s.events.entries()) {
     const fleet = e.addClients?.fleet ?? e.removeClients?.fleet;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { QuorumError } from '../../../shared/domain/errors.js';
 import { BUILTIN_SCENARIOS, builtinScenario } from '../../../src-main/sim/builtin-scenarios.js';
 import { parseScenario } from '../../../src-main/sim/scenario-parse.js';
+import { applyOverrides } from '../../../src-main/sim/scenario-overrides.js';
 import { scenarioJsonSchema } from '../../../src-main/sim/scenario-schema.js';
 
 const VALID = `name: branch
@@ -75,6 +76,18 @@ describe('scenario files', () => {
     expect(e.message.startsWith(expected)).toBe(true);
     expect(e.message.split('\n')).toHaveLength(1);
     expect(e.hint).toMatch(/docs\/simulator\.md/);
+  });
+
+  it("refuses more clients than a rehearsal holds, in the file and in the view's changes", () => {
+    const fleets = [0, 1, 2].map((i) => `  - { name: f${i}, product: desktop, size: 100000 }`).join('\n');
+    const e = errorOf(VALID.replace(/fleets:[\s\S]*$/, `fleets:\n${fleets}\n`));
+    expect(e.message).toBe('branch.yaml:6:1: fleets: 300,000 clients in all; a rehearsal runs up to 200,000');
+    const base = parseScenario(VALID, 'branch.yaml');
+    expect(() => applyOverrides(base, { fleetSizes: [100_000] })).not.toThrow();
+    const three = { ...base, fleets: ['a', 'b', 'c'].map((name) => ({ ...base.fleets[0]!, name })) };
+    expect(() => applyOverrides(three, { fleetSizes: [100_000, 100_000, 1] })).toThrow(
+      'The changed scenario is not valid at fleets: 200,001 clients in all; a rehearsal runs up to 200,000.',
+    );
   });
 
   it('publishes the JSON Schema it checks with (docs/scenario.schema.json)', () => {
