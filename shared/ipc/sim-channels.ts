@@ -9,10 +9,16 @@ import type { ResultOf } from './contract.js';
 
 const result = <T>(): ResultOf<T> => ({});
 
+/**
+ * Largest scenario text, in bytes of UTF-8: a scenario is a page of YAML, and the console's
+ * WebSocket takes messages up to 64 KiB.
+ */
+export const MAX_SCENARIO_TEXT_BYTES = 48 * 1024;
+
 /** What a run starts from: a built-in scenario by name, or the text of a file the person opened. */
 export const scenarioSourceSchema = z.union([
   z.strictObject({ builtin: z.string().min(1).max(64) }),
-  z.strictObject({ text: z.string().max(256 * 1024), fileName: z.string().min(1).max(255) }),
+  z.strictObject({ text: z.string().max(MAX_SCENARIO_TEXT_BYTES), fileName: z.string().min(1).max(255) }),
 ]);
 
 export const simOverridesSchema = z.strictObject({

@@ -2,12 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { QuorumError } from '../../shared/domain/errors.js';
+import { MAX_SCENARIO_TEXT_BYTES } from '../../shared/ipc/sim-channels.js';
 import { BUILTIN_SCENARIOS, builtinScenario, builtinScenarioNames } from './builtin-scenarios.js';
 import { parseScenario } from './scenario-parse.js';
 import type { Scenario } from './scenario-schema.js';
-
-/** Largest scenario file read: a scenario is a page of YAML, not a data set. */
-export const MAX_SCENARIO_BYTES = 256 * 1024;
 
 export async function loadScenario(nameOrFile: string): Promise<Scenario> {
   if (Object.hasOwn(BUILTIN_SCENARIOS, nameOrFile)) return builtinScenario(nameOrFile);
@@ -29,10 +27,10 @@ export async function loadScenario(nameOrFile: string): Promise<Scenario> {
 
 /** A scenario's text as a person opened it (the console sends the content, not a path). */
 export function scenarioFromText(text: string, source: string): Scenario {
-  if (Buffer.byteLength(text) > MAX_SCENARIO_BYTES) {
+  if (Buffer.byteLength(text) > MAX_SCENARIO_TEXT_BYTES) {
     throw new QuorumError(
       'SIM_SCENARIO_INVALID',
-      `${source} is larger than ${MAX_SCENARIO_BYTES / 1024} KiB; a scenario is a page of YAML.`,
+      `${source} is larger than ${MAX_SCENARIO_TEXT_BYTES / 1024} KiB; a scenario is a page of YAML.`,
       'Check that this is the scenario file (docs/simulator.md shows the format).',
     );
   }

@@ -79,6 +79,14 @@ test('names the line and the field of a mistake in an opened file', async ({ pag
   });
   await expect(page.getByTestId('scenario-description')).toContainText('branch (branch.yaml): no description');
   await expect(page.getByLabel('Clients in office (desktop)')).toHaveValue('30');
+
+  // Not a scenario at all: said before anything is sent.
+  await page.getByLabel('Open a scenario file').setInputFiles({
+    name: 'export.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.alloc(60 * 1024, 'a'),
+  });
+  await expect(page.getByRole('alert')).toContainText('export.csv is larger than 48 KiB');
 });
 
 test('shows progress and cancels a long run', async ({ page }) => {
