@@ -54,10 +54,13 @@ export function formatSummary(r: SimResult): string {
     ),
   );
   const c = r.clients;
-  lines.push('', 'Clients at the end of each day (shares of those present)');
+  lines.push(
+    '',
+    'Clients at the end of each day (shares of those present), and each host’s requests that day (answered/not granted)',
+  );
   lines.push(
     table(
-      ['day', 'present', 'activated', 'in grace', 'unlicensed', 'retrying', 'away'],
+      ['day', 'present', 'activated', 'in grace', 'unlicensed', 'retrying', 'away', ...r.hosts.map((h) => h.name)],
       shownDays(s.days).map((d) => [
         String(d),
         String(c.present[d]),
@@ -66,6 +69,7 @@ export function formatSummary(r: SimResult): string {
         pct(c.unlicensed[d]!, c.present[d]!),
         pct(c.retrying[d]!, c.present[d]!),
         String(c.away[d]),
+        ...r.hosts.map((h) => `${h.requests[d]}/${h.failed[d]}`),
       ]),
     ),
   );
