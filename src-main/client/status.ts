@@ -52,11 +52,14 @@ function pinnedHosts(pins: Record<string, string>): PinnedHost[] {
   }));
 }
 
+/** Shared: describing a state is done after every attempt, and the built-in catalogue never changes. */
+const BUILTIN_CATALOG = new ProductCatalog();
+
 export function describeState(
   stateFile: string,
   state: ClientState,
   now: number,
-  catalog = new ProductCatalog(),
+  catalog = BUILTIN_CATALOG,
 ): ClientStatus {
   return {
     stateFile,

@@ -58,33 +58,68 @@ function toInput(req: ActivationRequest, address: string): ActivationInput {
   };
 }
 
+/** A host's answer to one decoded request, before it is signed (the simulator uses it as is). */
+export type RequestResponder = (req: ActivationRequest, ctx: { remoteAddress: string }) => Promise<ActivationResponse>;
+
+/**
+ * The decision half of the handler: engine -> durable commit -> the response to sign. The wire
+ * handler below and the simulator's in-process hosts share it, so both give the same answers.
+ */
+export function createResponder(
+  deps: Pick<ActivationHandlerDeps, 'engine' | 'identity' | 'clock' | 'onHandled'> & {
+    store: Pick<ActivationStore, 'commitActivation'>;
+  },
+): RequestResponder {
+  const { engine, store, identity, clock } = deps;
+  return async (req, ctx) => {
+    const at = clock.now();
+    const input = toInput(req, ctx.remoteAddress);
+    const { decision, changes } = engine.handle(input);
+    const record: ActivationRecord = { at, input, decision, changes };
+    await store.commitActivation(record);
+    deps.onHandled?.(record);
+    return responseTo(req, identity, engine, statusOf(decision.result), decision, at);
+  };
+}
+
+/**
+ * The response fields follow docs/protocol.md §5.1: a refusal (status 1-6) carries count,
+ * threshold and validity 0, so it tells an unadmitted client nothing about the host's counts,
+ * and validity is non-zero only when granted; every response carries the host's intervals.
+ */
+function responseTo(
+  req: ActivationRequest,
+  identity: HostIdentity,
+  engine: Pick<ActivationEngine, 'intervals'>,
+  status: QapStatus,
+  d: ActivationDecision | null,
+  now: number,
+): ActivationResponse {
+  const processed = status === QapStatus.Ok && d !== null;
+  const granted = processed && d.granted;
+  return {
+    version: 1,
+    status,
+    hostPublicKey: identity.publicKey,
+    hostId: identity.hostId,
+    cmid: req.cmid,
+    nonce: req.nonce,
+    clientTime: req.clientTime,
+    count: processed ? d.count : 0,
+    threshold: processed ? d.threshold : 0,
+    granted,
+    activationIntervalMin: d?.activationIntervalMin ?? engine.intervals.activationIntervalMin,
+    renewalIntervalMin: d?.renewalIntervalMin ?? engine.intervals.renewalIntervalMin,
+    validityMin: granted ? d.validityMin : 0,
+    hostTime: d?.hostTime ?? now,
+  };
+}
+
 export function createActivationHandler(deps: ActivationHandlerDeps): ActivationHandler {
   const { engine, store, identity, admission, newClients, clock } = deps;
+  const respond = createResponder(deps);
 
-  /**
-   * The response fields follow docs/protocol.md §5.1: a refusal (status 1-6) carries count,
-   * threshold and validity 0, so it tells an unadmitted client nothing about the host's counts,
-   * and validity is non-zero only when granted; every response carries the host's intervals.
-   */
-  const sign = (req: ActivationRequest, status: QapStatus, d: ActivationDecision | null): Uint8Array => {
-    const processed = status === QapStatus.Ok && d !== null;
-    const granted = processed && d.granted;
-    const response: ActivationResponse = {
-      version: 1,
-      status,
-      hostPublicKey: identity.publicKey,
-      hostId: identity.hostId,
-      cmid: req.cmid,
-      nonce: req.nonce,
-      clientTime: req.clientTime,
-      count: processed ? d.count : 0,
-      threshold: processed ? d.threshold : 0,
-      granted,
-      activationIntervalMin: d?.activationIntervalMin ?? engine.intervals.activationIntervalMin,
-      renewalIntervalMin: d?.renewalIntervalMin ?? engine.intervals.renewalIntervalMin,
-      validityMin: granted ? d.validityMin : 0,
-      hostTime: d?.hostTime ?? clock.now(),
-    };
+  const sign = (response: ActivationResponse): Uint8Array => {
     // Encoded once: the signed bytes and the bytes sent are the same body (encodeSignedResponse layout).
     const body = encodeResponseBody(response);
     const signed = new Uint8Array(body.byteLength + SIGNATURE_LENGTH);
@@ -92,7 +127,6 @@ export function createActivationHandler(deps: ActivationHandlerDeps): Activation
     signed.set(identity.sign(body), body.byteLength);
     return signed;
   };
-
   return async (stub, ctx) => {
     const at = clock.now();
     let req: ActivationRequest;
@@ -119,7 +153,7 @@ export function createActivationHandler(deps: ActivationHandlerDeps): Activation
         clientTime: req.clientTime,
         remainingMinutes: req.remainingMinutes,
       });
-      return sign(req, status, null);
+      return sign(responseTo(req, identity, engine, status, null, at));
     };
     if (admission) {
       const verdict = admission.check(stub, req.siteTokenMac, ctx.remoteAddress);
@@ -128,11 +162,6 @@ export function createActivationHandler(deps: ActivationHandlerDeps): Activation
     if (newClients && !newClients.admit(ctx.remoteAddress, req.cmid)) {
       return refuse('rate-limited', QapStatus.RateLimited);
     }
-    const input = toInput(req, ctx.remoteAddress);
-    const { decision, changes } = engine.handle(input);
-    const record: ActivationRecord = { at, input, decision, changes };
-    await store.commitActivation(record);
-    deps.onHandled?.(record);
-    return sign(req, statusOf(decision.result), decision);
+    return sign(await respond(req, ctx));
   };
 }

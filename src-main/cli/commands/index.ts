@@ -16,6 +16,7 @@ import { clientActivate } from './client-activate.js';
 import { clientStatus } from './client-status.js';
 import { clientRun } from './client-run.js';
 import { settingsList, settingsSet } from './settings.js';
+import { simulate } from './simulate.js';
 
 export const COMMANDS: Command[] = [serve];
 COMMANDS.push(keyInstall, keyActivate, keyInfoCommand, keyUninstall, authorityIssue, authorityConfirm, authorityLedger);
@@ -23,3 +24,4 @@ COMMANDS.push(authorityServe);
 COMMANDS.push(status, settingsList, settingsSet);
 COMMANDS.push(clients, log);
 COMMANDS.push(clientActivate, clientStatus, clientRun);
+COMMANDS.push(simulate);
