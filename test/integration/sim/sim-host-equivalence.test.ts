@@ -91,10 +91,11 @@ describe('the rehearsal host', () => {
     engine.changeIntervals({ activationIntervalMin: 60 });
     sim.engine.changeIntervals({ activationIntervalMin: 60 });
     await ask(1);
-    // Granted, refused for the count, and refused because a server key does not cover the office suite.
+    // Granted, refused for the count, and refused because a server key does not cover the office
+    // suite: a refusal carries count and threshold 0 (docs/protocol.md, section 5.1).
     expect(compared).toContain('desktop:25/25:true');
     expect(compared).toContain('desktop:11/25:false');
-    expect(compared).toContain('office:0/5:false');
+    expect(compared).toContain('office:0/0:false');
     expect(sim.engine.status().applications).toEqual(engine.status().applications);
     store.close();
   });
