@@ -5,18 +5,24 @@
  */
 import type { EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeResult } from './contract.js';
 import type { Wrapped } from './views.js';
+import { KEY_BRIDGE_EVENTS, KEY_BRIDGE_METHODS } from './keys-channels.js';
+import { SETTINGS_BRIDGE_EVENTS, SETTINGS_BRIDGE_METHODS } from './settings-channels.js';
 
 export const BRIDGE_METHODS = {
   hostStatus: 'host:status',
   hostEvents: 'host:events',
   clientsWindow: 'clients:window',
   requestsWindow: 'requests:window',
+  ...KEY_BRIDGE_METHODS,
+  ...SETTINGS_BRIDGE_METHODS,
 } as const satisfies Record<string, InvokeChannel>;
 
 export const BRIDGE_EVENTS = {
   onClientsChanged: 'clients:changed',
   onHostStatusChanged: 'host:status-changed',
   onHostEvent: 'host:event',
+  ...KEY_BRIDGE_EVENTS,
+  ...SETTINGS_BRIDGE_EVENTS,
 } as const satisfies Record<string, EventChannel>;
 
 export type BridgeMethod = keyof typeof BRIDGE_METHODS;

@@ -5,3 +5,4 @@ export { openKeyDatabase } from './key-database.js';
 export * from './key-operations.js';
 export { upHostKeys } from './schema.js';
 export { coveredProducts, servingState } from './serving-state.js';
+export * from './host-key-operations.js';

@@ -12,10 +12,10 @@ import { intervalsFromSettings } from '../engine/settings.js';
 import type { ActivationRecord } from '../store/types.js';
 import { checkPath, databasePath, openStore } from '../store/open-store.js';
 import { coveredProducts, servingState } from '../authority/serving-state.js';
-import { startRpcListener, type RpcLimits, type RpcListener } from '../rpc/listener.js';
+import { describeAddresses, startRpcListener, type RpcLimits, type RpcListener } from '../rpc/listener.js';
 import { createActivationHandler } from './activation-handler.js';
 import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
-import { createAdmission } from './admission.js';
+import { createAdmission, type Admission } from './admission.js';
 import { acquireHostLock } from './host-lock.js';
 import type { EngineChange, ServingGate } from '../engine/types.js';
 
@@ -47,6 +47,17 @@ export interface HostRuntime {
   gate(): ServingGate;
   /** Called after each group commit with the records it held. */
   onCommitted(listener: (records: ActivationRecord[]) => void): () => void;
+  /** Re-reads the key state and the stored intervals now (after the console changed them). */
+  refresh(): void;
+  /** The client admission in force; null admits every client. */
+  admission(): HostOptions['admission'] | null;
+  /** Replaces the client admission for the requests that arrive from now on. */
+  setAdmission(admission: HostOptions['admission'] | null): void;
+  /**
+   * Closes the listener and listens on `listen` instead. When the new addresses cannot be opened,
+   * the old ones are listened on again and the error says why (the host keeps serving).
+   */
+  relisten(listen: ListenAddress[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -150,21 +161,31 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     let gate = readGate(store.db);
     engine.setServingGate(gate);
 
-    const admission =
-      options.admission?.siteToken || options.admission?.allowedRanges?.length
-        ? createAdmission({ ...options.admission, clock })
-        : undefined;
-    const handler = createActivationHandler({ engine, store, identity, clock, admission });
-    try {
-      listener = await startRpcListener({ listen: options.listen, limits: options.limits, onActivate: handler, log });
-    } catch (e) {
-      throw describeListenError(e, options.listen);
-    }
+    let admissionOptions: HostOptions['admission'] | null = null;
+    let admission: Admission | undefined;
+    const setAdmission = (next: HostOptions['admission'] | null) => {
+      // Built before it is swapped in, so a bad range leaves the admission in force as it was.
+      const built = next?.siteToken || next?.allowedRanges?.length ? createAdmission({ ...next, clock }) : undefined;
+      admission = built;
+      admissionOptions = built ? next! : null;
+    };
+    setAdmission(options.admission ?? null);
+    // The handler asks for the admission of the moment, so the console can change it while clients ask.
+    const handler = createActivationHandler({
+      engine,
+      store,
+      identity,
+      clock,
+      admission: { check: (...args) => admission?.check(...args) ?? { admitted: true } },
+    });
+    const listen = (addresses: ListenAddress[]) =>
+      startRpcListener({ listen: addresses, limits: options.limits, onActivate: handler, log }).catch((e: unknown) => {
+        throw describeListenError(e, addresses);
+      });
+    listener = await listen(options.listen);
 
     let settingsProblem: string | null = null;
-    // The key can be installed or activated by the CLI while the host runs: re-read its state.
-    timer = setInterval(() => {
-      void persist(engine.expire());
+    const refresh = () => {
       const problem = applyStoredIntervals(engine, store, log);
       if (problem && problem !== settingsProblem) log(`settings not applied: ${problem}`);
       settingsProblem = problem;
@@ -174,11 +195,16 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
         engine.setServingGate(gate);
         log(gate.serving ? 'host key activated: now activating clients' : `host stopped serving: ${gate.reason}`);
       }
+    };
+    // The key can be installed or activated by the CLI while the host runs: re-read its state.
+    timer = setInterval(() => {
+      void persist(engine.expire());
+      refresh();
     }, options.housekeepingMs ?? 5_000);
     timer.unref();
 
     const startedAt = clock.now();
-    const started = listener;
+    let started = listener;
     return {
       dataDir,
       engine,
@@ -189,6 +215,21 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       addresses: () => started.addresses(),
       gate: () => gate,
       onCommitted: (l) => store.onCommitted(l),
+      refresh,
+      admission: () => admissionOptions,
+      setAdmission,
+      relisten: async (addresses) => {
+        const before = started.addresses();
+        await started.close();
+        try {
+          started = await listen(addresses);
+        } catch (e) {
+          // Port 0 would take a new random port: the old one is asked for by number.
+          started = await listen(before);
+          throw e;
+        }
+        log(`listening on ${describeAddresses(started.addresses()).join(', ')}`);
+      },
       close: async () => {
         clearInterval(timer);
         await started.close();

@@ -8,6 +8,9 @@ import type { HostRuntime } from '../host/host-runtime.js';
 import { ConsoleEvents } from './console-events.js';
 import { hostEventsFrom } from './host-event-feed.js';
 import { buildStatusView } from './status-view.js';
+import { buildHostKeyView } from './host-key-view.js';
+import { createKeyService } from './key-service.js';
+import { createSettingsService } from './settings-service.js';
 
 /** Change events are coalesced so a burst of activations costs the renderer one re-read. */
 export const CHANGE_COALESCE_MS = 250;
@@ -62,6 +65,16 @@ export function createConsoleService(host: HostRuntime, options: { statusCheckMs
     'host:events': async () => recent.slice(),
     'clients:window': async (query) => host.store.queryClients(query),
     'requests:window': async (query) => host.store.queryRequestLog({ ...query, newestFirst: true }),
+    // Key and settings changes go through this host's own connection and are pushed at once.
+    ...createKeyService(host, () => {
+      host.refresh();
+      events.emit('keys:changed', buildHostKeyView(host.store.db));
+      pushStatus(true);
+    }),
+    ...createSettingsService(host, (settings) => {
+      events.emit('settings:changed', settings);
+      pushStatus(true);
+    }),
   };
 
   return {

@@ -65,6 +65,21 @@ describe('the contract types', () => {
   });
 });
 
+const notHere = async (): Promise<never> => {
+  throw new QuorumError('NOT_IN_THIS_TEST', 'Not used here.');
+};
+const keyAndSettingsStubs = {
+  'keys:install': notHere,
+  'keys:activate-online': notHere,
+  'keys:start-offline': notHere,
+  'keys:complete-offline': notHere,
+  'keys:uninstall': notHere,
+  'keys:issue': notHere,
+  'settings:get': notHere,
+  'settings:set': notHere,
+  'settings:site-token': notHere,
+} satisfies Partial<ConsoleContract>;
+
 describe('dispatchInvoke validates every payload', () => {
   const seen: unknown[] = [];
   const service: ConsoleContract = {
@@ -77,6 +92,7 @@ describe('dispatchInvoke validates every payload', () => {
       return { rows: [], total: 0, offset: q.offset };
     },
     'requests:window': async (q) => ({ rows: [], total: 0, offset: q.offset }),
+    ...keyAndSettingsStubs,
   };
 
   it('passes a valid input through', async () => {
