@@ -32,6 +32,8 @@ export interface SettingView {
   isDefault: boolean;
   unit: string;
   summary: string;
+  /** The values it takes and its default, for a form: "15 to 43200 minutes (30 days); default 120". */
+  range: string;
   applies: SettingApplies;
   /** A stored value that is not valid (hand-edited or damaged): the default is used instead. */
   ignored?: string;

@@ -8,6 +8,8 @@ import {
   checkInterval,
   DEFAULT_ACTIVATION_INTERVAL_MIN,
   DEFAULT_RENEWAL_INTERVAL_MIN,
+  MAX_INTERVAL_MIN,
+  MIN_INTERVAL_MIN,
 } from '../../shared/domain/timings.js';
 import { INTERVAL_SETTINGS } from '../engine/settings.js';
 import { RETENTION_SETTINGS } from '../store/open-store.js';
@@ -26,6 +28,8 @@ export interface HostSettingSpec {
   live: boolean;
   /** A message saying what is wrong, or null. */
   check(value: number): string | null;
+  /** The values it takes, for a form: "15 to 43200 minutes (30 days)". */
+  range: string;
 }
 
 function within(min: number, max: number, unit: string) {
@@ -42,6 +46,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'how often a client that is not activated retries (slmgr /sai)',
     live: true,
     check: (n) => checkInterval('activation', n),
+    range: `${MIN_INTERVAL_MIN} to ${MAX_INTERVAL_MIN} minutes (30 days)`,
   },
   {
     name: 'renewal-interval',
@@ -51,6 +56,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'how often an activated client renews (slmgr /sri)',
     live: true,
     check: (n) => checkInterval('renewal', n),
+    range: `${MIN_INTERVAL_MIN} to ${MAX_INTERVAL_MIN} minutes (30 days)`,
   },
   {
     name: 'request-log-max-age',
@@ -60,6 +66,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'request log entries older than this are removed',
     live: false,
     check: within(RETENTION_BOUNDS.maxAgeDays.min, RETENTION_BOUNDS.maxAgeDays.max, 'days'),
+    range: `${RETENTION_BOUNDS.maxAgeDays.min} to ${RETENTION_BOUNDS.maxAgeDays.max} days`,
   },
   {
     name: 'request-log-max-rows',
@@ -69,6 +76,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'the request log keeps at most this many entries',
     live: false,
     check: within(RETENTION_BOUNDS.maxRows.min, RETENTION_BOUNDS.maxRows.max, 'rows'),
+    range: `${RETENTION_BOUNDS.maxRows.min} to ${RETENTION_BOUNDS.maxRows.max} rows`,
   },
 ];
 

@@ -24,11 +24,31 @@ export interface SettingsTarget {
   dataDir: string;
 }
 
-export const NETWORK_SETTING_HELP: readonly { name: SettingName; unit: string; summary: string }[] = [
-  { name: 'allowed-ranges', unit: 'CIDR', summary: 'only clients from these ranges may activate ("any": all)' },
-  { name: 'site-token', unit: '', summary: 'requests must carry an HMAC with the site token ("rotate" or "off")' },
-  { name: 'port', unit: 'port', summary: `activation port (default ${QAP_DEFAULT_PORT})` },
-  { name: 'listen-addresses', unit: 'IP', summary: 'addresses to listen on ("all": every address)' },
+export const NETWORK_SETTING_HELP: readonly { name: SettingName; unit: string; summary: string; range: string }[] = [
+  {
+    name: 'allowed-ranges',
+    unit: 'CIDR',
+    summary: 'only clients from these ranges may activate ("any": all)',
+    range: 'ranges such as 192.168.1.0/24 or fd00::/8, separated by commas; default: any address',
+  },
+  {
+    name: 'site-token',
+    unit: '',
+    summary: 'requests must carry an HMAC with the site token ("rotate" or "off")',
+    range: 'rotate (a new token) or off; default: off',
+  },
+  {
+    name: 'port',
+    unit: 'port',
+    summary: `activation port (default ${QAP_DEFAULT_PORT})`,
+    range: `1 to 65535; default ${QAP_DEFAULT_PORT}`,
+  },
+  {
+    name: 'listen-addresses',
+    unit: 'IP',
+    summary: 'addresses to listen on ("all": every address)',
+    range: 'IP addresses of this machine, separated by commas; default: all of them',
+  },
 ];
 
 function listText(items: string[], empty: string): string {
@@ -36,16 +56,20 @@ function listText(items: string[], empty: string): string {
 }
 
 export function readSettings(t: SettingsTarget): SettingView[] {
-  const numeric: SettingView[] = readHostSettings(t.store).map((s) => ({
-    name: s.name as SettingName,
-    value: s.value,
-    text: String(s.value),
-    isDefault: s.isDefault,
-    unit: s.unit,
-    summary: s.summary,
-    applies: s.live ? 'at-once' : 'next-start',
-    ...(s.ignored !== undefined ? { ignored: s.ignored } : {}),
-  }));
+  const numeric: SettingView[] = readHostSettings(t.store).map((s) => {
+    const spec = HOST_SETTINGS.find((h) => h.name === s.name)!;
+    return {
+      name: s.name as SettingName,
+      value: s.value,
+      text: String(s.value),
+      isDefault: s.isDefault,
+      unit: s.unit,
+      summary: s.summary,
+      range: `${spec.range}; default ${spec.defaultValue}`,
+      applies: s.live ? 'at-once' : 'next-start',
+      ...(s.ignored !== undefined ? { ignored: s.ignored } : {}),
+    };
+  });
   const n = readNetworkSettings(t.store, t.dataDir);
   const help = (name: SettingName) => NETWORK_SETTING_HELP.find((h) => h.name === name)!;
   const ignored = (name: keyof typeof n.ignored) => (n.ignored[name] !== undefined ? { ignored: n.ignored[name] } : {});
