@@ -28,8 +28,8 @@ export const NETWORK_SETTING_HELP: readonly { name: SettingName; unit: string; s
   {
     name: 'allowed-ranges',
     unit: 'CIDR',
-    summary: 'only clients from these ranges may activate ("any": all)',
-    range: 'ranges such as 192.168.1.0/24 or fd00::/8, separated by commas; default: any address',
+    summary: 'only clients from these address ranges may activate',
+    range: 'ranges such as 192.168.1.0/24 or fd00::/8, separated by commas; "any" (the default) admits every address',
   },
   {
     name: 'site-token',
@@ -40,14 +40,14 @@ export const NETWORK_SETTING_HELP: readonly { name: SettingName; unit: string; s
   {
     name: 'port',
     unit: 'port',
-    summary: `activation port (default ${QAP_DEFAULT_PORT})`,
+    summary: 'the TCP port clients send activation requests to',
     range: `1 to 65535; default ${QAP_DEFAULT_PORT}`,
   },
   {
     name: 'listen-addresses',
     unit: 'IP',
-    summary: 'addresses to listen on ("all": every address)',
-    range: 'IP addresses of this machine, separated by commas; default: all of them',
+    summary: 'the addresses of this machine the host listens on',
+    range: 'IP addresses, separated by commas; "all" (the default) listens on every address',
   },
 ];
 

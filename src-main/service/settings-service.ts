@@ -85,7 +85,7 @@ export function createSettingsService(
         const { siteToken: _old, ...rest } = host.admission() ?? {};
         host.setAdmission(siteToken ? { ...rest, siteToken } : rest);
         return siteToken
-          ? 'A new site token is required from now on; clients with the old one are refused. Show it to give it to clients.'
+          ? 'A new site token is required from now on: give it to the clients; requests without it are refused.'
           : 'Requests no longer need a site token.';
       }
       case 'numeric': {

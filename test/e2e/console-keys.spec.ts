@@ -80,7 +80,8 @@ test('a second host activates offline with the confirmation ID of quorum authori
   const shown = (await groups.allTextContents()).join('-');
   await page.getByRole('button', { name: 'Copy installation ID' }).click();
   await expect(page.getByText('Copied')).toBeVisible();
-  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  type WithClipboard = { navigator: { clipboard: { readText(): Promise<string> } } };
+  const copied = await page.evaluate(() => (globalThis as unknown as WithClipboard).navigator.clipboard.readText());
   expect(copied).toBe(shown);
 
   const confirmed = quorum(['authority', 'confirm', copied, '--data-dir', first.dataDir, '--json']);
