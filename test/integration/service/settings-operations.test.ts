@@ -2,12 +2,14 @@
 // request, the port and addresses by restarting the listener (and, when the new port cannot be
 // opened, listening where it did and storing nothing). Each refusal names what is wrong. The CLI
 // shows the same values, from the same operations.
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingChangeResult, SettingsView } from '../../../shared/ipc/settings-channels.js';
 import type { Wrapped } from '../../../shared/ipc/views.js';
 import { encodeActivationRequest } from '../../../shared/protocol/index.js';
 import { startHost, type HostRuntime } from '../../../src-main/host/host-runtime.js';
+import { readStoredNetworkSettings } from '../../../src-main/host/network-settings.js';
 import { rpcCall } from '../../../src-main/rpc/rpc-client.js';
 import { createConsoleService, type ConsoleService } from '../../../src-main/service/console-service.js';
 import { dispatchInvoke } from '../../../src-main/service/dispatch.js';
@@ -136,5 +138,59 @@ describe('settings through the running host', () => {
     expect(JSON.parse(cli.out)).toEqual({ token });
     expect((await h.set('site-token', 'off')).ok).toBe(true);
     expect(await statusOf()).toBe('admitted');
+  });
+});
+
+describe('network settings from the command line', () => {
+  it('are checked, stored, listed, and used by the next quorum serve', async () => {
+    const dataDir = tempDataDir();
+    activateDataDir(dataDir);
+    const bad = await runQuorum('settings', 'set', 'port', '0', '--data-dir', dataDir);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/port: It must be a whole number from 1 to 65535; got "0"\..*SETTING_INVALID/);
+    const port = await freePort();
+    for (const args of [
+      ['allowed-ranges', '127.0.0.0/8,', 'fd00::/8'],
+      ['site-token', 'rotate'],
+      ['listen-addresses', '127.0.0.1'],
+      ['port', String(port)],
+    ]) {
+      const r = await runQuorum('settings', 'set', ...args, '--data-dir', dataDir);
+      expect(r.code, r.err).toBe(0);
+    }
+    const stored = readStoredNetworkSettings(dataDir);
+    expect(stored).toMatchObject({ port, addresses: ['127.0.0.1'], allowedRanges: ['127.0.0.0/8', 'fd00::/8'] });
+    expect(stored.siteToken).toMatch(/^[\w-]{32}$/);
+    const list = JSON.parse((await runQuorum('settings', '--json', '--data-dir', dataDir)).out) as {
+      name: string;
+      text: string;
+    }[];
+    expect(Object.fromEntries(list.map((x) => [x.name, x.text]))).toMatchObject({
+      'allowed-ranges': '127.0.0.0/8, fd00::/8',
+      'site-token': 'on',
+      port: String(port),
+      'listen-addresses': '127.0.0.1',
+    });
+
+    const child = spawn('node', ['bin/quorum.js', 'serve', '--data-dir', dataDir, '--console', 'off'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+    try {
+      for (let i = 0; i < 200 && !text.includes('requests must carry the site token') && child.exitCode === null; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(text).toContain(`listening on 127.0.0.1:${port}`);
+      expect(text).toContain('admitting clients from 127.0.0.0/8, fd00::/8 only');
+      expect(text).toContain('requests must carry the site token');
+    } finally {
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    }
   });
 });
