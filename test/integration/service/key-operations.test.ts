@@ -131,6 +131,21 @@ describe('key operations through the running host', () => {
     expect(h.host.gate().serving).toBe(true);
   });
 
+  it('reactivates offline only with the confirmed reactivation, and the confirmation ID completes it', async () => {
+    const h = await freshHost();
+    const { key } = await h.ok<{ key: string }>('keys:issue', { family: 'office' });
+    await h.ok('keys:install', { key });
+    await h.ok('keys:activate-online', {});
+    const silent = await h.call('keys:start-offline', {});
+    expect(silent.ok || silent.error.code).toBe('KEY_ALREADY_ACTIVATED');
+    const { installationId } = await h.ok<{ installationId: string }>('keys:start-offline', { reactivation: 1 });
+    const confirmed = await runQuorum('authority', 'confirm', installationId, '--json', '--data-dir', h.host.dataDir);
+    const cid = (JSON.parse(confirmed.out) as { confirmationId: string }).confirmationId;
+    const done = await h.ok<KeyResult>('keys:complete-offline', { confirmationId: cid });
+    expect(done.hostKey?.activationNumber).toBe(2);
+    expect(done.message).toMatch(/Activated offline: .*reactivation 1 of 9/);
+  });
+
   it('uninstalls: the host stops serving at once', async () => {
     const h = await freshHost();
     const { key } = await h.ok<{ key: string }>('keys:issue', { family: 'desktop' });
