@@ -7,7 +7,7 @@
 import type { Clock } from '../../shared/domain/clock.js';
 import type { ConsoleContract } from '../../shared/ipc/contract.js';
 import { REACTIVATIONS_PER_HOST, type KeyActionResult } from '../../shared/ipc/keys-channels.js';
-import { coverageText, ID_GROUP_SIZE, maskHostKey } from '../../shared/keys/index.js';
+import { coverageText, maskHostKey } from '../../shared/keys/index.js';
 import {
   ACTIVATIONS_PER_HOST,
   HOSTS_PER_KEY,
@@ -77,10 +77,8 @@ export function createKeyService(
         ...(reactivation !== undefined ? { confirmedReactivation: reactivation } : {}),
       });
       changed();
-      const groups = iid.split('-');
-      // Each group is 7 digits; the view shows them apart so they can be read aloud one at a time.
-      if (groups.some((g) => g.length !== ID_GROUP_SIZE)) throw new Error('installation ID has a malformed group');
-      return { installationId: iid, groups, hostKey: view() };
+      // The view shows the groups apart, so they can be read aloud one at a time.
+      return { installationId: iid, groups: iid.split('-'), hostKey: view() };
     },
     'keys:complete-offline': async ({ confirmationId }) =>
       activated(completeOfflineActivationIn(target(), confirmationId), 'Activated offline'),

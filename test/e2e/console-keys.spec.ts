@@ -130,3 +130,27 @@ test('a reactivation is spent only after a confirmation naming it, and the meter
   const info = quorum(['key', 'info', '--json', '--data-dir', first.dataDir]);
   expect(JSON.parse(info.stdout)).toMatchObject({ activation: { activationNumber: 2, hostsUsed: 2 } });
 });
+
+test('on a single PC, first run issues a key from the embedded authority, installs and activates it', async ({
+  page,
+}) => {
+  const single = await serve(freshDir());
+  try {
+    await page.goto(single.consoleUrl);
+    await expect(page.getByRole('heading', { name: 'Set up this host' })).toBeVisible();
+    await page.getByLabel('Products').selectOption('server');
+    await page.getByRole('button', { name: 'Issue a key on this PC' }).click();
+    await expect(page.getByRole('status')).toContainText("This PC's authority issued a server key");
+    await expect(page.getByText('The key checks. It covers server and desktop, generations 1 to')).toBeVisible();
+    await page.getByRole('button', { name: 'Install key' }).click();
+    await page.getByRole('button', { name: 'Activate online' }).click();
+    await expect(page.getByTestId('meter-hosts')).toHaveText('1 of 6 hosts');
+    await expect(page.getByTestId('connection')).toHaveText('Serving');
+    const ledger = JSON.parse(quorum(['authority', 'ledger', '--json', '--data-dir', single.dataDir]).stdout) as {
+      keys: { family: string; hostsUsed: number }[];
+    };
+    expect(ledger.keys).toMatchObject([{ family: 'server', hostsUsed: 1 }]);
+  } finally {
+    await single.stop();
+  }
+});
