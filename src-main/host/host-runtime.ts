@@ -225,7 +225,17 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
           started = await listen(addresses);
         } catch (e) {
           // Port 0 would take a new random port: the old one is asked for by number.
-          started = await listen(before);
+          try {
+            started = await listen(before);
+          } catch (again) {
+            const why = (x: unknown) => (x instanceof Error ? x.message : String(x));
+            log(`not listening: ${why(again)}`);
+            throw new QuorumError(
+              'HOST_NOT_LISTENING',
+              `The host could not listen on the new addresses (${why(e)}) nor again on ${describeAddresses(before).join(', ')} (${why(again)}): it is not listening now.`,
+              'Save a port or address that is free, or restart the host.',
+            );
+          }
           throw e;
         }
         log(`listening on ${describeAddresses(started.addresses()).join(', ')}`);

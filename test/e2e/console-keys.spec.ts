@@ -115,6 +115,7 @@ test('a reactivation is spent only after a confirmation naming it, and the meter
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('activation 2 of 10 for this host');
   await expectAccessible(page);
+  await screenshots(page, 'keys-reactivate-dialog');
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('meter-activations')).toHaveText('1 of 10 activations');
