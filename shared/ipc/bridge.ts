@@ -6,6 +6,8 @@
 import type { EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeResult } from './contract.js';
 import type { Wrapped } from './views.js';
 import { SIM_BRIDGE_EVENTS, SIM_BRIDGE_METHODS } from './sim-channels.js';
+import { KEY_BRIDGE_EVENTS, KEY_BRIDGE_METHODS } from './keys-channels.js';
+import { SETTINGS_BRIDGE_EVENTS, SETTINGS_BRIDGE_METHODS } from './settings-channels.js';
 
 export const BRIDGE_METHODS = {
   hostStatus: 'host:status',
@@ -13,6 +15,8 @@ export const BRIDGE_METHODS = {
   clientsWindow: 'clients:window',
   requestsWindow: 'requests:window',
   ...SIM_BRIDGE_METHODS,
+  ...KEY_BRIDGE_METHODS,
+  ...SETTINGS_BRIDGE_METHODS,
 } as const satisfies Record<string, InvokeChannel>;
 
 export const BRIDGE_EVENTS = {
@@ -20,6 +24,8 @@ export const BRIDGE_EVENTS = {
   onHostStatusChanged: 'host:status-changed',
   onHostEvent: 'host:event',
   ...SIM_BRIDGE_EVENTS,
+  ...KEY_BRIDGE_EVENTS,
+  ...SETTINGS_BRIDGE_EVENTS,
 } as const satisfies Record<string, EventChannel>;
 
 export type BridgeMethod = keyof typeof BRIDGE_METHODS;

@@ -10,6 +10,8 @@ import type { LicenseState } from '../domain/license-state.js';
 import type { ClientWindow, RequestLogEntry } from '../domain/records.js';
 import type { HostEventView, HostStatusView } from './views.js';
 import { SIM_EVENT_CHANNELS, SIM_INVOKE_CHANNELS, type SimEventPayloads } from './sim-channels.js';
+import { KEY_CHANNELS, KEY_EVENT_CHANNELS, type KeyEventPayloads } from './keys-channels.js';
+import { SETTINGS_CHANNELS, SETTINGS_EVENT_CHANNELS, type SettingsEventPayloads } from './settings-channels.js';
 
 const uuidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID');
 
@@ -68,6 +70,8 @@ export const INVOKE_CHANNELS = {
   'clients:window': { input: clientWindowQuerySchema, result: result<ClientWindow>() },
   'requests:window': { input: requestLogQuerySchema, result: result<RequestLogPage>() },
   ...SIM_INVOKE_CHANNELS,
+  ...KEY_CHANNELS,
+  ...SETTINGS_CHANNELS,
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE_CHANNELS;
@@ -75,7 +79,7 @@ export type InvokeInput<C extends InvokeChannel> = z.infer<(typeof INVOKE_CHANNE
 export type InvokeResult<C extends InvokeChannel> =
   (typeof INVOKE_CHANNELS)[C]['result'] extends ResultOf<infer R> ? R : never;
 
-export interface EventPayloads extends SimEventPayloads {
+export interface EventPayloads extends SimEventPayloads, KeyEventPayloads, SettingsEventPayloads {
   /** Coalesced: at most one every 250 ms. The renderer re-reads its window. */
   'clients:changed': { changed: number; at: number };
   'host:status-changed': HostStatusView;
@@ -87,6 +91,8 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'host:status-changed',
   'host:event',
   ...SIM_EVENT_CHANNELS,
+  ...KEY_EVENT_CHANNELS,
+  ...SETTINGS_EVENT_CHANNELS,
 ];
 
 /** The service behind both transports implements exactly this. */

@@ -1,3 +1,5 @@
 export * from './bridge.js';
 export * from './contract.js';
 export * from './views.js';
+export * from './keys-channels.js';
+export * from './settings-channels.js';

@@ -94,3 +94,18 @@ export function parseDigitGroups(text: string, groups: number, what: string): Di
   for (let g = 0; g < groups; g++) data += compact.slice(g * ID_GROUP_SIZE, g * ID_GROUP_SIZE + ID_GROUP_DATA_DIGITS);
   return { ok: true, value: BigInt(data) };
 }
+
+/**
+ * One group as typed so far, for a form that checks each group on its own: 'incomplete' until it
+ * has 7 digits, then whether its check digit fits its place (`groupIndex`, 0-based) in the ID.
+ */
+export function checkDigitGroup(groupIndex: number, text: string): 'incomplete' | 'ok' | 'not-digits' | 'mistyped' {
+  const t = text.trim();
+  if (/[^0-9]/.test(t)) return 'not-digits';
+  if (t.length < ID_GROUP_SIZE) return 'incomplete';
+  if (t.length > ID_GROUP_SIZE) return 'mistyped';
+  const digits = [...t].map(Number);
+  return groupCheck(groupIndex, digits.slice(0, ID_GROUP_DATA_DIGITS)) === digits[ID_GROUP_DATA_DIGITS]
+    ? 'ok'
+    : 'mistyped';
+}

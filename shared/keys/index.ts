@@ -22,6 +22,7 @@ export {
 } from './host-key.js';
 export {
   ID_GROUP_SIZE,
+  checkDigitGroup,
   dammDigit,
   encodeDigitGroups,
   parseDigitGroups,

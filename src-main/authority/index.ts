@@ -7,3 +7,4 @@ export { upHostKeys } from './schema.js';
 export { coveredProducts, servingState } from './serving-state.js';
 export { startAuthorityServer, DEFAULT_AUTHORITY_PORT, type AuthorityServer } from './authority-server.js';
 export { activateWithRemoteAuthority, isAuthorityUrl, pinnedAuthorities } from './remote-activation.js';
+export * from './host-key-operations.js';

@@ -1,37 +1,33 @@
 /**
- * What the `quorum key ...` and `quorum authority ...` commands do, on data directories, so the
- * CLI, the console service and the tests share one implementation.
+ * What the `quorum key ...` and `quorum authority ...` commands do, on data directories: each
+ * opens the directory's database and runs the operation of host-key-operations.ts on it, the same
+ * one the console service runs on the running host's own connection.
  */
-import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Clock } from '../../shared/domain/clock.js';
-import { QuorumError } from '../../shared/domain/errors.js';
 import type { ProductFamily } from '../../shared/domain/products.js';
 import { maskHostKey, parseHostKey, type HostKey } from '../../shared/keys/index.js';
 import { Authority, type ActivationGrant, type LedgerEntry } from './authority.js';
-import { loadOrCreateAuthoritySecret, readAuthoritySecret, tagLabel } from './authority-secret.js';
+import { readAuthoritySecret, tagLabel } from './authority-secret.js';
+import { confirmedByWrongAuthority, invalidKey, noAuthority, unprovenInstallation } from './errors.js';
+import type { InstalledHostKey } from './host-key-repository.js';
 import {
-  ACTIVATIONS_PER_HOST,
-  HOSTS_PER_KEY,
-  confirmedByWrongAuthority,
-  invalidKey,
-  noAuthority,
-  noKey,
-  unprovenInstallation,
-} from './errors.js';
-import { HostKeyRepository, type InstalledHostKey } from './host-key-repository.js';
+  activateOnlineIn,
+  completeOfflineActivationIn,
+  installKeyIn,
+  issueKeyIn,
+  keyInfoIn,
+  startOfflineActivationIn,
+  uninstallKeyIn,
+  type ActivateOptions,
+  type InstallResult,
+  type KeyInfo,
+} from './host-key-operations.js';
 import { DB_FILE, notADataDirectory, openKeyDatabase } from './key-database.js';
 import { storeError } from '../store/store-errors.js';
 import { mintHostKey } from './key-authenticator.js';
-import { beginOnlineRequest, completeOnlineRequest, onlineRequestRef } from './online-request.js';
-import {
-  buildConfirmationId,
-  buildInstallationId,
-  provesKey,
-  readConfirmationId,
-  readInstallationId,
-} from './offline-ids.js';
+import { buildConfirmationId, provesKey, readInstallationId } from './offline-ids.js';
 
 export function withDb<T>(
   dataDir: string,
@@ -51,16 +47,10 @@ export function withDb<T>(
   }
 }
 
-function sameDir(a: string, b: string): boolean {
-  return resolve(a) === resolve(b);
-}
-
 // ---- authority side ----
 
 export function issueKey(dataDir: string, clock: Clock, family: ProductFamily, generation: number): HostKey {
-  return withDb(dataDir, clock, true, (db) =>
-    new Authority(db, loadOrCreateAuthoritySecret(dataDir), clock, dataDir).issue(family, generation),
-  );
+  return withDb(dataDir, clock, true, (db) => issueKeyIn({ db, dataDir, clock }, family, generation));
 }
 
 export function readLedger(dataDir: string, clock: Clock): { authority: string | null; keys: LedgerEntry[] } {
@@ -99,90 +89,24 @@ export function confirmInstallation(dataDir: string, clock: Clock, iidText: stri
   });
 }
 
-// ---- host side ----
+// ---- host side: the operations of host-key-operations.ts on a data directory ----
 
-function isCurrentInstallationId(iid: string): boolean {
-  try {
-    readInstallationId(iid);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export interface InstallResult {
-  key: HostKey;
-  /** The same key was installed already: nothing changed, its activation is kept. */
-  alreadyInstalled: boolean;
-}
+export type { ActivateOptions, InstallResult, KeyInfo } from './host-key-operations.js';
 
 export function installKey(dataDir: string, clock: Clock, text: string): InstallResult {
+  // The key is checked before the directory is created: a typo must not leave a data directory behind.
   const parsed = parseHostKey(text);
   if (!parsed.ok) throw invalidKey(parsed.error);
-  return withDb(dataDir, clock, true, (db) => {
-    const repo = new HostKeyRepository(db);
-    repo.hostId(clock.now());
-    // Installing the key that is already there must not drop the activation: the host would stop
-    // serving and its next activation would spend one of its ten.
-    if (repo.installedKeyText() === parsed.key.text) return { key: parsed.key, alreadyInstalled: true };
-    repo.install(parsed.key, clock.now());
-    return { key: parsed.key, alreadyInstalled: false };
-  });
+  return withDb(dataDir, clock, true, (db) => installKeyIn({ db, dataDir, clock }, text));
 }
 
 export function uninstallKey(dataDir: string, clock: Clock): boolean {
-  return withDb(dataDir, clock, false, (db) => new HostKeyRepository(db).uninstall());
-}
-
-export interface ActivateOptions {
-  /** Another installation's data directory; default: this one's embedded authority. */
-  authorityDir?: string;
-  /** Required to spend a reactivation on a host that is already activated. */
-  reactivate?: boolean;
-}
-
-function installedOrThrow(repo: HostKeyRepository): InstalledHostKey {
-  const installed = repo.get();
-  if (!installed) throw noKey();
-  return installed;
-}
-
-export function refuseSilentReactivation(installed: InstalledHostKey, reactivate: boolean | undefined): void {
-  if (installed.activation && !reactivate) {
-    const a = installed.activation;
-    throw new QuorumError(
-      'KEY_ALREADY_ACTIVATED',
-      `This host is already activated with key ${maskHostKey(installed.key.text)} (activation ${a.activationNumber} of ${ACTIVATIONS_PER_HOST}).`,
-      `Nothing to do. To spend a reactivation anyway (${ACTIVATIONS_PER_HOST - a.activationNumber} left), add --reactivate.`,
-    );
-  }
+  return withDb(dataDir, clock, false, (db) => uninstallKeyIn({ db, dataDir, clock }));
 }
 
 /** `quorum key activate [--authority DIR]`: online activation against an authority's ledger. */
 export function activateOnline(dataDir: string, clock: Clock, options: ActivateOptions = {}): InstalledHostKey {
-  const authorityDir = options.authorityDir ?? dataDir;
-  const embedded = sameDir(authorityDir, dataDir);
-  return withDb(dataDir, clock, false, (db) => {
-    const request = beginOnlineRequest(db, clock.now(), (installed) =>
-      refuseSilentReactivation(installed, options.reactivate),
-    );
-    const { key } = request.installed;
-    const secret = readAuthoritySecret(authorityDir);
-    if (!secret) throw noAuthority(authorityDir, embedded);
-    const ref = onlineRequestRef(key.serial, request.hostId, request.requestId);
-    const grant = embedded
-      ? new Authority(db, secret, clock, authorityDir).activate(key, request.hostId, 'online', ref)
-      : withDb(authorityDir, clock, false, (adb) =>
-          new Authority(adb, secret, clock, authorityDir).activate(key, request.hostId, 'online', ref),
-        );
-    return completeOnlineRequest(db, {
-      method: 'online',
-      authority: embedded ? 'embedded' : resolve(authorityDir),
-      at: grant.at,
-      hostsUsed: grant.hostsUsed,
-      activationNumber: grant.activationNumber,
-    });
-  });
+  return withDb(dataDir, clock, false, (db) => activateOnlineIn({ db, dataDir, clock }, options));
 }
 
 /** `quorum key activate --offline`: the installation ID to read to the authority. */
@@ -191,78 +115,14 @@ export function startOfflineActivation(
   clock: Clock,
   options: Pick<ActivateOptions, 'reactivate'> = {},
 ): string {
-  return withDb(dataDir, clock, false, (db) => {
-    const repo = new HostKeyRepository(db);
-    const installed = installedOrThrow(repo);
-    refuseSilentReactivation(installed, options.reactivate);
-    // Asking again prints the same IID, so an admin who lost the output, or ran it twice, can still
-    // use the first one: the authority counts a repeated IID once, and the CID fits it.
-    if (installed.pendingIid && isCurrentInstallationId(installed.pendingIid)) return installed.pendingIid;
-    const iid = buildInstallationId(installed.key, repo.hostId(clock.now()), randomInt(0x10000));
-    repo.setPendingIid(iid);
-    return iid;
-  });
+  return withDb(dataDir, clock, false, (db) => startOfflineActivationIn({ db, dataDir, clock }, options));
 }
 
 /** `quorum key activate --confirmation CID`: completes the offline activation. */
 export function completeOfflineActivation(dataDir: string, clock: Clock, cidText: string): InstalledHostKey {
-  return withDb(dataDir, clock, false, (db) => {
-    const repo = new HostKeyRepository(db);
-    const installed = installedOrThrow(repo);
-    if (!installed.pendingIid && installed.activation) {
-      const a = installed.activation;
-      throw new QuorumError(
-        'KEY_ALREADY_ACTIVATED',
-        `This host is already activated with key ${maskHostKey(installed.key.text)} (activation ${a.activationNumber} of ${ACTIVATIONS_PER_HOST}, ${a.method}); no installation ID is waiting for a confirmation ID.`,
-        'Nothing to do. To reactivate offline, run quorum key activate --offline --reactivate first.',
-      );
-    }
-    if (!installed.pendingIid) {
-      throw new QuorumError(
-        'KEY_NO_OFFLINE_REQUEST',
-        'This host has not printed an installation ID for its key, so there is nothing to confirm.',
-        'Run quorum key activate --offline first, give the installation ID to the authority, then use the confirmation ID it returns.',
-      );
-    }
-    const c = readConfirmationId(cidText, installed.key, installed.pendingIid);
-    repo.setActivated({
-      method: 'offline',
-      authority: 'by confirmation ID',
-      at: clock.now(),
-      hostsUsed: c.hostsUsed,
-      activationNumber: c.activationNumber,
-    });
-    return repo.get()!;
-  });
-}
-
-export interface KeyInfo {
-  installed: boolean;
-  maskedKey?: string;
-  family?: ProductFamily;
-  generation?: number;
-  state: 'no-key' | 'installed' | 'activated';
-  activation?: InstalledHostKey['activation'];
-  hostsLimit: number;
-  activationsLimit: number;
-  pendingInstallationId?: string;
+  return withDb(dataDir, clock, false, (db) => completeOfflineActivationIn({ db, dataDir, clock }, cidText));
 }
 
 export function keyInfo(dataDir: string, clock: Clock): KeyInfo {
-  return withDb(dataDir, clock, false, (db) => {
-    const installed = new HostKeyRepository(db).get();
-    const limits = { hostsLimit: HOSTS_PER_KEY, activationsLimit: ACTIVATIONS_PER_HOST };
-    if (!installed) return { installed: false, state: 'no-key', ...limits };
-    const info: KeyInfo = {
-      installed: true,
-      maskedKey: maskHostKey(installed.key.text),
-      family: installed.key.family,
-      generation: installed.key.generation,
-      state: installed.activation ? 'activated' : 'installed',
-      activation: installed.activation,
-      ...limits,
-    };
-    if (installed.pendingIid && !installed.activation) info.pendingInstallationId = installed.pendingIid;
-    return info;
-  });
+  return withDb(dataDir, clock, false, (db) => keyInfoIn({ db, dataDir, clock }));
 }

@@ -9,7 +9,8 @@ import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { fromBase64url } from './authority-api.js';
 import type { InstalledHostKey } from './host-key-repository.js';
-import { refuseSilentReactivation, withDb } from './key-operations.js';
+import { refuseSilentReactivation } from './host-key-operations.js';
+import { withDb } from './key-operations.js';
 import { beginOnlineRequest, completeOnlineRequest } from './online-request.js';
 import {
   callAuthority,
@@ -65,7 +66,7 @@ export async function activateWithRemoteAuthority(
   const given = options.pin === undefined ? undefined : normalizeFingerprint(options.pin);
   const { request, pinned } = withDb(dataDir, clock, false, (db) => ({
     request: beginOnlineRequest(db, clock.now(), (installed) =>
-      refuseSilentReactivation(installed, options.reactivate),
+      refuseSilentReactivation(installed, { reactivate: options.reactivate ?? false }),
     ),
     pinned: readPins(db)[url.origin],
   }));

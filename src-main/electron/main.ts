@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeError, QuorumError } from '../../shared/domain/errors.js';
 import { QAP_DEFAULT_PORT } from '../../shared/protocol/qap-types.js';
-import { startHostOnAllAddresses, type HostRuntime } from '../host/host-runtime.js';
+import { startHost, startHostOnAllAddresses, type HostRuntime } from '../host/host-runtime.js';
+import { readStoredNetworkSettings, storedAdmission } from '../host/network-settings.js';
 import { createConsoleService, type ConsoleService } from '../service/console-service.js';
 import { attachIpc } from './ipc-adapter.js';
 import { guardNavigation, hardenSession, secureWebPreferences } from './security.js';
@@ -58,7 +59,13 @@ async function start(): Promise<void> {
   hardenSession();
   const dataDir = process.env.QUORUM_DATA_DIR ?? app.getPath('userData');
   try {
-    host = await startHostOnAllAddresses({ dataDir }, QAP_DEFAULT_PORT);
+    // The port, addresses and admission stored by the Settings page (or quorum settings).
+    const stored = readStoredNetworkSettings(dataDir);
+    const port = stored.port ?? QAP_DEFAULT_PORT;
+    const admission = storedAdmission(stored);
+    host = stored.addresses?.length
+      ? await startHost({ dataDir, admission, listen: stored.addresses.map((h) => ({ host: h, port })) })
+      : await startHostOnAllAddresses({ dataDir, admission }, port);
   } catch (e) {
     const info = e instanceof QuorumError ? e.toJSON() : { code: 'INTERNAL', message: String(e) };
     dialog.showErrorBox('Quorum could not start the activation host', describeError(info));

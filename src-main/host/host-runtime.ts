@@ -13,10 +13,16 @@ import type { ActivationRecord } from '../store/types.js';
 import { checkPath, databasePath, openStore } from '../store/open-store.js';
 import { ConsoleReader } from '../store/console-reader.js';
 import { coveredProducts, servingState } from '../authority/serving-state.js';
-import { startRpcListener, type RpcLimits, type RpcListener, type RpcStats } from '../rpc/listener.js';
+import {
+  describeAddresses,
+  startRpcListener,
+  type RpcLimits,
+  type RpcListener,
+  type RpcStats,
+} from '../rpc/listener.js';
 import { createActivationHandler } from './activation-handler.js';
 import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
-import { createAdmission } from './admission.js';
+import { createAdmission, type Admission } from './admission.js';
 import { createNewClientGuard } from './new-client-guard.js';
 import { readHostSettings, storedRpcLimits } from './host-settings.js';
 import { acquireHostLock } from './host-lock.js';
@@ -54,6 +60,17 @@ export interface HostRuntime {
   gate(): ServingGate;
   /** Called after each group commit with the records it held. */
   onCommitted(listener: (records: ActivationRecord[]) => void): () => void;
+  /** Re-reads the key state and the stored intervals now (after the console changed them). */
+  refresh(): void;
+  /** The client admission in force; null admits every client. */
+  admission(): HostOptions['admission'] | null;
+  /** Replaces the client admission for the requests that arrive from now on. */
+  setAdmission(admission: HostOptions['admission'] | null): void;
+  /**
+   * Closes the listener and listens on `listen` instead. When the new addresses cannot be opened,
+   * the old ones are listened on again and the error says why (the host keeps serving).
+   */
+  relisten(listen: ListenAddress[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -161,32 +178,43 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     let gate = readGate(store.db);
     engine.setServingGate(gate);
 
-    const admission =
-      options.admission?.siteToken || options.admission?.allowedRanges?.length
-        ? createAdmission({ ...options.admission, clock })
-        : undefined;
+    let admissionOptions: HostOptions['admission'] | null = null;
+    let admission: Admission | undefined;
+    const setAdmission = (next: HostOptions['admission'] | null) => {
+      // Built before it is swapped in, so a bad range leaves the admission in force as it was.
+      const built = next?.siteToken || next?.allowedRanges?.length ? createAdmission({ ...next, clock }) : undefined;
+      admission = built;
+      admissionOptions = built ? next! : null;
+    };
+    setAdmission(options.admission ?? null);
     const knownClient = store.db.prepare<[string], unknown>('SELECT 1 FROM clients WHERE cmid = ?');
     const newClients = createNewClientGuard({
       perHour: readNewClientsLimit(store),
       clock,
       isKnown: (cmid) => knownClient.get(cmid) !== undefined,
     });
-    const handler = createActivationHandler({ engine, store, identity, clock, admission, newClients });
-    try {
-      listener = await startRpcListener({
-        listen: options.listen,
+    // The handler asks for the admission of the moment, so the console can change it while clients ask.
+    const handler = createActivationHandler({
+      engine,
+      store,
+      identity,
+      clock,
+      admission: { check: (...args) => admission?.check(...args) ?? { admitted: true } },
+      newClients,
+    });
+    const listen = (addresses: ListenAddress[]) =>
+      startRpcListener({
+        listen: addresses,
         limits: { ...storedRpcLimits(store), ...options.limits },
         onActivate: handler,
         log,
+      }).catch((e: unknown) => {
+        throw describeListenError(e, addresses);
       });
-    } catch (e) {
-      throw describeListenError(e, options.listen);
-    }
+    listener = await listen(options.listen);
 
     let settingsProblem: string | null = null;
-    // The key can be installed or activated by the CLI while the host runs: re-read its state.
-    timer = setInterval(() => {
-      void persist(engine.expire());
+    const refresh = () => {
       const problem = applyStoredIntervals(engine, store, log);
       newClients.setLimit(readNewClientsLimit(store));
       if (problem && problem !== settingsProblem) log(`settings not applied: ${problem}`);
@@ -197,11 +225,16 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
         engine.setServingGate(gate);
         log(gate.serving ? 'host key activated: now activating clients' : `host stopped serving: ${gate.reason}`);
       }
+    };
+    // The key can be installed or activated by the CLI while the host runs: re-read its state.
+    timer = setInterval(() => {
+      void persist(engine.expire());
+      refresh();
     }, options.housekeepingMs ?? 5_000);
     timer.unref();
 
     const startedAt = clock.now();
-    const started = listener;
+    let started = listener;
     const reader = new ConsoleReader({
       file: store.file,
       runHere: (steps) => store.readSteps('reading for the console', steps),
@@ -220,6 +253,31 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       rpcStats: () => started.stats(),
       gate: () => gate,
       onCommitted: (l) => store.onCommitted(l),
+      refresh,
+      admission: () => admissionOptions,
+      setAdmission,
+      relisten: async (addresses) => {
+        const before = started.addresses();
+        await started.close();
+        try {
+          started = await listen(addresses);
+        } catch (e) {
+          // Port 0 would take a new random port: the old one is asked for by number.
+          try {
+            started = await listen(before);
+          } catch (again) {
+            const why = (x: unknown) => (x instanceof Error ? x.message : String(x));
+            log(`not listening: ${why(again)}`);
+            throw new QuorumError(
+              'HOST_NOT_LISTENING',
+              `The host could not listen on the new addresses (${why(e)}) nor again on ${describeAddresses(before).join(', ')} (${why(again)}): it is not listening now.`,
+              'Save a port or address that is free, or restart the host.',
+            );
+          }
+          throw e;
+        }
+        log(`listening on ${describeAddresses(started.addresses()).join(', ')}`);
+      },
       close: async () => {
         clearInterval(timer);
         await started.close();

@@ -8,6 +8,8 @@ import {
   checkInterval,
   DEFAULT_ACTIVATION_INTERVAL_MIN,
   DEFAULT_RENEWAL_INTERVAL_MIN,
+  MAX_INTERVAL_MIN,
+  MIN_INTERVAL_MIN,
 } from '../../shared/domain/timings.js';
 import { INTERVAL_SETTINGS } from '../engine/settings.js';
 import { RETENTION_SETTINGS } from '../store/open-store.js';
@@ -38,6 +40,8 @@ export interface HostSettingSpec {
   live: boolean;
   /** A message saying what is wrong, or null. */
   check(value: number): string | null;
+  /** The values it takes, for a form: "15 to 43200 minutes (30 days)". */
+  range: string;
 }
 
 function within(min: number, max: number, unit: string) {
@@ -54,6 +58,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'how often a client that is not activated retries (slmgr /sai)',
     live: true,
     check: (n) => checkInterval('activation', n),
+    range: `${MIN_INTERVAL_MIN} to ${MAX_INTERVAL_MIN} minutes (30 days)`,
   },
   {
     name: 'renewal-interval',
@@ -63,6 +68,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'how often an activated client renews (slmgr /sri)',
     live: true,
     check: (n) => checkInterval('renewal', n),
+    range: `${MIN_INTERVAL_MIN} to ${MAX_INTERVAL_MIN} minutes (30 days)`,
   },
   {
     name: 'new-clients-per-address-per-hour',
@@ -72,6 +78,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'machines never seen before that one address may bring per hour (0: no limit)',
     live: true,
     check: within(NEW_CLIENTS_BOUNDS.min, NEW_CLIENTS_BOUNDS.max, 'clients'),
+    range: `${NEW_CLIENTS_BOUNDS.min} to ${NEW_CLIENTS_BOUNDS.max} clients (0: no limit)`,
   },
   {
     name: 'connections-per-address',
@@ -81,6 +88,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'open connections one client address may hold (0: no limit but the global one)',
     live: false,
     check: within(0, 65_535, 'connections'),
+    range: '0 to 65535 connections (0: no limit but the global one)',
   },
   {
     name: 'calls-per-address-per-second',
@@ -90,6 +98,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'calls and faults per client address per second (0: no limit)',
     live: false,
     check: within(0, 1_000_000, 'calls'),
+    range: '0 to 1000000 calls (0: no limit)',
   },
   {
     name: 'request-log-max-age',
@@ -99,6 +108,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'request log entries older than this are removed',
     live: false,
     check: within(RETENTION_BOUNDS.maxAgeDays.min, RETENTION_BOUNDS.maxAgeDays.max, 'days'),
+    range: `${RETENTION_BOUNDS.maxAgeDays.min} to ${RETENTION_BOUNDS.maxAgeDays.max} days`,
   },
   {
     name: 'request-log-max-rows',
@@ -108,6 +118,7 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'the request log keeps at most this many entries',
     live: false,
     check: within(RETENTION_BOUNDS.maxRows.min, RETENTION_BOUNDS.maxRows.max, 'rows'),
+    range: `${RETENTION_BOUNDS.maxRows.min} to ${RETENTION_BOUNDS.maxRows.max} rows`,
   },
 ];
 

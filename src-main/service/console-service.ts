@@ -9,6 +9,9 @@ import { ConsoleEvents } from './console-events.js';
 import { hostEventsFrom } from './host-event-feed.js';
 import { buildStatusView } from './status-view.js';
 import { createSimService } from './sim-service.js';
+import { buildHostKeyView } from './host-key-view.js';
+import { createKeyService } from './key-service.js';
+import { createSettingsService } from './settings-service.js';
 
 /** Change events are coalesced so a burst of activations costs the renderer one re-read. */
 export const CHANGE_COALESCE_MS = 250;
@@ -65,6 +68,16 @@ export function createConsoleService(host: HostRuntime, options: { statusCheckMs
     'host:events': async () => recent.slice(),
     'clients:window': (query) => host.reader.queryClients(query),
     'requests:window': (query) => host.reader.queryRequestLog({ ...query, newestFirst: true }),
+    // Key and settings changes go through this host's own connection and are pushed at once.
+    ...createKeyService(host, () => {
+      host.refresh();
+      events.emit('keys:changed', buildHostKeyView(host.store.db));
+      pushStatus(true);
+    }),
+    ...createSettingsService(host, (settings) => {
+      events.emit('settings:changed', settings);
+      pushStatus(true);
+    }),
   };
 
   return {

@@ -1,13 +1,9 @@
-import { PRODUCT_FAMILIES, BUILTIN_PRODUCTS, type ProductFamily } from '../../../shared/domain/products.js';
+import { PRODUCT_FAMILIES, type ProductFamily } from '../../../shared/domain/products.js';
 import { MAX_KEY_GENERATION } from '../../../shared/keys/index.js';
-import { issueKey } from '../../authority/index.js';
+import { issueKey, newestGeneration } from '../../authority/index.js';
 import { CliUsageError, intOption, parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
 import { DATA_DIR_HELP, systemClock } from './key-common.js';
-
-function newestGeneration(family: ProductFamily): number {
-  return Math.max(...BUILTIN_PRODUCTS.filter((p) => p.family === family).map((p) => p.generation));
-}
 
 const HELP = `Usage: quorum authority issue --family desktop|server|office [--generation N] [--data-dir DIR] [--json]
 

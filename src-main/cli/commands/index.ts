@@ -17,11 +17,12 @@ import { clientStatus } from './client-status.js';
 import { clientRun } from './client-run.js';
 import { settingsList, settingsSet } from './settings.js';
 import { simulate } from './simulate.js';
+import { settingsSiteToken } from './settings-site-token.js';
 
 export const COMMANDS: Command[] = [serve];
 COMMANDS.push(keyInstall, keyActivate, keyInfoCommand, keyUninstall, authorityIssue, authorityConfirm, authorityLedger);
 COMMANDS.push(authorityServe);
-COMMANDS.push(status, settingsList, settingsSet);
+COMMANDS.push(status, settingsList, settingsSet, settingsSiteToken);
 COMMANDS.push(clients, log);
 COMMANDS.push(clientActivate, clientStatus, clientRun);
 COMMANDS.push(simulate);

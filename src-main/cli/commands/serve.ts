@@ -3,6 +3,7 @@ import { QuorumError } from '../../../shared/domain/errors.js';
 import { readFileSync } from 'node:fs';
 import { startHost, startHostOnAllAddresses, type HostOptions, type ListenAddress } from '../../host/host-runtime.js';
 import { parseRanges } from '../../host/admission.js';
+import { readStoredNetworkSettings, type NetworkSettings } from '../../host/network-settings.js';
 import { createConsoleService } from '../../service/console-service.js';
 import { startConsoleServer, type ConsoleServer } from '../../headless/console-server.js';
 import { loadOrCreateConsoleToken } from '../../headless/console-token.js';
@@ -33,6 +34,9 @@ Options:
   --console ADDR     where the web console listens (default ${DEFAULT_CONSOLE}); "off" disables it.
                      Its URL, with the access token, is printed on start.
 
+Without --port, --listen, --allow or --site-token-file, the host uses the settings stored in the
+data directory (quorum settings, or the console's Settings page); the flags win for this run.
+
 Example:
   quorum serve --data-dir ./office-host --port 1688`;
 
@@ -40,8 +44,12 @@ function logLine(io: CliIo): (line: string) => void {
   return (line) => io.out(`${new Date().toISOString()} ${line}`);
 }
 
-function admissionOptions(allow: string[] | undefined, tokenFile: string | undefined): HostOptions['admission'] {
-  let siteToken = process.env.QUORUM_SITE_TOKEN;
+function admissionOptions(
+  allow: string[] | undefined,
+  tokenFile: string | undefined,
+  stored: NetworkSettings,
+): HostOptions['admission'] {
+  let siteToken = process.env.QUORUM_SITE_TOKEN ?? stored.siteToken;
   if (tokenFile) {
     try {
       siteToken = readFileSync(tokenFile, 'utf8').trim();
@@ -55,6 +63,7 @@ function admissionOptions(allow: string[] | undefined, tokenFile: string | undef
   }
   // Ranges are checked now so a typo fails at start, not on the first client.
   if (allow?.length) parseRanges(allow);
+  else allow = stored.allowedRanges;
   return { ...(siteToken ? { siteToken } : {}), ...(allow?.length ? { allowedRanges: allow } : {}) };
 }
 
@@ -71,14 +80,18 @@ export const serve: Command = {
       allow: { type: 'string', multiple: true },
       'site-token-file': { type: 'string' },
     });
-    const port = intOption('port', values.port, 0, 65535) ?? QAP_DEFAULT_PORT;
-    const listen: ListenAddress[] = (values.listen ?? []).map((s) => parseListenSpec(s, port, '--listen'));
+    const dataDir = resolveDataDir(values['data-dir']);
+    // Flags win over the settings stored in the data directory (quorum settings, the console).
+    const stored = readStoredNetworkSettings(dataDir);
+    const port = intOption('port', values.port, 0, 65535) ?? stored.port ?? QAP_DEFAULT_PORT;
+    const listen: ListenAddress[] = values.listen?.length
+      ? values.listen.map((s) => parseListenSpec(s, port, '--listen'))
+      : (stored.addresses ?? []).map((host) => ({ host, port }));
     const consoleSpec = values.console ?? DEFAULT_CONSOLE;
     const consoleAt = consoleSpec === 'off' ? null : parseListenSpec(consoleSpec, 8690, '--console');
     const staticDir = consoleAt ? rendererDir() : '';
-    const dataDir = resolveDataDir(values['data-dir']);
     const log = logLine(io);
-    const admission = admissionOptions(values.allow, values['site-token-file']);
+    const admission = admissionOptions(values.allow, values['site-token-file'], stored);
 
     const host =
       listen.length > 0

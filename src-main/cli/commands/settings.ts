@@ -1,41 +1,46 @@
-import { HOST_SETTINGS, readHostSettings, writeHostSetting } from '../../host/host-settings.js';
+import type { SettingView } from '../../../shared/ipc/settings-channels.js';
+import { HOST_SETTINGS } from '../../host/host-settings.js';
+import { NETWORK_SETTING_HELP, changeSetting, readSettings } from '../../host/settings-operations.js';
 import { databasePath, openStore } from '../../store/open-store.js';
 import { CliUsageError, parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { ensureDataDir, resolveDataDir } from '../data-dir.js';
 
-const NAMES = HOST_SETTINGS.map((s) => `  ${s.name.padEnd(22)} ${s.unit.padEnd(8)} ${s.summary}`).join('\n');
+const NAMES = [...HOST_SETTINGS, ...NETWORK_SETTING_HELP]
+  .map((s) => `  ${s.name.padEnd(22)} ${s.unit.padEnd(8)} ${s.summary}`)
+  .join('\n');
+
+function line(s: SettingView): string {
+  // A bad interval stops the host at start; any other bad stored value is skipped with a warning.
+  const fix = `quorum settings set ${s.name} VALUE replaces it`;
+  const note =
+    s.ignored !== undefined
+      ? s.applies === 'at-once' && typeof s.value === 'number'
+        ? `(the stored value "${s.ignored}" is not valid: the host does not start until ${fix})`
+        : `(default: the stored value "${s.ignored}" is not valid and is not used; ${fix})`
+      : s.isDefault
+        ? '(default)'
+        : '';
+  return `${s.name.padEnd(22)} ${`${s.text} ${s.unit}`.trim().padEnd(18)} ${note}`.trimEnd();
+}
 
 export const settingsList: Command = {
   path: ['settings'],
-  summary: 'show the host settings (intervals, request log retention)',
+  summary: 'show the host settings (intervals, log retention, admission, port and addresses)',
   help: `Usage: quorum settings [--data-dir DIR] [--json]
 
-Shows each host setting with its value, its unit and whether it is the default.
-Change one with: quorum settings set NAME VALUE
+Shows each host setting with its value, its unit and whether it is the default: the same list
+as the console's Settings page. Change one with: quorum settings set NAME VALUE
 
 Settings:
 ${NAMES}`,
   async run(args, io) {
     const { values } = parseCommandArgs(args, { 'data-dir': { type: 'string' }, json: { type: 'boolean' } });
-    const store = openStore({ file: databasePath(resolveDataDir(values['data-dir'])), readonly: true });
+    const dataDir = resolveDataDir(values['data-dir']);
+    const store = openStore({ file: databasePath(dataDir), readonly: true });
     try {
-      const settings = readHostSettings(store);
+      const settings = readSettings({ store, dataDir });
       if (values.json) printJson(io, settings);
-      else {
-        for (const s of settings) {
-          // A bad interval stops the host at start; a bad retention setting is skipped with a warning.
-          const fix = `quorum settings set ${s.name} VALUE replaces it`;
-          const note =
-            s.ignored !== undefined
-              ? s.live
-                ? `(the stored value "${s.ignored}" is not valid: the host does not start until ${fix})`
-                : `(default: the stored value "${s.ignored}" is not valid and is not used; ${fix})`
-              : s.isDefault
-                ? '(default)'
-                : '';
-          io.out(`${s.name.padEnd(22)} ${`${s.value} ${s.unit}`.padEnd(18)} ${note}`.trimEnd());
-        }
-      }
+      else for (const s of settings) io.out(line(s));
       return 0;
     } finally {
       store.close();
@@ -45,35 +50,46 @@ ${NAMES}`,
 
 export const settingsSet: Command = {
   path: ['settings', 'set'],
-  summary: 'change a host setting (like slmgr /sai and /sri)',
+  summary: 'check and change a host setting',
   help: `Usage: quorum settings set NAME VALUE [--data-dir DIR] [--json]
 
 Checks and stores a host setting; VALUE "default" restores the default. A running host applies
-the intervals within a few seconds (clients learn them with their next reply); retention settings
-apply when the host next starts.
+the intervals within a few seconds (clients learn them with their next reply); the other settings
+apply when the host next starts. The console's Settings page applies every change at once (the
+port and addresses by restarting the listener).
+
+Lists (allowed-ranges, listen-addresses) are separated by commas or spaces; "any" / "all" clear
+them. site-token takes "rotate" (a new token; show it with quorum settings site-token) or "off".
 
 Settings:
 ${NAMES}
 
-Example:
-  quorum settings set activation-interval 60`,
+Examples:
+  quorum settings set activation-interval 60
+  quorum settings set allowed-ranges "192.168.1.0/24, fd00::/8"
+  quorum settings set site-token rotate`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
       { 'data-dir': { type: 'string' }, json: { type: 'boolean' } },
       true,
     );
-    const [name, value] = positionals;
-    if (!name || value === undefined || positionals.length > 2) {
+    const [name, ...rest] = positionals;
+    if (!name || rest.length === 0) {
       throw new CliUsageError('Give a setting name and a value, e.g. quorum settings set activation-interval 60.');
     }
+    // A list may arrive as several words when typed without quotes.
+    const value = rest.join(' ');
     const dataDir = ensureDataDir(resolveDataDir(values['data-dir']));
     const store = openStore({ file: databasePath(dataDir) });
     try {
-      const stored = writeHostSetting(store, name, value);
-      const spec = HOST_SETTINGS.find((s) => s.name === name)!;
-      if (values.json) printJson(io, { ok: true, name, value: stored, unit: spec.unit });
-      else io.out(`${name} is now ${stored} ${spec.unit}${spec.live ? '' : ' (applied when the host next starts)'}.`);
+      const s = changeSetting({ store, dataDir }, name, value);
+      if (values.json) printJson(io, { ok: true, ...s });
+      else {
+        const when =
+          s.applies === 'at-once' && typeof s.value === 'number' ? '' : ' (applied when the host next starts)';
+        io.out(`${name} is now ${`${s.text} ${s.unit}`.trim()}${when}.`);
+      }
       return 0;
     } finally {
       store.close();

@@ -65,6 +65,21 @@ describe('the contract types', () => {
   });
 });
 
+const notHere = async (): Promise<never> => {
+  throw new QuorumError('NOT_IN_THIS_TEST', 'Not used here.');
+};
+const keyAndSettingsStubs = {
+  'keys:install': notHere,
+  'keys:activate-online': notHere,
+  'keys:start-offline': notHere,
+  'keys:complete-offline': notHere,
+  'keys:uninstall': notHere,
+  'keys:issue': notHere,
+  'settings:get': notHere,
+  'settings:set': notHere,
+  'settings:site-token': notHere,
+} satisfies Partial<ConsoleContract>;
+
 describe('dispatchInvoke validates every payload', () => {
   const seen: unknown[] = [];
   const service: ConsoleContract = {
@@ -85,6 +100,7 @@ describe('dispatchInvoke validates every payload', () => {
       throw new QuorumError('SIM_BUSY', 'Busy.');
     },
     'sim:cancel': async () => ({ cancelled: false }),
+    ...keyAndSettingsStubs,
   };
 
   it('passes a valid input through', async () => {
