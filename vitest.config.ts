@@ -15,6 +15,8 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 30_000,
           pool: 'forks',
+          // Tests that spawn `quorum` run the built CLI, as users do.
+          globalSetup: ['test/support/built-cli.ts'],
         },
       },
       {
