@@ -68,5 +68,7 @@ export function measureCliStart(): CliStartResult {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.stdout.write(`${JSON.stringify({ benchmark: 'cold start of the quorum command', ...measureCliStart() }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ benchmark: 'cold start of the quorum command', ...measureCliStart() }, null, 2)}\n`,
+  );
 }

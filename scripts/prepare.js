@@ -25,6 +25,8 @@ if (!vite) {
 }
 
 for (const config of ['vite.renderer.config.ts', 'vite.cli.config.ts']) {
-  const r = spawnSync(process.execPath, [vite, 'build', '--config', config, '--logLevel', 'warn'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', config, '--logLevel', 'warn'], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -3,6 +3,7 @@
  * reads, exports, settings, DNS events. Opening (checks, pragmas, migrations) is in open-store.ts.
  */
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import { sqliteOptions } from './sqlite-binding.js';
 import { statSync } from 'node:fs';
 import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
@@ -346,7 +347,7 @@ export class SqliteStore implements ActivationStore {
 function buildReader(db: Database, file: string): Database | undefined {
   if (db.memory) return undefined;
   try {
-    const reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+    const reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: 5000, ...sqliteOptions() });
     reader.pragma('mmap_size = 0');
     return reader;
   } catch {

@@ -70,7 +70,18 @@ describe('quorum from a production install (no devDependencies)', () => {
   it('serves the host and the web console, and stops on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      ['bin/quorum.js', 'serve', '--data-dir', dataDir, '--listen', '127.0.0.1', '--port', '0', '--console', '127.0.0.1:0'],
+      [
+        'bin/quorum.js',
+        'serve',
+        '--data-dir',
+        dataDir,
+        '--listen',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--console',
+        '127.0.0.1:0',
+      ],
       { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let text = '';
