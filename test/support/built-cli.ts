@@ -31,8 +31,15 @@ function viteBuild(config: string): void {
   });
 }
 
-/** Vitest globalSetup; also the console `quorum serve` serves, when it was never built. */
+/**
+ * Vitest globalSetup; also the console `quorum serve` serves and the desktop main bundle (the
+ * packaging tests read them), when they were never built.
+ */
 export default function setup(): void {
   if (!cliBuildIsCurrent()) viteBuild('vite.cli.config.ts');
-  if (!existsSync('out/renderer/index.html')) viteBuild('vite.renderer.config.ts');
+  if (!existsSync('out/main/index.js') || !existsSync('out/preload/index.cjs')) {
+    execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { stdio: 'inherit' });
+  } else if (!existsSync('out/renderer/index.html')) {
+    viteBuild('vite.renderer.config.ts');
+  }
 }
