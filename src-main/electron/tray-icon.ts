@@ -1,10 +1,9 @@
-/** The tray's icon. */
+/** The tray's icon: build/icon.svg at 16 px, with a 2x version for high-density screens. */
 import { nativeImage, type NativeImage } from 'electron';
-
-// 16x16, the mark of build/icon.svg reduced to a dot that reads at tray size.
-const ICON =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAO0lEQVR4nGNQCbvGQAnGJfEfBybKAFyasRpCqmYMQ8jRjGIIuZrhhowaQEUDKI5GqiQkqiRlqmQmkjAAboXrdG26PIoAAAAASUVORK5CYII=';
+import { TRAY_ICON_1X, TRAY_ICON_2X } from './tray-icon-data.js';
 
 export function trayIcon(): NativeImage {
-  return nativeImage.createFromDataURL(ICON);
+  const image = nativeImage.createFromDataURL(TRAY_ICON_1X);
+  image.addRepresentation({ scaleFactor: 2, dataURL: TRAY_ICON_2X });
+  return image;
 }

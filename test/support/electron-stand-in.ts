@@ -161,9 +161,16 @@ export const BrowserWindow = StandInWindow;
 export const Tray = StandInTray;
 export const Notification = StandInNotification;
 export const Menu = { buildFromTemplate: (items: StandInMenuItem[]) => ({ items }) };
+class StandInImage {
+  readonly representations: { scaleFactor: number; dataURL?: string }[] = [];
+  constructor(readonly source: string) {}
+  addRepresentation(r: { scaleFactor: number; dataURL?: string }): void {
+    this.representations.push(r);
+  }
+}
 export const nativeImage = {
-  createFromDataURL: (url: string) => ({ url }),
-  createFromPath: (path: string) => ({ path }),
+  createFromDataURL: (url: string) => new StandInImage(url),
+  createFromPath: (path: string) => new StandInImage(path),
 };
 export const protocol = {
   registerSchemesAsPrivileged: (schemes: { scheme: string; privileges: Record<string, boolean> }[]) =>
