@@ -2,11 +2,11 @@
 // `npm ci --omit=dev` leaves, read from package-lock.json), copied to a directory of its own with no
 // devDependency anywhere above it. No tsx, no vite, no TypeScript: `quorum` must still issue and
 // install a key, report status and serve the host with its web console.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface LockEntry {
@@ -33,12 +33,14 @@ beforeAll(() => {
   for (const path of ['package.json', 'package-lock.json', 'bin/quorum.js', 'out/cli', 'out/renderer']) {
     cpSync(path, join(app, path), { recursive: true });
   }
-  mkdirSync(join(app, 'node_modules'));
   for (const pkg of productionPackages()) {
-    // Nested copies (a/node_modules/b) arrive with their parent.
-    if (!existsSync(join(app, pkg))) cpSync(pkg, join(app, pkg), { recursive: true, dereference: true });
+    // Hard links: a real tree of its own (resolution walks up from these paths), made in a moment.
+    // Nested packages (a/node_modules/b) arrive with their parent.
+    if (existsSync(join(app, pkg))) continue;
+    mkdirSync(dirname(join(app, pkg)), { recursive: true });
+    execFileSync('cp', ['-al', pkg, join(app, pkg)]);
   }
-});
+}, 60_000);
 
 afterAll(() => rmSync(app, { recursive: true, force: true }));
 
