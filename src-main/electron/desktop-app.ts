@@ -9,7 +9,7 @@ import { app, shell, type BrowserWindow } from 'electron';
 import type { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { QAP_DEFAULT_PORT } from '../../shared/protocol/qap-types.js';
-import { createFileLogger, hostLogLines, type Logger } from '../host/app-log.js';
+import { createFileLogger, createStdoutLogger, hostLogLines, type Logger } from '../host/app-log.js';
 import { resolveDataDir } from '../host/data-dir.js';
 import { startHost, startHostOnAllAddresses, type HostOptions, type HostRuntime } from '../host/host-runtime.js';
 import { createConsoleService, type ConsoleService } from '../service/console-service.js';
@@ -77,7 +77,12 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
   app.on('web-contents-created', (_e, contents) => guardNavigation(contents, APP_URL));
   await app.whenReady();
   const logDir = o.logDir ?? app.getPath('logs');
-  const logger = await createFileLogger(logDir);
+  const logger = await createFileLogger(logDir).catch((e: unknown) => {
+    // An unwritable log folder must not stop the host: log to stdout and say why there.
+    const fallback = createStdoutLogger();
+    fallback.error({ err: e, logDir }, 'cannot write the log folder; logging to standard output');
+    return fallback;
+  });
   logger.info({ dataDir, port, version: app.getVersion() }, 'desktop app starting');
 
   const showWindow = (): BrowserWindow => {
