@@ -30,7 +30,14 @@ function quorum(...args: string[]): { code: number | null; out: string; err: str
 }
 
 beforeAll(() => {
-  for (const path of ['package.json', 'package-lock.json', 'bin/quorum.js', 'out/cli', 'out/renderer']) {
+  for (const path of [
+    'package.json',
+    'package-lock.json',
+    'bin/quorum.js',
+    'scripts/prepare.js',
+    'out/cli',
+    'out/renderer',
+  ]) {
     cpSync(path, join(app, path), { recursive: true });
   }
   for (const pkg of productionPackages()) {
@@ -51,6 +58,12 @@ describe('quorum from a production install (no devDependencies)', () => {
       expect(() => resolveFrom.resolve(tool)).toThrow();
     }
     expect(existsSync(join(app, 'node_modules', 'better-sqlite3'))).toBe(true);
+  });
+
+  it('runs npm ci\u2019s prepare step without build tools: nothing to build, nothing to say', () => {
+    const r = spawnSync(process.execPath, ['scripts/prepare.js'], { cwd: app, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
   });
 
   it('issues, installs and activates a key, then reports status', () => {

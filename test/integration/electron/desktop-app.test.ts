@@ -64,6 +64,11 @@ describe('the desktop main process', () => {
 
     expect(record.trays).toHaveLength(1);
     expect(desktop.tray().tray).toBe(record.trays[0]);
+    // The icon drawn from build/icon.svg, with its 2x version for high-density screens.
+    expect(record.trays[0]!.image).toMatchObject({
+      source: expect.stringMatching(/^data:image\/png;base64,/),
+      representations: [expect.objectContaining({ scaleFactor: 2 })],
+    });
     expect(record.trays[0]!.menu.map((i) => i.label)).toEqual(
       expect.arrayContaining(['Open console', 'Open data folder', 'Start at login', 'Quit Quorum (stops the host)']),
     );
