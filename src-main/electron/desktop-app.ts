@@ -7,7 +7,7 @@
  */
 import { app, shell, type BrowserWindow } from 'electron';
 import type { EventEmitter } from 'node:events';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { QAP_DEFAULT_PORT } from '../../shared/protocol/qap-types.js';
 import { createFileLogger, createStdoutLogger, hostLogLines, type Logger } from '../host/app-log.js';
 import { resolveDataDir } from '../host/data-dir.js';
@@ -71,6 +71,11 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
   let problem: StartupProblem | null = null;
   let closing: Promise<void> | null = null;
 
+  // Where the data directory is Electron's own folder too (Windows, macOS), Chromium's caches and
+  // storage go to a sub-folder of their own, apart from the host's files.
+  if (resolve(app.getPath('userData')) === resolve(dataDir)) {
+    app.setPath('sessionData', join(dataDir, 'console-browser'));
+  }
   app.on('window-all-closed', () => {
     // The host keeps serving from the tray when the window is closed.
   });

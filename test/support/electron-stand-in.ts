@@ -135,6 +135,9 @@ class StandInApp extends EventEmitter {
     if (!paths.has(name)) paths.set(name, mkdtempSync(join(tmpdir(), `quorum-electron-${name}-`)));
     return paths.get(name)!;
   }
+  setPath(name: string, path: string): void {
+    paths.set(name, path);
+  }
   getVersion(): string {
     return '0.1.0';
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDesktopApp, type DesktopApp } from '../../../src-main/electron/desktop-app.js';
 import { activateDataDir, tempDataDir } from '../../support/activated-host.js';
-import { record } from '../../support/electron-stand-in.js';
+import { app, record } from '../../support/electron-stand-in.js';
 
 let blocker: Server;
 let port: number;
@@ -15,7 +15,8 @@ beforeAll(async () => {
   blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   port = (blocker.address() as { port: number }).port;
-  const dataDir = tempDataDir();
+  // As on Windows and macOS: the data directory is Electron's own folder too.
+  const dataDir = app.getPath('userData');
   activateDataDir(dataDir, 'server');
   desktop = (await runDesktopApp({
     dataDir,
@@ -49,6 +50,8 @@ describe('a desktop app whose host cannot start', () => {
     expect(record.trays[0]!.menu.map((i) => i.label)).toEqual(
       expect.arrayContaining(['Open console (host not started)', 'Try again', 'Open data folder']),
     );
+    // The window's browser storage is kept apart from the host's files.
+    expect(app.getPath('sessionData')).toBe(join(desktop.dataDir, 'console-browser'));
     record.trays[0]!.click('Open data folder');
     expect(record.opened).toContain(desktop.dataDir);
   });
