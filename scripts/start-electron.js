@@ -57,15 +57,22 @@ if (!binary) {
   headless('the Electron binary is not available on this machine (it could not be downloaded)');
 } else if (noDisplay()) {
   headless('no display to show the desktop app on');
+} else if (!electronBuildIsCurrent() && !rebuildNatives()) {
+  headless('SQLite could not be built for Electron on this machine (it needs network access once)');
 } else {
-  const steps = [
-    ...(electronBuildIsCurrent() ? [] : [[join(root, 'scripts', 'rebuild-electron-natives.js')]]),
-    [require.resolve('electron-vite/bin/electron-vite.js'), 'build'],
-  ];
-  for (const args of steps) {
-    const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
-    if (r.status !== 0) process.exit(r.status ?? 1);
-  }
+  const build = spawnSync(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'build'], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
   const run = spawnSync(binary, ['.'], { stdio: 'inherit', cwd: root });
   process.exit(run.status ?? 0);
+}
+
+function rebuildNatives() {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'rebuild-electron-natives.js')], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+  return r.status === 0;
 }

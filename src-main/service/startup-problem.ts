@@ -44,6 +44,11 @@ export function describeStartupProblem(error: unknown, where: { dataDir: string;
       'Open the data folder, keep a copy of the damaged files, and restore the newest quorum.db.bak-* or your own backup (docs/operations.md, "When the database cannot be used").',
     );
   }
+  if (/better_sqlite3\.node/.test(message)) {
+    fixes.push(
+      'SQLite is not built for this Electron: run "npm run rebuild:electron" in the checkout (it needs network access once).',
+    );
+  }
   fixes.push('Then choose "Try again" in the tray menu. The log folder holds the details.');
   return { code, message, fixes, dataDir: where.dataDir, port: where.port };
 }

@@ -1,5 +1,6 @@
 // What the desktop app's start-up problem page says for a damaged and for a locked data directory:
 // real start-up failures of a real host, not made-up errors.
+import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +40,19 @@ describe('the start-up problem page', () => {
     } finally {
       await running.close();
     }
+  });
+
+  it('says how to build SQLite for Electron when that build is missing', async () => {
+    const dataDir = tempDataDir();
+    const missing = join(dataDir, 'native', 'electron', 'better_sqlite3.node');
+    let error: unknown;
+    try {
+      new Database(join(dataDir, 'x.db'), { nativeBinding: missing });
+    } catch (e) {
+      error = e;
+    }
+    const p = describeStartupProblem(error, { dataDir, port: 1688 });
+    expect(p.fixes.join(' ')).toContain('npm run rebuild:electron');
   });
 
   it('escapes what it shows', () => {
