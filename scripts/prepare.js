@@ -4,18 +4,17 @@
 // there the built out/ must have come with the files (docs/operations.md, "Production install").
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-let vite;
-try {
-  vite = require.resolve('vite/bin/vite.js');
-} catch {
-  vite = null;
-}
+// The development install has vite in node_modules (its bin is not an export, so found by path).
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const viteBin = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+const vite = existsSync(viteBin) ? viteBin : null;
 
 if (!vite) {
-  const built = existsSync('out/cli/quorum.js') && existsSync('out/renderer/index.html');
+  const built =
+    existsSync(join(root, 'out', 'cli', 'quorum.js')) && existsSync(join(root, 'out', 'renderer', 'index.html'));
   if (!built) {
     process.stderr.write(
       'quorum: production install without a build: copy out/ from a machine that ran "npm run build" (see docs/operations.md).\n',
@@ -27,6 +26,7 @@ if (!vite) {
 for (const config of ['vite.renderer.config.ts', 'vite.cli.config.ts']) {
   const r = spawnSync(process.execPath, [vite, 'build', '--config', config, '--logLevel', 'warn'], {
     stdio: 'inherit',
+    cwd: root,
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

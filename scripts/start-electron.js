@@ -60,10 +60,14 @@ if (!binary) {
 } else if (!electronBuildIsCurrent() && !rebuildNatives()) {
   headless('SQLite could not be built for Electron on this machine (it needs network access once)');
 } else {
-  const build = spawnSync(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'build'], {
-    stdio: 'inherit',
-    cwd: root,
-  });
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    {
+      stdio: 'inherit',
+      cwd: root,
+    },
+  );
   if (build.status !== 0) process.exit(build.status ?? 1);
   const run = spawnSync(binary, ['.'], { stdio: 'inherit', cwd: root });
   process.exit(run.status ?? 0);
