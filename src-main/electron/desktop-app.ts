@@ -129,10 +129,16 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
   const trayState = () => ({ problem: problem !== null, openAtLogin: openAtLogin() });
   const closeHost = async (): Promise<void> => {
     detachNotifications();
-    service?.close();
-    await host?.close();
-    host = null;
-    service = null;
+    try {
+      service?.close();
+      await host?.close();
+    } catch (e) {
+      // Quitting goes on: what was acknowledged is already committed (docs/operations.md, Durability).
+      logger.error({ err: e }, 'closing the host failed');
+    } finally {
+      host = null;
+      service = null;
+    }
   };
   const retryStart = async (): Promise<void> => {
     if (!problem) return;
