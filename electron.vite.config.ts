@@ -8,7 +8,14 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    build: { outDir: here('./out/main'), rollupOptions: { input: { index: here('./src-main/electron/main.ts') } } },
+    build: {
+      outDir: here('./out/main'),
+      rollupOptions: {
+        // The rehearsal worker is its own entry: sim-service starts ./sim-worker.js beside the main bundle.
+        input: { index: here('./src-main/electron/main.ts'), 'sim-worker': here('./src-main/service/sim-worker.ts') },
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
+    },
   },
   preload: {
     build: {

@@ -23,6 +23,24 @@ const ISOMORPHIC =
 const RENDERER = 'src-renderer/ imports only shared/ and its own files; it reaches main through the api object.';
 const ELECTRON_ONLY = 'Only src-main/electron/ imports electron; everything else runs (and is tested) in plain Node.';
 const PURE_ENGINE = 'src-main/engine/ is pure: no I/O modules; time comes from the injected Clock.';
+const SIM_USERS =
+  'src-main/sim/ (the rehearsal simulator) is used only by src-main/cli/, src-main/service/ and bench/.';
+const SIM_LAYER =
+  'src-main/sim/ runs the engine, the client, DNS selection, the host responder and the store in memory; it does not reach the network, the console service, the CLI or the authority.';
+
+/** Electron stays in src-main/electron/, and the simulator is not imported from here. */
+const noSimNoElectron = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [{ name: 'electron', message: ELECTRON_ONLY }],
+      patterns: [
+        { group: ['electron/*'], message: ELECTRON_ONLY },
+        { group: ['**/sim/**'], message: SIM_USERS },
+      ],
+    },
+  ],
+};
 
 export default tseslint.config(
   {
@@ -82,11 +100,34 @@ export default tseslint.config(
     rules: layer(ELECTRON_ONLY, ['electron/*'], ['electron']),
   },
   {
+    files: ['src-main/**'],
+    ignores: [
+      'src-main/electron/**',
+      'src-main/cli/**',
+      'src-main/service/**',
+      'src-main/sim/**',
+      'src-main/engine/**',
+    ],
+    rules: noSimNoElectron,
+  },
+  {
+    files: ['src-main/electron/**'],
+    rules: layer(SIM_USERS, ['**/sim/**']),
+  },
+  {
+    files: ['src-main/sim/**'],
+    rules: layer(
+      SIM_LAYER,
+      ['electron/*', '**/rpc/**', '**/service/**', '**/cli/**', '**/headless/**', '**/authority/**', '**/electron/**'],
+      ['electron'],
+    ),
+  },
+  {
     files: ['src-main/engine/**'],
     rules: {
       ...layer(
         PURE_ENGINE,
-        ['node:*', 'electron', '**/store/**', '**/rpc/**', '**/dns/**', '**/service/**'],
+        ['node:*', 'electron', '**/store/**', '**/rpc/**', '**/dns/**', '**/service/**', '**/sim/**'],
         [...nodeBuiltins, 'electron', 'better-sqlite3', 'ws'],
       ),
       'no-restricted-syntax': [

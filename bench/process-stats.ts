@@ -9,10 +9,15 @@ export interface ProcessStats {
   rssBytes: number;
 }
 
-export function answerStatsOnStdin(onClose: () => Promise<void>): void {
+/** Other commands a server understands on stdin (each answered with one JSON line). */
+export type Commands = Record<string, () => Record<string, unknown>>;
+
+export function answerStatsOnStdin(onClose: () => Promise<void>, commands: Commands = {}): void {
   const lines = createInterface({ input: process.stdin });
   lines.on('line', (line) => {
-    if (line === 'stats') {
+    const command = commands[line];
+    if (command) process.stdout.write(`${JSON.stringify(command())}\n`);
+    else if (line === 'stats') {
       const cpu = process.cpuUsage();
       const stats: ProcessStats = { cpuUs: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss() };
       process.stdout.write(`${JSON.stringify({ stats })}\n`);

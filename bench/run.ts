@@ -29,6 +29,8 @@ const FIXED_RATE = 1000;
 interface Server {
   port: number;
   stats(): Promise<ProcessStats>;
+  /** Sends a command line to the server process and returns its one-line JSON answer. */
+  command(line: string): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,11 @@ async function startServer(file: string, args: string[]): Promise<Server> {
       const reply = next();
       child.stdin.write('stats\n');
       return (await reply).stats as ProcessStats;
+    },
+    command: async (line: string) => {
+      const reply = next();
+      child.stdin.write(`${line}\n`);
+      return reply;
     },
     stop: () =>
       new Promise((resolve) => {
@@ -173,7 +180,23 @@ async function measure(server: Server, kind: string) {
     })),
     rssMB: round((await server.stats()).rssBytes / 2 ** 20, 1),
   };
-  return result;
+  if (kind !== 'quorum') return result;
+  // The same fixed load while the console reads the client table in a loop: its reads run on their
+  // own thread, so the activations' p99 should not move.
+  await server.command('reads on');
+  const withReads = await runWorker(kind, 'rate', server.port, SECONDS, FIXED_RATE);
+  const { reads } = (await server.command('reads off')) as { reads: number };
+  return {
+    ...result,
+    fixedLoadWithConsoleReads: {
+      offeredPerSecond: FIXED_RATE,
+      achievedPerSecond: round(withReads.count / (withReads.elapsedMs / 1000)),
+      p50Ms: withReads.p50Ms === null ? null : round(withReads.p50Ms, 3),
+      p99Ms: withReads.p99Ms === null ? null : round(withReads.p99Ms, 3),
+      errors: withReads.errors,
+      consoleReadsPerSecond: round(reads / SECONDS, 1),
+    },
+  };
 }
 
 // First, while nothing else of the bench runs: the CLI's cold start.
@@ -218,6 +241,10 @@ process.stdout.write(
           baseline.firstActivations.reusedWorkers1.perSecond,
         ),
         p99AtFixedLoad: ratio(quorum.fixedLoad.p99Ms, baseline.fixedLoad.p99Ms),
+        p99WithConsoleReadsVsWithout:
+          'fixedLoadWithConsoleReads' in quorum
+            ? ratio(quorum.fixedLoadWithConsoleReads.p99Ms, quorum.fixedLoad.p99Ms)
+            : null,
         rss: ratio(quorum.rssMB, baseline.rssMB),
       },
       cliStart,

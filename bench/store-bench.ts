@@ -18,7 +18,6 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APPLICATION_OS, BUILTIN_PRODUCTS, DAY_MS, type ClientWindowQuery } from '../shared/domain/index.js';
 import { ClientQueries, cursorOf, type ClientPageQuery } from '../src-main/store/client-query.js';
-import { gramWords } from '../src-main/store/gram-tokens.js';
 import { openStore } from '../src-main/store/open-store.js';
 import type { ActivationRecord } from '../src-main/store/types.js';
 
@@ -31,7 +30,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '1000000' },
     writes: { type: 'string', default: '20000' },
     rebuild: { type: 'boolean', default: false },
-    // Group commit with and without group_key, alternated this many times (the machine is shared; medians).
+    // Group commit runs, this many times (the machine is shared; the median is reported).
     rounds: { type: 'string', default: '3' },
     'probe-startup': { type: 'string' },
     // Run only part of it: `windows` (reads of the big database) or `writes` (the write path).
@@ -106,10 +105,6 @@ if (values['probe-startup']) {
   const firstWindowMs = performance.now() - t0 - openMs;
   const rssMB = round(process.memoryUsage().rss / 2 ** 20);
   store.close();
-  // What the host holds once its background build is done: the name summaries and the clients' keys.
-  const t1 = performance.now();
-  const host = openStore({ file: values['probe-startup'], clock: { now: () => NOW }, nameBlocks: 'now' });
-  const buildMs = performance.now() - t1;
   process.stdout.write(
     JSON.stringify({
       openAndSnapshotMs: round(openMs),
@@ -117,13 +112,8 @@ if (values['probe-startup']) {
       total: first.total,
       snapshotCmids: snapshot.cmids.length,
       rssMB,
-      backgroundBuildMs: round(buildMs),
-      rssAfterBackgroundBuildMB: round(process.memoryUsage().rss / 2 ** 20),
-      heapUsedAfterBackgroundBuildMB: round(process.memoryUsage().heapUsed / 2 ** 20),
-      arrayBuffersAfterBackgroundBuildMB: round(process.memoryUsage().arrayBuffers / 2 ** 20),
     }),
   );
-  host.close();
   process.exit(0);
 }
 
@@ -175,9 +165,6 @@ function buildBig(file: string, clients: number): number {
     }
     db.exec(`INSERT INTO clients_text (rowid, machine_name, address, cmid)
       SELECT rowid, machine_name, address, cmid FROM clients`);
-    db.function('bench_gram_words', { deterministic: true }, (v: unknown) => gramWords(String(v)));
-    db.exec(`INSERT INTO clients_grams (rowid, machine_name, address)
-      SELECT rowid, bench_gram_words(machine_name), bench_gram_words(address) FROM clients`);
     db.exec(`INSERT INTO client_totals (product_id, license_state, is_vm, n)
       SELECT product_id, license_state, is_vm, COUNT(*) FROM clients GROUP BY 1, 2, 3`);
     const cm = db.prepare('INSERT INTO cmids VALUES (?, ?, ?, ?, ?, ?)');
@@ -190,46 +177,10 @@ function buildBig(file: string, clients: number): number {
   return round((performance.now() - t0) / 1000);
 }
 
-/** The sort indexes of schema versions 1-3, (column, cmid): the write cost before migration 4. */
-function withoutGroupKey(db: Database.Database): void {
-  const names = db
-    .prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'clients_by_%' AND name <> 'clients_by_group'",
-    )
-    .pluck()
-    .all() as string[];
-  for (const name of names) {
-    const col = name.slice('clients_by_'.length);
-    db.exec(`DROP INDEX ${name}; CREATE INDEX ${name} ON clients (${col}, cmid)`);
-  }
-}
-
-/** The indexes of schema 6 (client windows sorted by CMID or product name), dropped: the write cost before them. */
-function withoutSchema6Indexes(db: Database.Database): void {
-  db.exec('DROP INDEX clients_by_cmid; DROP INDEX clients_product_names');
-}
-
-/** The last-seen index as it was before schema 8 (no name or address): the write cost before it. */
-function withoutSchema8Index(db: Database.Database): void {
-  db.exec('DROP INDEX clients_by_last_seen; CREATE INDEX clients_by_last_seen ON clients (last_seen, cmid, group_key)');
-}
-
-type IndexVariant = 'current' | 'before-group-key' | 'before-schema-6' | 'before-schema-8';
-
-async function writeThroughput(
-  maxBatch: number,
-  writes: number,
-  concurrency: number,
-  variant: IndexVariant = 'current',
-  asHost = false,
-) {
+async function writeThroughput(maxBatch: number, writes: number, concurrency: number) {
   const file = resolve(BENCH_DIR, `writes-${maxBatch}.db`);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-  // asHost: the writer keeps the machine-name summaries and the clients' keys, as the host's does.
-  const store = openStore({ file, maxBatch, clock: { now: () => NOW }, ...(asHost ? { nameBlocks: 'now' } : {}) });
-  if (variant === 'before-group-key') withoutGroupKey(store.db);
-  if (variant === 'before-schema-6') withoutSchema6Indexes(store.db);
-  if (variant === 'before-schema-8') withoutSchema8Index(store.db);
+  const store = openStore({ file, maxBatch, clock: { now: () => NOW } });
   // Warm-up, then the measured run: `concurrency` activations in flight, as from that many connections.
   // A third are renewals of known clients, the rest new clients.
   const t0 = performance.now();
@@ -254,8 +205,6 @@ async function writeThroughput(
   return {
     maxBatch,
     concurrency,
-    ...(variant === 'current' ? {} : { indexes: variant }),
-    ...(asHost ? { keeps: 'name summaries and client keys, as the host' } : {}),
     writes,
     perSecond: Math.round(writes / seconds),
     perSecondApplied: Math.round(writes / appliedSeconds),
@@ -266,10 +215,7 @@ async function writeThroughput(
 }
 
 function windows(file: string) {
-  // As the host has it once its background build is done: the machine-name summaries at hand.
-  const t0 = performance.now();
-  const store = openStore({ file, clock: { now: () => NOW }, nameBlocks: 'now' });
-  const openWithNameBlocksMs = round(performance.now() - t0);
+  const store = openStore({ file, clock: { now: () => NOW } });
   const desktop = BUILTIN_PRODUCTS[0]!.id;
   const q = (
     label: string,
@@ -405,7 +351,9 @@ function windows(file: string) {
     ['cmid asc, VM, keyset page after row 100,000', queryOf('cmid asc, VM'), 99_999],
   ];
   for (const [label, query, depth] of keyset) {
-    const last = store.queryClients({ ...query, offset: depth, limit: 1 }).rows[0]!;
+    const last = store.queryClients({ ...query, offset: depth, limit: 1 }).rows[0];
+    // A smaller database (--clients) has no row that deep.
+    if (!last) continue;
     const page: ClientPageQuery = { ...query, offset: 0, after: cursorOf(last, query.sort.column) };
     const samples: number[] = [];
     let total = 0;
@@ -416,9 +364,6 @@ function windows(file: string) {
     }
     out[label] = { ...stats(samples.slice(3)), total };
   }
-  out["open, with the machine-name summaries and the clients' keys built at once (the host builds them in slices)"] = {
-    ms: openWithNameBlocksMs,
-  };
   store.close();
   return out;
 }
@@ -451,33 +396,16 @@ else {
 
 type Throughput = Awaited<ReturnType<typeof writeThroughput>>;
 if (values.only !== 'windows') {
-  const withKey: Throughput[] = [];
-  const withoutKey: Throughput[] = [];
-  const withoutSchema6: Throughput[] = [];
-  const asHost: Throughput[] = [];
-  const withoutSchema8: Throughput[] = [];
-  for (let i = 0; i < Number(values.rounds); i++) {
-    withKey.push(await writeThroughput(1000, writes, 256));
-    withoutSchema8.push(await writeThroughput(1000, writes, 256, 'before-schema-8'));
-    asHost.push(await writeThroughput(1000, writes, 256, 'current', true));
-    withoutKey.push(await writeThroughput(1000, writes, 256, 'before-group-key'));
-    withoutSchema6.push(await writeThroughput(1000, writes, 256, 'before-schema-6'));
-  }
-  const median = (runs: Throughput[]) => {
-    const sorted = [...runs].sort((a, b) => a.perSecondApplied - b.perSecondApplied);
-    return {
-      ...sorted[Math.floor(sorted.length / 2)]!,
-      rounds: runs.map((r) => r.perSecond),
-      roundsApplied: runs.map((r) => r.perSecondApplied),
-      roundsCpuMicros: runs.map((r) => r.cpuMicrosPerWrite),
-    };
-  };
+  const rounds: Throughput[] = [];
+  for (let i = 0; i < Number(values.rounds); i++) rounds.push(await writeThroughput(1000, writes, 256));
+  const sorted = [...rounds].sort((a, b) => a.perSecondApplied - b.perSecondApplied);
   result.writes = {
-    groupCommit: median(withKey),
-    groupCommitAsHost: median(asHost),
-    groupCommitBeforeSchema8: median(withoutSchema8),
-    groupCommitBeforeGroupKey: median(withoutKey),
-    groupCommitBeforeSchema6: median(withoutSchema6),
+    groupCommit: {
+      ...sorted[Math.floor(sorted.length / 2)]!,
+      rounds: rounds.map((r) => r.perSecond),
+      roundsApplied: rounds.map((r) => r.perSecondApplied),
+      roundsCpuMicros: rounds.map((r) => r.cpuMicrosPerWrite),
+    },
     oneTransactionPerWrite: await writeThroughput(1, writes, 256),
     groupCommitSequentialCaller: await writeThroughput(1000, Math.min(writes, 5000), 1),
   };

@@ -5,18 +5,21 @@
  */
 import type { EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeResult } from './contract.js';
 import type { Wrapped } from './views.js';
+import { SIM_BRIDGE_EVENTS, SIM_BRIDGE_METHODS } from './sim-channels.js';
 
 export const BRIDGE_METHODS = {
   hostStatus: 'host:status',
   hostEvents: 'host:events',
   clientsWindow: 'clients:window',
   requestsWindow: 'requests:window',
+  ...SIM_BRIDGE_METHODS,
 } as const satisfies Record<string, InvokeChannel>;
 
 export const BRIDGE_EVENTS = {
   onClientsChanged: 'clients:changed',
   onHostStatusChanged: 'host:status-changed',
   onHostEvent: 'host:event',
+  ...SIM_BRIDGE_EVENTS,
 } as const satisfies Record<string, EventChannel>;
 
 export type BridgeMethod = keyof typeof BRIDGE_METHODS;

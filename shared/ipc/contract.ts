@@ -9,6 +9,7 @@ import { CLIENT_SORT_COLUMNS } from '../domain/records.js';
 import type { LicenseState } from '../domain/license-state.js';
 import type { ClientWindow, RequestLogEntry } from '../domain/records.js';
 import type { HostEventView, HostStatusView } from './views.js';
+import { SIM_EVENT_CHANNELS, SIM_INVOKE_CHANNELS, type SimEventPayloads } from './sim-channels.js';
 
 const uuidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID');
 
@@ -66,6 +67,7 @@ export const INVOKE_CHANNELS = {
   'host:events': { input: emptyInputSchema, result: result<HostEventView[]>() },
   'clients:window': { input: clientWindowQuerySchema, result: result<ClientWindow>() },
   'requests:window': { input: requestLogQuerySchema, result: result<RequestLogPage>() },
+  ...SIM_INVOKE_CHANNELS,
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE_CHANNELS;
@@ -73,14 +75,19 @@ export type InvokeInput<C extends InvokeChannel> = z.infer<(typeof INVOKE_CHANNE
 export type InvokeResult<C extends InvokeChannel> =
   (typeof INVOKE_CHANNELS)[C]['result'] extends ResultOf<infer R> ? R : never;
 
-export interface EventPayloads {
+export interface EventPayloads extends SimEventPayloads {
   /** Coalesced: at most one every 250 ms. The renderer re-reads its window. */
   'clients:changed': { changed: number; at: number };
   'host:status-changed': HostStatusView;
   'host:event': HostEventView;
 }
 export type EventChannel = keyof EventPayloads;
-export const EVENT_CHANNELS: readonly EventChannel[] = ['clients:changed', 'host:status-changed', 'host:event'];
+export const EVENT_CHANNELS: readonly EventChannel[] = [
+  'clients:changed',
+  'host:status-changed',
+  'host:event',
+  ...SIM_EVENT_CHANNELS,
+];
 
 /** The service behind both transports implements exactly this. */
 export type ConsoleContract = {

@@ -159,10 +159,48 @@ function malformed(message: string): QuorumError {
   );
 }
 
+/** A well-formed bind asking for more than a host looks at (context items, transfer syntaxes). */
+function overLimit(message: string): QuorumError {
+  return new QuorumError('PROTOCOL_LIMIT', message, 'QAP hosts look at 16 context items and 8 transfer syntaxes each.');
+}
+
 export function isLittleEndianDrep(drep: ArrayLike<number>): boolean {
   // Integer representation is the high nibble of byte 0 (1 = little-endian); the low nibble is
   // the character set (0 = ASCII); byte 1 is the float format (0 = IEEE).
   return drep[0] === 0x10 && drep[1] === 0x00;
+}
+
+/** DCE/RPC 5.0 and 5.1 (C706 minor versions are compatible; QAP sends 5.0). */
+export function isSupportedRpcVersion(major: number, minor: number): boolean {
+  return major === 5 && minor <= 1;
+}
+
+/**
+ * True when a 16-byte header declares a version and a data representation the host speaks. Only
+ * then is its frag_length read: a host answers any other header from those 16 bytes alone, so it
+ * never waits on a length written in a byte order it does not speak (docs/protocol.md §3.1).
+ */
+export function isSupportedHeader(bytes: Uint8Array): boolean {
+  return (
+    bytes.byteLength >= HEADER_LENGTH &&
+    isSupportedRpcVersion(bytes[0]!, bytes[1]!) &&
+    isLittleEndianDrep(bytes.subarray(4, 8))
+  );
+}
+
+/**
+ * The call_id of a header in the byte order its drep declares (high nibble of byte 0: 1 little-endian,
+ * anything else big-endian), so a fault for a foreign drep echoes the id the client meant.
+ */
+export function peekCallId(bytes: Uint8Array): number {
+  return new DataView(bytes.buffer, bytes.byteOffset + 12, 4).getUint32(0, ((bytes[4] ?? 0) & 0xf0) === 0x10);
+}
+
+/** The bind_nak reason for a bind that did not decode (docs/protocol.md §3, "malformed"). */
+export function bindNakReasonFor(code: string): number {
+  if (code === 'PROTOCOL_VERSION') return BindNakReason.protocolVersionNotSupported;
+  if (code === 'PROTOCOL_LIMIT') return BindNakReason.localLimitExceeded;
+  return BindNakReason.notSpecified;
 }
 
 /** The fragment length of the fragment starting at `bytes`, in the byte order its drep declares. */
@@ -215,7 +253,7 @@ export const MAX_TRANSFER_SYNTAXES = 8;
 export function decodePdu(bytes: Uint8Array): Pdu {
   if (bytes.byteLength < HEADER_LENGTH) throw malformed(`A PDU needs 16 header bytes; got ${bytes.byteLength}.`);
   const header = decodeHeader(bytes);
-  if (header.versionMajor !== 5 || header.versionMinor > 1) {
+  if (!isSupportedRpcVersion(header.versionMajor, header.versionMinor)) {
     throw new QuorumError(
       'PROTOCOL_VERSION',
       `DCE/RPC version ${header.versionMajor}.${header.versionMinor} is not supported; QAP uses 5.0.`,
@@ -225,7 +263,7 @@ export function decodePdu(bytes: Uint8Array): Pdu {
     throw new QuorumError(
       'PROTOCOL_UNSUPPORTED_DREP',
       'The data representation is not little-endian ASCII IEEE (drep 10 00 00 00).',
-      'QAP hosts accept only little-endian ASCII IEEE data (docs/protocol.md, "Data representation").',
+      'QAP hosts accept only little-endian ASCII IEEE data (docs/protocol.md §3.1).',
     );
   }
   if (header.fragLength !== bytes.byteLength) {
@@ -245,13 +283,15 @@ export function decodePdu(bytes: Uint8Array): Pdu {
       const n = r.u8();
       r.skip(3);
       if (n > MAX_CONTEXT_ITEMS)
-        throw malformed(`A bind may carry at most ${MAX_CONTEXT_ITEMS} context items; got ${n}.`);
+        throw overLimit(`A bind may carry at most ${MAX_CONTEXT_ITEMS} context items; got ${n}.`);
       const contexts: ContextItem[] = [];
       for (let i = 0; i < n; i++) {
         const contextId = r.u16();
         const nt = r.u8();
         r.skip(1);
-        if (nt > MAX_TRANSFER_SYNTAXES) throw malformed(`Too many transfer syntaxes in one context item (${nt}).`);
+        if (nt > MAX_TRANSFER_SYNTAXES) {
+          throw overLimit(`A context item may carry at most ${MAX_TRANSFER_SYNTAXES} transfer syntaxes; got ${nt}.`);
+        }
         const abstractSyntax = readSyntax(r);
         const transferSyntaxes: SyntaxId[] = [];
         for (let t = 0; t < nt; t++) transferSyntaxes.push(readSyntax(r));

@@ -4,7 +4,7 @@
  * buffering it, so a peer cannot make the host hold more than `maxFragment` bytes per connection.
  */
 import { QuorumError } from '../domain/errors.js';
-import { HEADER_LENGTH, peekFragLength } from './dcerpc.js';
+import { HEADER_LENGTH, isSupportedHeader, peekFragLength } from './dcerpc.js';
 
 export class FragmentBuffer {
   #chunks: Uint8Array[] = [];
@@ -39,16 +39,21 @@ export class FragmentBuffer {
     return this.#chunks[0]!;
   }
 
-  /** The next whole fragment, or null when more bytes are needed. Throws on an impossible length. */
+  /**
+   * The next whole fragment, or null when more bytes are needed. Throws on an impossible length. A
+   * header with an unsupported version or drep comes back as its 16 bytes, whatever its frag_length.
+   */
   next(): Uint8Array | null {
     if (this.#length < HEADER_LENGTH) return null;
     const all = this.#flatten();
-    const fragLength = peekFragLength(all);
+    // A header of another version or data representation is handed over alone: its frag_length
+    // is not read, so the host can answer it (bind_nak or fault) instead of waiting or guessing.
+    const fragLength = isSupportedHeader(all) ? peekFragLength(all) : HEADER_LENGTH;
     if (fragLength < HEADER_LENGTH || fragLength > this.maxFragment) {
       throw new QuorumError(
         'PROTOCOL_FRAGMENT_LENGTH',
         `A fragment declares ${fragLength} bytes; the limit on this connection is ${this.maxFragment}.`,
-        'Fragments must fit the negotiated max_recv_frag (docs/protocol.md, "Limits").',
+        'Fragments must fit the negotiated max_recv_frag (docs/protocol.md §9, "Limits").',
       );
     }
     if (this.#length < fragLength) return null;

@@ -90,7 +90,7 @@ function checkMagicAndVersion(r: ByteReader, magic: number, what: string): void 
     throw new QuorumError(
       'PROTOCOL_UNSUPPORTED_VERSION',
       `QAP ${what} version ${version} is not supported; this build speaks version ${QAP_VERSION}.`,
-      'Upgrade the older side, or have the client fall back to version 1 (docs/protocol.md, "Versioning").',
+      'On an interface 1.0 context the message version is 1 (docs/protocol.md §10, "Versioning").',
     );
   }
 }
@@ -157,6 +157,9 @@ export function decodeActivationRequest(bytes: Uint8Array): ActivationRequest {
     );
   }
   const hasPrev = (flags & RequestFlag.hasPreviousCmid) !== 0;
+  // An unused field must be zero like any reserved one: a non-zero previousCmid with the flag clear
+  // is a client bug (or a newer layout), never silently dropped (docs/protocol.md §4).
+  if (!hasPrev && prev.some((b) => b !== 0)) throw bad('previousCmid', 'must be zeros when flag bit 1 is clear');
   return {
     version: QAP_VERSION,
     cmid,

@@ -5,3 +5,5 @@ export { openKeyDatabase } from './key-database.js';
 export * from './key-operations.js';
 export { upHostKeys } from './schema.js';
 export { coveredProducts, servingState } from './serving-state.js';
+export { startAuthorityServer, DEFAULT_AUTHORITY_PORT, type AuthorityServer } from './authority-server.js';
+export { activateWithRemoteAuthority, isAuthorityUrl, pinnedAuthorities } from './remote-activation.js';

@@ -24,6 +24,7 @@ import { HostKeyRepository, type InstalledHostKey } from './host-key-repository.
 import { DB_FILE, notADataDirectory, openKeyDatabase } from './key-database.js';
 import { storeError } from '../store/store-errors.js';
 import { mintHostKey } from './key-authenticator.js';
+import { beginOnlineRequest, completeOnlineRequest, onlineRequestRef } from './online-request.js';
 import {
   buildConfirmationId,
   buildInstallationId,
@@ -32,7 +33,7 @@ import {
   readInstallationId,
 } from './offline-ids.js';
 
-function withDb<T>(
+export function withDb<T>(
   dataDir: string,
   clock: Clock,
   create: boolean,
@@ -146,7 +147,7 @@ function installedOrThrow(repo: HostKeyRepository): InstalledHostKey {
   return installed;
 }
 
-function refuseSilentReactivation(installed: InstalledHostKey, reactivate: boolean | undefined): void {
+export function refuseSilentReactivation(installed: InstalledHostKey, reactivate: boolean | undefined): void {
   if (installed.activation && !reactivate) {
     const a = installed.activation;
     throw new QuorumError(
@@ -162,25 +163,25 @@ export function activateOnline(dataDir: string, clock: Clock, options: ActivateO
   const authorityDir = options.authorityDir ?? dataDir;
   const embedded = sameDir(authorityDir, dataDir);
   return withDb(dataDir, clock, false, (db) => {
-    const repo = new HostKeyRepository(db);
-    const installed = installedOrThrow(repo);
-    refuseSilentReactivation(installed, options.reactivate);
-    const hostId = repo.hostId(clock.now());
+    const request = beginOnlineRequest(db, clock.now(), (installed) =>
+      refuseSilentReactivation(installed, options.reactivate),
+    );
+    const { key } = request.installed;
     const secret = readAuthoritySecret(authorityDir);
     if (!secret) throw noAuthority(authorityDir, embedded);
+    const ref = onlineRequestRef(key.serial, request.hostId, request.requestId);
     const grant = embedded
-      ? new Authority(db, secret, clock, authorityDir).activate(installed.key, hostId, 'online')
+      ? new Authority(db, secret, clock, authorityDir).activate(key, request.hostId, 'online', ref)
       : withDb(authorityDir, clock, false, (adb) =>
-          new Authority(adb, secret, clock, authorityDir).activate(installed.key, hostId, 'online'),
+          new Authority(adb, secret, clock, authorityDir).activate(key, request.hostId, 'online', ref),
         );
-    repo.setActivated({
+    return completeOnlineRequest(db, {
       method: 'online',
       authority: embedded ? 'embedded' : resolve(authorityDir),
       at: grant.at,
       hostsUsed: grant.hostsUsed,
       activationNumber: grant.activationNumber,
     });
-    return repo.get()!;
   });
 }
 

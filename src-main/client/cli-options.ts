@@ -88,8 +88,8 @@ export function describeStatus(status: ClientStatus): string {
     `State file:   ${status.stateFile}`,
     `CMID:         ${status.cmid ?? 'none yet'}`,
     `Cached host:  ${status.cachedHost ?? 'none'}`,
-    `Pinned keys:  ${Object.keys(status.pins).length === 0 ? 'none' : ''}`,
-    ...Object.entries(status.pins).map(([h, fp]) => `  ${h}  ${fp}`),
+    `Pinned keys:  ${status.pinnedHosts.length === 0 ? 'none' : ''}`,
+    ...status.pinnedHosts.map((p) => `  ${p.host}  ${p.hostId ?? '?'}  ${p.fingerprint}`),
   ];
   if (status.licenses.length === 0) lines.push('', 'No product has been activated or tried yet (unlicensed).');
   for (const l of status.licenses) {
@@ -102,6 +102,9 @@ export function describeStatus(status: ClientStatus): string {
       const outcome = a.activated ? `activated by ${a.host ?? '?'}` : `not activated: ${a.code ?? '?'}`;
       const count = a.count !== undefined ? ` (count ${a.count} of ${a.threshold ?? '?'} needed)` : '';
       lines.push(`  last attempt  ${when(a.at)}  ${outcome}${count}`);
+      if (a.hostId) {
+        lines.push(`  answered by   ${a.hostId}${a.fingerprint ? `, key fingerprint ${a.fingerprint}` : ''}`);
+      }
     }
     lines.push(
       `  next attempt  ${when(l.nextAttemptAt)}  (renew every ${l.renewalIntervalMin} min, retry every ` +

@@ -11,7 +11,7 @@ import { ProductCatalog, type Product } from '../../shared/domain/products.js';
 import { QAP_DEFAULT_PORT } from '../../shared/protocol/qap-types.js';
 import { MAX_MACHINE_NAME_BYTES } from '../../shared/protocol/qap-codec.js';
 import { parseHostAddress, type HostAddress } from '../dns/host-address.js';
-import { createSrvLookup, DEFAULT_SERVICE_NAME } from '../dns/srv-lookup.js';
+import { createSrvLookup, DEFAULT_SERVICE_NAME, type SrvLookup } from '../dns/srv-lookup.js';
 import type { RandomSource } from '../dns/srv-select.js';
 import { runAttempt, type AttemptResult, type Discovery } from './attempt.js';
 import type { ClientEvent } from './events.js';
@@ -19,7 +19,7 @@ import { afterAttempt, licenseStateAt, newLicenseRecord, remainingMinutesAt } fr
 import { describeState, emptyStatus, type ClientStatus } from './status.js';
 import { fileStateStore, newClientState, type ClientState, type ClientStateStore } from './state-file.js';
 import { systemScheduler } from './system-scheduler.js';
-import type { ActivationTransport } from './transport.js';
+import type { ActivationTransport, DirectTransport } from './transport.js';
 import { detectVm } from './vm-detect.js';
 import { checkDomains, checkMachineName, checkPins, checkServiceName } from './option-checks.js';
 
@@ -53,7 +53,11 @@ export interface ClientOptions {
   catalog?: ProductCatalog;
   scheduler?: Scheduler;
   random?: RandomSource;
-  transport?: ActivationTransport;
+  transport?: ActivationTransport | DirectTransport;
+  /** Answers the SRV and address queries instead of DNS (the simulator's model of DNS). */
+  srvLookup?: SrvLookup;
+  /** A fixed CMID for a new state (the simulator's cloned images share one); random otherwise. */
+  newCmid?: () => string;
   onEvent?: (e: ClientEvent) => void;
 }
 
@@ -119,7 +123,7 @@ export function createClient(options: ClientOptions): QuorumClient {
     if (stored) return stored;
     // The new CMID is saved before any host sees it: a host that counted a CMID this client then
     // failed to keep would count the machine again at every retry (an unwritable --state).
-    const fresh = newClientState(now);
+    const fresh = newClientState(now, options.newCmid?.());
     await store.write(fresh);
     return fresh;
   };
@@ -167,7 +171,8 @@ export function createClient(options: ClientOptions): QuorumClient {
         activated: result.activated,
         ...(result.error ? { code: result.error.code, message: result.error.message } : {}),
         ...(result.host ? { host: result.host } : {}),
-        ...(r ? { count: r.count, threshold: r.threshold } : {}),
+        ...(r ? { hostId: r.hostId, count: r.count, threshold: r.threshold } : {}),
+        ...(result.fingerprint ? { fingerprint: result.fingerprint } : {}),
       },
       r
         ? {
@@ -289,9 +294,11 @@ function buildDiscovery(options: ClientOptions): Discovery {
   }
   checkDomains(domains);
   const serviceName = checkServiceName(options.serviceName ?? DEFAULT_SERVICE_NAME);
-  const lookup = createSrvLookup({
-    ...(options.dnsServer !== undefined ? { dnsServer: options.dnsServer } : {}),
-    timeoutMs: Math.min(options.timeoutMs ?? 3000, 3000),
-  });
+  const lookup =
+    options.srvLookup ??
+    createSrvLookup({
+      ...(options.dnsServer !== undefined ? { dnsServer: options.dnsServer } : {}),
+      timeoutMs: Math.min(options.timeoutMs ?? 3000, 3000),
+    });
   return { kind: 'dns', domains, serviceName, lookup };
 }

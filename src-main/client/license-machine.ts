@@ -42,6 +42,9 @@ export interface AttemptSummary {
   message?: string;
   /** "host:port" that answered, if one did. */
   host?: string;
+  /** hostId and key fingerprint of the host that answered (verified), so `client status` can show them. */
+  hostId?: string;
+  fingerprint?: string;
   count?: number;
   threshold?: number;
 }

@@ -39,6 +39,8 @@ const attemptSchema = z.object({
   code: z.string().optional(),
   message: z.string().optional(),
   host: z.string().optional(),
+  hostId: z.string().optional(),
+  fingerprint: z.string().optional(),
   count: z.number().int().nonnegative().optional(),
   threshold: z.number().int().nonnegative().optional(),
 });
@@ -64,8 +66,8 @@ const stateSchema = z.object({
   licenses: z.record(z.string(), licenseSchema),
 });
 
-export function newClientState(now: number): ClientState {
-  return { version: STATE_FILE_VERSION, cmid: randomUUID(), createdAt: now, pins: {}, cachedHost: null, licenses: {} };
+export function newClientState(now: number, cmid: string = randomUUID()): ClientState {
+  return { version: STATE_FILE_VERSION, cmid, createdAt: now, pins: {}, cachedHost: null, licenses: {} };
 }
 
 /** Reads the state file; null when it does not exist yet. Throws CLIENT_STATE_DAMAGED when it cannot be used. */

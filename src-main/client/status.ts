@@ -2,6 +2,7 @@
 import { LICENSE_STATE_NAMES, type LicenseState } from '../../shared/domain/license-state.js';
 import { ProductCatalog } from '../../shared/domain/products.js';
 import { formatHostAddress } from '../dns/host-address.js';
+import { hostIdOf } from '../host/identity.js';
 import { currentPeriodEnd, licenseStateAt, remainingMinutesAt, type LicenseRecord } from './license-machine.js';
 import type { ClientState } from './state-file.js';
 
@@ -31,20 +32,41 @@ export interface ClientStatus {
   cmid: string | null;
   cachedHost: string | null;
   pins: Record<string, string>;
+  /** The pinned hosts with the host id their fingerprint gives (docs/protocol.md §6). */
+  pinnedHosts: PinnedHost[];
   licenses: LicenseStatus[];
 }
+
+export interface PinnedHost {
+  host: string;
+  hostId: string | null;
+  fingerprint: string;
+}
+
+function pinnedHosts(pins: Record<string, string>): PinnedHost[] {
+  return Object.entries(pins).map(([host, fingerprint]) => ({
+    host,
+    // A hand-edited state file may hold anything here: no host id is derived from what is not a fingerprint.
+    hostId: /^[0-9a-f]{64}$/.test(fingerprint) ? hostIdOf(fingerprint) : null,
+    fingerprint,
+  }));
+}
+
+/** Shared: describing a state is done after every attempt, and the built-in catalogue never changes. */
+const BUILTIN_CATALOG = new ProductCatalog();
 
 export function describeState(
   stateFile: string,
   state: ClientState,
   now: number,
-  catalog = new ProductCatalog(),
+  catalog = BUILTIN_CATALOG,
 ): ClientStatus {
   return {
     stateFile,
     cmid: state.cmid,
     cachedHost: state.cachedHost ? formatHostAddress(state.cachedHost) : null,
     pins: { ...state.pins },
+    pinnedHosts: pinnedHosts(state.pins),
     licenses: Object.values(state.licenses).map((r) => {
       const s = licenseStateAt(r, now);
       return {
@@ -68,5 +90,5 @@ export function describeState(
 
 /** The status of a client that has not tried yet (no state file). */
 export function emptyStatus(stateFile: string): ClientStatus {
-  return { stateFile, cmid: null, cachedHost: null, pins: {}, licenses: [] };
+  return { stateFile, cmid: null, cachedHost: null, pins: {}, pinnedHosts: [], licenses: [] };
 }

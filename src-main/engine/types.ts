@@ -98,6 +98,8 @@ export interface ActivationEngine {
    * body), so the /dlv counters stay truthful. Fields the request did not yield are omitted.
    */
   refuse(partial: { applicationId?: string; productId?: string; licenseState?: number }, result: RequestResult): void;
+  /** The intervals every response carries, refused or not. */
+  readonly intervals: Required<EngineIntervals>;
 }
 
 /** One threshold of an application (products sharing a threshold share a line), with its forecast. */

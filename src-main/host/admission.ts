@@ -75,7 +75,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
   const ranges = options.allowedRanges && options.allowedRanges.length > 0 ? parseRanges(options.allowedRanges) : null;
   const limiter =
     options.requestsPerAddressPerSecond && options.requestsPerAddressPerSecond > 0
-      ? new RateLimiter({ perSecond: options.requestsPerAddressPerSecond, now: () => options.clock.now() })
+      ? new RateLimiter({ limit: options.requestsPerAddressPerSecond, now: () => options.clock.now() })
       : null;
   return {
     check(requestBytes, siteTokenMac, remoteAddress) {

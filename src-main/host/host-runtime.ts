@@ -11,11 +11,14 @@ import { Engine } from '../engine/engine.js';
 import { intervalsFromSettings } from '../engine/settings.js';
 import type { ActivationRecord } from '../store/types.js';
 import { checkPath, databasePath, openStore } from '../store/open-store.js';
+import { ConsoleReader } from '../store/console-reader.js';
 import { coveredProducts, servingState } from '../authority/serving-state.js';
-import { startRpcListener, type RpcLimits, type RpcListener } from '../rpc/listener.js';
+import { startRpcListener, type RpcLimits, type RpcListener, type RpcStats } from '../rpc/listener.js';
 import { createActivationHandler } from './activation-handler.js';
 import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
 import { createAdmission } from './admission.js';
+import { createNewClientGuard } from './new-client-guard.js';
+import { readHostSettings, storedRpcLimits } from './host-settings.js';
 import { acquireHostLock } from './host-lock.js';
 import type { EngineChange, ServingGate } from '../engine/types.js';
 
@@ -40,10 +43,14 @@ export interface HostRuntime {
   readonly dataDir: string;
   readonly engine: Engine;
   readonly store: ReturnType<typeof openStore>;
+  /** The console's reads, on their own thread and connection (store/console-reader.ts). */
+  readonly reader: ConsoleReader;
   readonly identity: HostIdentity;
   readonly catalog: ProductCatalog;
   readonly startedAt: number;
   addresses(): ListenAddress[];
+  /** The activation listener's counters: connections, faults, limits hit, internal errors caught. */
+  rpcStats(): RpcStats;
   gate(): ServingGate;
   /** Called after each group commit with the records it held. */
   onCommitted(listener: (records: ActivationRecord[]) => void): () => void;
@@ -77,6 +84,11 @@ function applyStoredIntervals(
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
+}
+
+/** The stored inventory-growth allowance (its default when unset or not valid). */
+function readNewClientsLimit(store: ReturnType<typeof openStore>): number {
+  return readHostSettings(store).find((s) => s.name === 'new-clients-per-address-per-hour')!.value;
 }
 
 /** The key's state as the engine needs it: whether to serve, and which products the key covers. */
@@ -129,7 +141,6 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     store = openStore({
       file: databasePath(dataDir),
       clock,
-      nameBlocks: 'background',
       onJournalError: (e) => log(`${e.message} ${e.hint ?? ''}`.trim()),
       onSettingIgnored: (e) => log(`setting not applied: ${e.message} ${e.hint ?? ''}`.trim()),
     });
@@ -154,9 +165,20 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       options.admission?.siteToken || options.admission?.allowedRanges?.length
         ? createAdmission({ ...options.admission, clock })
         : undefined;
-    const handler = createActivationHandler({ engine, store, identity, clock, admission });
+    const knownClient = store.db.prepare<[string], unknown>('SELECT 1 FROM clients WHERE cmid = ?');
+    const newClients = createNewClientGuard({
+      perHour: readNewClientsLimit(store),
+      clock,
+      isKnown: (cmid) => knownClient.get(cmid) !== undefined,
+    });
+    const handler = createActivationHandler({ engine, store, identity, clock, admission, newClients });
     try {
-      listener = await startRpcListener({ listen: options.listen, limits: options.limits, onActivate: handler, log });
+      listener = await startRpcListener({
+        listen: options.listen,
+        limits: { ...storedRpcLimits(store), ...options.limits },
+        onActivate: handler,
+        log,
+      });
     } catch (e) {
       throw describeListenError(e, options.listen);
     }
@@ -166,6 +188,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     timer = setInterval(() => {
       void persist(engine.expire());
       const problem = applyStoredIntervals(engine, store, log);
+      newClients.setLimit(readNewClientsLimit(store));
       if (problem && problem !== settingsProblem) log(`settings not applied: ${problem}`);
       settingsProblem = problem;
       const next = readGate(store.db);
@@ -179,19 +202,28 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
 
     const startedAt = clock.now();
     const started = listener;
+    const reader = new ConsoleReader({
+      file: store.file,
+      runHere: (steps) => store.readSteps('reading for the console', steps),
+      beforeRead: () => store.applyPending(),
+      now: () => clock.now(),
+    });
     return {
       dataDir,
       engine,
       store,
+      reader,
       identity,
       catalog,
       startedAt,
       addresses: () => started.addresses(),
+      rpcStats: () => started.stats(),
       gate: () => gate,
       onCommitted: (l) => store.onCommitted(l),
       close: async () => {
         clearInterval(timer);
         await started.close();
+        reader.close();
         store.close();
         lock.release();
       },

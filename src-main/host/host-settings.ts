@@ -13,6 +13,18 @@ import { INTERVAL_SETTINGS } from '../engine/settings.js';
 import { RETENTION_SETTINGS } from '../store/open-store.js';
 import { DEFAULT_RETENTION, RETENTION_BOUNDS } from '../store/request-log.js';
 import type { ActivationStore } from '../store/types.js';
+import { DEFAULT_RPC_LIMITS, type RpcLimits } from '../rpc/limits.js';
+import {
+  DEFAULT_NEW_CLIENTS_PER_ADDRESS_PER_HOUR,
+  NEW_CLIENTS_BOUNDS,
+  NEW_CLIENTS_SETTING,
+} from './new-client-guard.js';
+
+/** The listener limits a person may set (applied at the host's next start). */
+export const RPC_LIMIT_SETTINGS = {
+  maxConnectionsPerAddress: 'rpc.maxConnectionsPerAddress',
+  requestsPerAddressPerSecond: 'rpc.requestsPerAddressPerSecond',
+} as const satisfies Partial<Record<keyof RpcLimits, string>>;
 
 export interface HostSettingSpec {
   /** Name on the command line. */
@@ -51,6 +63,33 @@ export const HOST_SETTINGS: readonly HostSettingSpec[] = [
     summary: 'how often an activated client renews (slmgr /sri)',
     live: true,
     check: (n) => checkInterval('renewal', n),
+  },
+  {
+    name: 'new-clients-per-address-per-hour',
+    key: NEW_CLIENTS_SETTING,
+    unit: 'clients',
+    defaultValue: DEFAULT_NEW_CLIENTS_PER_ADDRESS_PER_HOUR,
+    summary: 'machines never seen before that one address may bring per hour (0: no limit)',
+    live: true,
+    check: within(NEW_CLIENTS_BOUNDS.min, NEW_CLIENTS_BOUNDS.max, 'clients'),
+  },
+  {
+    name: 'connections-per-address',
+    key: RPC_LIMIT_SETTINGS.maxConnectionsPerAddress,
+    unit: 'connections',
+    defaultValue: DEFAULT_RPC_LIMITS.maxConnectionsPerAddress,
+    summary: 'open connections one client address may hold (0: no limit but the global one)',
+    live: false,
+    check: within(0, 65_535, 'connections'),
+  },
+  {
+    name: 'calls-per-address-per-second',
+    key: RPC_LIMIT_SETTINGS.requestsPerAddressPerSecond,
+    unit: 'calls',
+    defaultValue: DEFAULT_RPC_LIMITS.requestsPerAddressPerSecond,
+    summary: 'calls and faults per client address per second (0: no limit)',
+    live: false,
+    check: within(0, 1_000_000, 'calls'),
   },
   {
     name: 'request-log-max-age',
@@ -93,6 +132,16 @@ function specOf(name: string): HostSettingSpec {
     );
   }
   return spec;
+}
+
+/** The listener limits stored as settings (each its default when unset or not valid). */
+export function storedRpcLimits(store: Pick<ActivationStore, 'getSetting'>): Partial<RpcLimits> {
+  const values = readHostSettings(store);
+  const valueOf = (key: string) => values.find((v) => specOf(v.name).key === key)!.value;
+  return {
+    maxConnectionsPerAddress: valueOf(RPC_LIMIT_SETTINGS.maxConnectionsPerAddress),
+    requestsPerAddressPerSecond: valueOf(RPC_LIMIT_SETTINGS.requestsPerAddressPerSecond),
+  };
 }
 
 export function readHostSettings(store: Pick<ActivationStore, 'getSetting'>): HostSettingValue[] {

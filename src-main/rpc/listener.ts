@@ -1,19 +1,18 @@
 /**
  * The QAP activation listener: TCP on IPv4 and IPv6, TCP_NODELAY, one ServerConnection per
- * socket, the connection cap with idle eviction, idle and read timeouts, and the per-address call
- * rate. A slow or hostile peer costs one socket and at most one fragment of memory.
+ * socket, the global and per-address connection caps with eviction of connections that make no
+ * progress, idle and read timeouts, the per-address call rate, and backpressure on unread replies.
+ * A slow or hostile peer costs one socket and a bounded amount of memory; an exception in one
+ * connection's handling closes that connection, never the listener.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { resolveLimits, type RpcLimits } from './limits.js';
+import { ConnectionSlots } from './connection-slots.js';
+import { DEFAULT_LOG_THROTTLE, throttleLog, type LogThrottleOptions } from './log-throttle.js';
 import { peerAddress } from './peer-address.js';
+import { Live } from './live-connection.js';
 import { RateLimiter } from './rate-limiter.js';
-import {
-  ServerConnection,
-  emptyStats,
-  type ActivateHandler,
-  type ConnectionTransport,
-  type RpcStats,
-} from './server-connection.js';
+import { ServerConnection, emptyStats, type ActivateHandler, type RpcStats } from './server-connection.js';
 
 export type { RpcLimits } from './limits.js';
 export type { RpcStats, ActivateHandler } from './server-connection.js';
@@ -24,6 +23,8 @@ export interface RpcListenerOptions {
   limits?: Partial<RpcLimits>;
   onActivate: ActivateHandler;
   log?: (line: string) => void;
+  /** How many log lines pass per window (the rest are counted and summed up in one line). */
+  logThrottle?: Omit<LogThrottleOptions, 'onSuppressed'>;
 }
 
 export interface RpcListener {
@@ -54,81 +55,46 @@ export function describeAddresses(addresses: readonly { host: string; port: numb
 /** Swallows socket errors: the 'close' that follows every error does the cleanup. */
 const ignore = (): void => {};
 
-/**
- * One accepted socket and its association. It is the connection's transport itself, and its
- * socket handlers are its own two arrow fields, so a connection costs few allocations.
- */
-class Live implements ConnectionTransport {
-  readonly socket: Socket;
-  conn!: ServerConnection;
-  timer: NodeJS.Timeout | null = null;
-  timerKind: 'idle' | 'read' | null = null;
-  readonly #arm: (l: Live) => void;
-
-  constructor(socket: Socket, arm: (l: Live) => void) {
-    this.socket = socket;
-    this.#arm = arm;
-  }
-
-  write(bytes: Uint8Array): void {
-    if (!this.socket.destroyed) this.socket.write(bytes);
-  }
-
-  // Ending a socket the peer already closed would only build an error object.
-  end(): void {
-    if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.end();
-  }
-
-  pause(): void {
-    this.socket.pause();
-  }
-
-  resume(): void {
-    if (this.socket.isPaused()) this.socket.resume();
-    this.#arm(this);
-  }
-
-  /**
-   * The peer sent FIN. With nothing running and nothing unsent, the socket is closed at once: the
-   * peer is gone, and a shutdown() first (what Node does without allowHalfOpen) would only cost a
-   * system call and a round of stream events per connection. Otherwise end() as Node would.
-   */
-  readonly onEnd = (): void => {
-    if (this.conn.idle && this.socket.writableLength === 0) this.socket.destroy();
-    else this.end();
-  };
-
-  readonly onData = (chunk: Buffer): void => {
-    this.conn.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    this.#arm(this);
-  };
-}
-
 export async function startRpcListener(options: RpcListenerOptions): Promise<RpcListener> {
   const limits = resolveLimits(options.limits);
-  const log = options.log ?? (() => {});
   const stats = emptyStats();
-  const live = new Set<Live>();
+  const sink = options.log ?? (() => {});
+  // A log that fails (a full disk, a closed pipe) must not take a connection, or the listener, with it.
+  const safeLog = (line: string): void => {
+    try {
+      sink(line);
+    } catch {
+      stats.internalErrors++;
+    }
+  };
+  const log = throttleLog(safeLog, {
+    ...(options.logThrottle ?? DEFAULT_LOG_THROTTLE),
+    onSuppressed: (n) => (stats.logSuppressed += n),
+  });
+  const live = new ConnectionSlots<Live>(limits);
   const rateLimiter =
     limits.requestsPerAddressPerSecond > 0
-      ? new RateLimiter({ perSecond: limits.requestsPerAddressPerSecond, now: () => Date.now() })
+      ? new RateLimiter({ limit: limits.requestsPerAddressPerSecond, now: () => Date.now() })
       : null;
   let assocGroup = 0x1000;
 
-  // One timer per connection: the idle timeout between calls, restarted by each event; the read
-  // timeout from the first byte of a message, NOT restarted by later bytes (a peer trickling one
-  // byte at a time must still finish in time); neither fires while the host itself works on a call.
+  // One timer per connection. The read timeout runs from the first byte of a message and is NOT
+  // restarted by later bytes (a peer trickling one byte at a time must still finish in time). The
+  // idle timeout runs from the connection's last progress (a bind accepted or a call answered),
+  // so bytes that complete no call (a co_cancel now and then) do not keep a connection open.
+  // Neither fires while the host itself works on a call.
   const arm = (l: Live): void => {
     if (l.conn.closed) return clearTimer(l);
     if (l.conn.midMessage) {
-      if (l.timerKind === 'read') return;
-      setTimer(l, 'read', limits.readTimeoutMs);
+      if (l.timerKind !== 'read') setTimer(l, 'read', limits.readTimeoutMs);
     } else if (l.conn.idle) {
-      setTimer(l, 'idle', limits.idleTimeoutMs);
+      if (l.timerKind !== 'idle') setTimer(l, 'idle', idleLeft(l));
     }
     // While the host works on a call the pending timer stays (cheaper than clearing it every call)
     // but does not fire: its callback puts itself off until the call is over.
   };
+
+  const idleLeft = (l: Live): number => Math.max(1, l.lastProgress + limits.idleTimeoutMs - Date.now());
 
   const clearTimer = (l: Live): void => {
     if (l.timer) clearTimeout(l.timer);
@@ -137,50 +103,76 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
   };
 
   const setTimer = (l: Live, kind: 'idle' | 'read', ms: number): void => {
-    if (l.timer && l.timerKind === kind) {
-      // Restarting the pending timer costs less than a new one per call.
-      l.timer.refresh();
-      return;
-    }
     clearTimer(l);
-    if (ms <= 0) return;
+    if (limits[kind === 'idle' ? 'idleTimeoutMs' : 'readTimeoutMs'] <= 0) return;
     l.timerKind = kind;
     l.timer = setTimeout(() => {
-      if (!l.conn.closed && !l.conn.idle && !l.conn.midMessage) {
-        l.timer?.refresh();
-        return;
+      try {
+        onTimer(l, kind);
+      } catch (e) {
+        l.fail(e);
       }
-      stats.timeouts++;
-      l.conn.close(kind === 'idle' ? 'idle timeout' : 'read timeout: a message did not complete in time');
-      l.socket.destroySoon();
     }, ms);
     l.timer.unref();
   };
 
-  const makeRoom = (): boolean => {
-    if (live.size < limits.maxConnections) return true;
-    for (const l of live) {
-      if (l.conn.idle) {
-        stats.evicted++;
-        l.conn.close('closed to make room at the connection cap');
-        l.socket.destroy();
-        return true;
-      }
+  const onTimer = (l: Live, kind: 'idle' | 'read'): void => {
+    if (l.conn.closed) return;
+    if (!l.conn.idle && !l.conn.midMessage) {
+      setTimer(l, kind, kind === 'idle' ? limits.idleTimeoutMs : limits.readTimeoutMs);
+      return;
     }
-    return false;
+    if (kind === 'idle' && l.conn.idle && idleLeft(l) > 1) {
+      // A call was answered since the timer was set: wait out the rest from that call.
+      setTimer(l, 'idle', idleLeft(l));
+      return;
+    }
+    if (kind === 'read' && !l.conn.midMessage) {
+      setTimer(l, 'idle', idleLeft(l));
+      return;
+    }
+    stats.timeouts++;
+    l.conn.close(kind === 'idle' ? 'idle timeout' : 'read timeout: a message did not complete in time');
+    l.socket.destroySoon();
+  };
+
+  const admit = (address: string): boolean => {
+    const room = live.roomFor(address, Date.now());
+    if (room.kind === 'free') return true;
+    if (room.kind === 'full') return false;
+    const victim = room.victim;
+    stats.evicted++;
+    victim.conn.close(
+      room.cap === 'address'
+        ? 'closed to make room at the per-address connection cap'
+        : 'closed to make room at the connection cap',
+    );
+    victim.socket.destroy();
+    forget(victim);
+    return true;
   };
 
   const onSocket = (socket: Socket, localPort: number): void => {
-    if (!makeRoom()) {
+    // The peer's address before anything else: once the peer has reset the connection the
+    // system no longer says who it was, and a request must never be served and recorded without it.
+    const remote = socket.remoteAddress;
+    if (remote === undefined) {
+      stats.peerGone++;
+      socket.on('error', ignore);
+      socket.destroy();
+      return;
+    }
+    const address = peerAddress(remote);
+    if (!admit(address)) {
       stats.refusedAtCap++;
       socket.destroy();
       return;
     }
     stats.accepted++;
     // createServer({ noDelay: true }) already set TCP_NODELAY on the accepted socket.
-    const l = new Live(socket, arm);
+    const l = new Live(socket, address, arm, stats, limits.maxFragment);
     l.conn = new ServerConnection(l, {
-      remoteAddress: peerAddress(socket.remoteAddress),
+      remoteAddress: address,
       // The listening port (what getsockname would say) spares a system call per connection.
       localPort,
       assocGroupId: (assocGroup = (assocGroup + 1) >>> 0),
@@ -200,12 +192,28 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
     };
     socket.on('data', l.onData);
     socket.on('end', l.onEnd);
+    socket.on('drain', l.onDrain);
     socket.on('error', ignore);
     socket.on('close', () => {
-      l.conn.close();
       forget(l);
+      try {
+        l.conn.close();
+      } catch (e) {
+        l.fail(e);
+      }
     });
     arm(l);
+  };
+
+  // Whatever goes wrong while setting up one connection costs that connection only.
+  const guardedOnSocket = (socket: Socket, localPort: number): void => {
+    try {
+      onSocket(socket, localPort);
+    } catch (e) {
+      stats.internalErrors++;
+      log(`rpc: internal error on a new connection, closed: ${e instanceof Error ? e.message : String(e)}`);
+      socket.destroy();
+    }
   };
 
   const forget = (l: Live): void => {
@@ -217,7 +225,7 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
   try {
     for (const address of options.listen) {
       let port = 0;
-      const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => onSocket(socket, port));
+      const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => guardedOnSocket(socket, port));
       // Above the cap the listener evicts or refuses itself; the kernel backlog stays generous.
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -245,7 +253,7 @@ export async function startRpcListener(options: RpcListenerOptions): Promise<Rpc
     stats: () => ({ ...stats }),
     close: async () => {
       const closing = servers.map((s) => new Promise<void>((r) => s.close(() => r())));
-      for (const l of [...live]) {
+      for (const l of [...live.values()]) {
         l.conn.close();
         l.socket.destroy();
       }

@@ -179,7 +179,7 @@ export class RpcSession {
         throw new QuorumError(
           'RPC_FAULT',
           `${where(this.target)} answered with fault ${faultName(pdu.status)}.`,
-          'nca_s_server_too_busy: retry later. rpc_x_bad_stub_data: the request was malformed. Others: see docs/protocol.md, "Faults".',
+          'nca_s_server_too_busy: retry later. rpc_x_bad_stub_data: the request was malformed. Others: see docs/protocol.md §3.3, "Answers".',
         );
       }
       if (pdu.kind !== 'response' || pdu.header.callId !== callId) {

@@ -15,6 +15,16 @@ export interface RpcStats {
   protocolErrors: number;
   timeouts: number;
   rateLimited: number;
+  /** Connections closed unserved because the peer was gone before its address could be read. */
+  peerGone: number;
+  /** Times a connection was read no further because its replies were not being read. */
+  writePauses: number;
+  /** The most bytes one connection held in the host at once: unsent replies plus unprocessed requests. */
+  peakBufferedBytes: number;
+  /** Exceptions caught in the RPC layer: each closed its connection; the listener kept serving. */
+  internalErrors: number;
+  /** Log lines left out by the log throttle (a summary line says how many). */
+  logSuppressed: number;
 }
 
 export function emptyStats(): RpcStats {
@@ -31,5 +41,10 @@ export function emptyStats(): RpcStats {
     protocolErrors: 0,
     timeouts: 0,
     rateLimited: 0,
+    peerGone: 0,
+    writePauses: 0,
+    peakBufferedBytes: 0,
+    internalErrors: 0,
+    logSuppressed: 0,
   };
 }

@@ -12,6 +12,8 @@ import {
   NDR20_SYNTAX,
   NULL_SYNTAX,
   PduType,
+  bindNakReasonFor,
+  peekCallId,
   ProviderReason,
   PfcFlags,
   decodePdu,
@@ -40,6 +42,15 @@ export interface ConnectionTransport {
   pause(): void;
   /** Called after every call; resumes reading if it was paused. */
   resume(): void;
+  /**
+   * True while the transport wants no more calls processed: its replies are not being read, or
+   * the peer is paused for its rate. The transport calls flush() when that ends.
+   */
+  readonly holding?: boolean;
+  /** Stops reading for `ms` (the peer went over its address's rate), then flushes. */
+  hold?(ms: number): void;
+  /** A bind was accepted or a call answered: the connection is making progress. */
+  progressed?(): void;
 }
 
 export type ActivateHandler = (stub: Uint8Array, ctx: { remoteAddress: string }) => Promise<Uint8Array>;
@@ -103,6 +114,27 @@ export class ServerConnection {
     return !this.#busy && (this.#pending !== null || this.#buffer.buffered > 0);
   }
 
+  /** Request bytes received and not yet processed. */
+  get bufferedBytes(): number {
+    return this.#buffer.buffered;
+  }
+
+  /** Processes what is buffered, after the transport stopped holding. */
+  flush(): void {
+    if (this.#state !== 'closed' && !this.#busy) this.#drain();
+  }
+
+  /**
+   * A fault in the host's own code while serving this connection: counted, logged, and the
+   * connection closed, so that one bad moment costs one connection and never the listener.
+   */
+  fail(e: unknown): void {
+    this.#c.stats.internalErrors++;
+    this.#logged = false;
+    this.#logOnce(`internal error, connection closed: ${e instanceof Error ? e.message : String(e)}`);
+    if (this.#state !== 'closed') this.close();
+  }
+
   set onClose(fn: () => void) {
     this.#onClose = fn;
   }
@@ -142,7 +174,7 @@ export class ServerConnection {
   }
 
   #drain(): void {
-    while (this.#state !== 'closed' && !this.#busy) {
+    while (this.#state !== 'closed' && !this.#busy && !this.#t.holding) {
       let frag: Uint8Array | null;
       try {
         frag = this.#buffer.next();
@@ -169,11 +201,13 @@ export class ServerConnection {
   }
 
   #protocolError(why: string): void {
+    this.#charge();
     this.#c.stats.protocolErrors++;
     this.close(why);
   }
 
   #nak(callId: number, reason: number, why: string): void {
+    this.#charge();
     this.#c.stats.bindNaks++;
     this.#send(encodeBindNak(callId, reason));
     this.close(why);
@@ -212,14 +246,12 @@ export class ServerConnection {
     const code = e instanceof QuorumError ? e.code : 'PROTOCOL_MALFORMED_PDU';
     const why = e instanceof QuorumError ? e.message : 'unreadable PDU';
     const type = frag[2];
-    const callId = new DataView(frag.buffer, frag.byteOffset + 12, 4).getUint32(0, (frag[4]! & 0xf0) === 0x10);
+    const callId = peekCallId(frag);
     if (code === 'PROTOCOL_UNSUPPORTED_DREP') {
       this.#fault(callId, 0, FaultStatus.unsupportedType, true, why);
-    } else if (type === PduType.bind && this.#state === 'awaiting-bind') {
-      const reason =
-        code === 'PROTOCOL_VERSION' ? BindNakReason.protocolVersionNotSupported : BindNakReason.notSpecified;
-      this.#nak(callId, reason, why);
-    } else if (type === PduType.request && this.#state === 'bound') {
+    } else if (type === PduType.bind) {
+      this.#nak(callId, bindNakReasonFor(code), why);
+    } else if (type === PduType.request) {
       this.#fault(callId, 0, FaultStatus.protoError, true, why);
     } else {
       this.#protocolError(why);
@@ -274,6 +306,7 @@ export class ServerConnection {
       this.#buffer.maxFragment = Math.min(pdu.maxXmitFrag, this.#c.limits.maxFragment);
       this.#state = 'bound';
       this.#c.stats.binds++;
+      this.#t.progressed?.();
     }
     const results = pdu.contexts.map((item) => this.#evaluateContext(item));
     this.#send(
@@ -338,6 +371,14 @@ export class ServerConnection {
   #dispatch(call: PendingCall): void {
     const { callId, contextId } = call;
     this.#c.stats.calls++;
+    // One rate for every call, whatever its opnum or context: a flood of calls that would only be
+    // faulted costs the host as much as one of activations.
+    if (!this.#charge()) {
+      this.#c.stats.rateLimited++;
+      this.#fault(callId, contextId, FaultStatus.serverTooBusy, false, 'is over its request rate');
+      this.#t.hold?.(this.#c.limits.rateLimitPauseMs);
+      return;
+    }
     if (++this.#calls > this.#c.limits.maxCallsPerConnection) {
       this.#fault(callId, contextId, FaultStatus.serverTooBusy, true, 'reached the calls-per-connection limit');
       return;
@@ -356,11 +397,6 @@ export class ServerConnection {
       this.#fault(callId, contextId, FaultStatus.opRangeError, false, `called opnum ${call.opnum}`);
       return;
     }
-    if (this.#c.rateLimiter && !this.#c.rateLimiter.take(this.#c.remoteAddress)) {
-      this.#c.stats.rateLimited++;
-      this.#fault(callId, contextId, FaultStatus.serverTooBusy, false, 'is over its request rate');
-      return;
-    }
     const stub = call.parts.length === 1 ? call.parts[0]! : concatBytes(call.parts);
     this.#busy = true;
     let work: Promise<Uint8Array>;
@@ -369,10 +405,17 @@ export class ServerConnection {
     } catch (e) {
       work = Promise.reject(e);
     }
-    work.then(
-      (reply) => this.#finishCall(callId, contextId, reply),
-      (e: unknown) => this.#failCall(callId, contextId, e),
-    );
+    work
+      .then(
+        (reply) => this.#finishCall(callId, contextId, reply),
+        (e: unknown) => this.#failCall(callId, contextId, e),
+      )
+      .catch((e: unknown) => this.fail(e));
+  }
+
+  /** Takes one token of the address's rate; false when the address is over it. */
+  #charge(): boolean {
+    return this.#c.rateLimiter === null || this.#c.rateLimiter.take(this.#c.remoteAddress);
   }
 
   #finishCall(callId: number, contextId: number, reply: Uint8Array): void {
@@ -381,13 +424,15 @@ export class ServerConnection {
     const frags = encodeResponse(callId, contextId, reply, this.#maxXmit);
     this.#c.stats.responses++;
     this.#send(frags.length === 1 ? frags[0]! : concatBytes(frags));
+    this.#t.progressed?.();
     this.#resume();
   }
 
   #resume(): void {
     this.#paused = false;
-    this.#t.resume();
+    // What is buffered first: the transport reads on only if little is left.
     this.#drain();
+    this.#t.resume();
   }
 
   #failCall(callId: number, contextId: number, e: unknown): void {

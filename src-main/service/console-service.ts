@@ -8,6 +8,7 @@ import type { HostRuntime } from '../host/host-runtime.js';
 import { ConsoleEvents } from './console-events.js';
 import { hostEventsFrom } from './host-event-feed.js';
 import { buildStatusView } from './status-view.js';
+import { createSimService } from './sim-service.js';
 
 /** Change events are coalesced so a burst of activations costs the renderer one re-read. */
 export const CHANGE_COALESCE_MS = 250;
@@ -57,11 +58,13 @@ export function createConsoleService(host: HostRuntime, options: { statusCheckMs
     events.emit('host:event', e);
   });
 
+  const sim = createSimService(events);
   const contract: ConsoleContract = {
+    ...sim.contract,
     'host:status': async () => buildStatusView(host),
     'host:events': async () => recent.slice(),
-    'clients:window': async (query) => host.store.queryClients(query),
-    'requests:window': async (query) => host.store.queryRequestLog({ ...query, newestFirst: true }),
+    'clients:window': (query) => host.reader.queryClients(query),
+    'requests:window': (query) => host.reader.queryRequestLog({ ...query, newestFirst: true }),
   };
 
   return {
@@ -72,6 +75,7 @@ export function createConsoleService(host: HostRuntime, options: { statusCheckMs
       clearInterval(statusCheck);
       stopCommits();
       stopEvents();
+      sim.close();
     },
   };
 }

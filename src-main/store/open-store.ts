@@ -14,7 +14,6 @@ import { ProductCatalog } from '../../shared/domain/products.js';
 import { inspectSchema, latestVersion, migrate, type MigrationReport } from './migrate.js';
 import { DEFAULT_RETENTION, RETENTION_BOUNDS, type RetentionOptions } from './request-log.js';
 import { SqliteStore } from './sqlite-store.js';
-import type { CountBudget } from './client-query.js';
 
 /** The most of the database file mapped into memory (SQLite caps it at its build's limit). */
 const MMAP_BYTES = 2 ** 31;
@@ -45,14 +44,6 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
   /** Told about faults of the journal's background apply (retried; nothing is lost), e.g. to log them. */
   onJournalError?: (e: QuorumError) => void;
-  /** How far counts of text filters read before settling for a lower bound (default COUNT_BUDGET). */
-  countBudget?: CountBudget;
-  /**
-   * Keep trigram summaries of the machine-name index for windows sorted by name with a text
-   * (name-blocks.ts): built in the background ('background', the host) or at once ('now', tests).
-   * Only for a writer, and worth it only in a process that serves the console.
-   */
-  nameBlocks?: 'background' | 'now';
   /** Called when the schema was upgraded, e.g. to log the backup's path. */
   onMigrated?: (report: MigrationReport) => void;
   /**
@@ -305,8 +296,6 @@ export function openStore(options: OpenStoreOptions): SqliteStore {
       catalog: options.catalog ?? new ProductCatalog(),
       retention,
       maxBatch: options.maxBatch ?? 1000,
-      countBudget: options.countBudget,
-      nameBlocks: options.nameBlocks,
       schemaVersion: version,
       onJournalError: options.onJournalError,
     });

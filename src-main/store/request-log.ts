@@ -8,6 +8,7 @@ import type { LicenseState } from '../../shared/domain/license-state.js';
 import type { RequestLogEntry, RequestResult } from '../../shared/domain/records.js';
 import { DAY_MS } from '../../shared/domain/timings.js';
 import type { RequestLogQuery, RequestLogWindow } from './types.js';
+import { allRows, getRow, type Steps } from './sql-steps.js';
 
 export interface RetentionOptions {
   maxAgeDays?: number;
@@ -59,6 +60,22 @@ export function toRequestLogEntry(r: LogRow): RequestLogEntry {
   };
 }
 
+/** A window of the request log as statements, for the console reader's thread. */
+export function* requestLogSteps(q: RequestLogQuery): Steps<RequestLogWindow> {
+  const order = q.newestFirst === false ? 'ORDER BY id' : 'ORDER BY id DESC';
+  const rows = yield* allRows<LogRow>(`SELECT ${REQUEST_LOG_COLUMNS} FROM request_log ${order} LIMIT ? OFFSET ?`, [
+    q.limit,
+    q.offset,
+  ]);
+  const range = (yield* getRow<{ lo: number | null; hi: number | null }>(RANGE_SQL))!;
+  const total = range.lo === null || range.hi === null ? 0 : range.hi - range.lo + 1;
+  return { rows: rows.map(toRequestLogEntry), total, offset: q.offset };
+}
+
+// Two subqueries: SQLite answers a lone MIN or MAX from the b-tree's edge, but both in one SELECT
+// would scan the whole table.
+const RANGE_SQL = 'SELECT (SELECT MIN(id) FROM request_log) AS lo, (SELECT MAX(id) FROM request_log) AS hi';
+
 export class RequestLog {
   readonly #range: Statement;
   readonly #oldest: Statement;
@@ -68,9 +85,7 @@ export class RequestLog {
   readonly #oldestFirst: Statement;
 
   constructor(db: Database) {
-    // Two subqueries: SQLite answers a lone MIN or MAX from the b-tree's edge, but both in one
-    // SELECT would scan the whole table.
-    this.#range = db.prepare('SELECT (SELECT MIN(id) FROM request_log) AS lo, (SELECT MAX(id) FROM request_log) AS hi');
+    this.#range = db.prepare(RANGE_SQL);
     this.#oldest = db.prepare('SELECT at FROM request_log ORDER BY id LIMIT 1');
     this.#firstYoung = db.prepare('SELECT id FROM request_log WHERE id <= ? AND at >= ? ORDER BY id LIMIT 1');
     this.#deleteThrough = db.prepare('DELETE FROM request_log WHERE id <= ?');

@@ -2,8 +2,7 @@
  * The host's store over one better-sqlite3 connection: group-committed activations, windowed
  * reads, exports, settings, DNS events. Opening (checks, pragmas, migrations) is in open-store.ts.
  */
-import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
-import { sqliteOptions } from './sqlite-binding.js';
+import type { Database, Statement } from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
@@ -12,7 +11,8 @@ import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/record
 import type { EngineChange, EngineSnapshot } from '../engine/types.js';
 import { ActivationJournal, type JournalEntry, type JournalOptions } from './activation-journal.js';
 import { Checkpointer, type CheckpointStats } from './checkpointer.js';
-import { ClientQueries, NO_COUNT_BUDGET, type CountBudget } from './client-query.js';
+import { ClientQueries } from './client-query.js';
+import { SyncSteps, type Steps } from './sql-steps.js';
 import { loadEngineSnapshot } from './engine-snapshot.js';
 import { exportClients, exportRequestLog, type ExportFormat } from './export.js';
 import { GroupCommitter } from './group-commit.js';
@@ -28,8 +28,6 @@ import type {
   StoreStats,
 } from './types.js';
 import { ActivationWriter, type QueuedWrite } from './write-activations.js';
-import { NameBlocks } from './name-blocks.js';
-import { ClientKeys } from './client-keys.js';
 
 export interface SqliteStoreConfig {
   db: Database;
@@ -40,10 +38,6 @@ export interface SqliteStoreConfig {
   retention: Required<RetentionOptions>;
   maxBatch: number;
   schemaVersion: number;
-  /** How far the console's counts of text filters read (client-query.ts); lowered by tests. */
-  countBudget?: CountBudget;
-  /** Keep trigram summaries of the machine-name index (name-blocks.ts): for the host, whose console queries. */
-  nameBlocks?: 'background' | 'now';
   /** Where faults of the journal's background apply go (the host's log); they are retried, nothing is lost. */
   onJournalError?: (e: QuorumError) => void;
 }
@@ -85,9 +79,7 @@ export class SqliteStore implements ActivationStore {
   readonly #checkpointer: Checkpointer | undefined;
   readonly #log: RequestLog;
   readonly #clients: ClientQueries;
-  readonly #keys: ClientKeys | undefined;
-  /** The connection the background builds read through (buildReader), closed with the store. */
-  readonly #buildDb: Database | undefined;
+  readonly #steps: SyncSteps;
   readonly #listeners = new Set<(records: ActivationRecord[]) => void>();
   readonly #getSetting: Statement;
   #closed = false;
@@ -102,17 +94,10 @@ export class SqliteStore implements ActivationStore {
     this.#clock = c.clock;
     this.#onJournalError = c.onJournalError;
     this.#log = new RequestLog(c.db);
-    // Only the writer hears of every new name, so only a writer keeps the summaries.
-    this.#buildDb = c.nameBlocks && !c.readonly ? buildReader(c.db, c.file) : undefined;
-    const build = this.#buildDb ?? c.db;
-    const blocks = c.nameBlocks && !c.readonly ? new NameBlocks(c.db, undefined, undefined, build) : undefined;
-    const keys = blocks && new ClientKeys(c.db, undefined, build);
-    this.#keys = keys;
-    this.#clients = new ClientQueries(c.db, { countBudget: c.countBudget, nameBlocks: blocks, keys });
+    this.#clients = new ClientQueries(c.db);
+    this.#steps = new SyncSteps(c.db);
     this.#getSetting = c.db.prepare('SELECT value FROM settings WHERE key = ?');
-    const writer = c.readonly
-      ? undefined
-      : new ActivationWriter(c.db, c.catalog, blocks && ((name) => blocks.add(name)));
+    const writer = c.readonly ? undefined : new ActivationWriter(c.db, c.catalog);
     this.#checkpointer = c.readonly
       ? undefined
       : new Checkpointer({
@@ -138,15 +123,6 @@ export class SqliteStore implements ActivationStore {
       toError: (e) => storeError(this.file, e, 'recording an activation'),
       retryItems: (e) => !isWholeBatchFault(this.file, e),
     });
-    // After the replay, so that its names are read with the rest.
-    if (blocks && c.nameBlocks === 'now') {
-      blocks.buildNow();
-      keys?.buildNow();
-    } else if (blocks) {
-      const schedule = (step: () => void) => void setTimeout(step, 0).unref();
-      blocks.buildInSlices(schedule, () => !this.#closed);
-      keys?.buildInSlices(schedule, () => !this.#closed);
-    }
   }
 
   #journalOptions(writer: ActivationWriter): JournalOptions {
@@ -156,7 +132,6 @@ export class SqliteStore implements ActivationStore {
       afterApply: (n) => this.#log.prune(this.#clock.now(), this.retention, PRUNE_BUDGET + n),
       applied: (items) => {
         this.#checkpointer?.committed();
-        this.#keys?.refresh(items.flatMap((i) => (i.kind === 'activation' ? [i.record.input.cmid] : [])));
         this.#notify(items);
       },
       retryRows: (e) => !isWholeBatchFault(this.file, e),
@@ -203,10 +178,13 @@ export class SqliteStore implements ActivationStore {
    */
   queryClients(query: ClientWindowQuery, options: { wholeCount?: boolean } = {}): ClientWindow {
     this.applyPending();
-    const budget = options.wholeCount ? NO_COUNT_BUDGET : undefined;
-    return this.#run('reading the client table', () =>
-      this.#clients.window(query, this.#clock.now(), undefined, budget),
-    );
+    return this.#run('reading the client table', () => this.#clients.window(query, this.#clock.now(), options));
+  }
+
+  /** Runs a read's steps on this connection, after applying what the journal holds. */
+  readSteps<T>(doing: string, steps: Steps<T>): T {
+    this.applyPending();
+    return this.#run(doing, () => this.#steps.run(steps));
   }
 
   queryRequestLog(query: RequestLogQuery): RequestLogWindow {
@@ -301,7 +279,6 @@ export class SqliteStore implements ActivationStore {
       this.#journal?.stop();
       // The checkpoint worker's connection closes first, so this one is the last and leaves no WAL behind.
       this.#checkpointer?.close();
-      this.#buildDb?.close();
       this.db.close();
     }
   }
@@ -334,23 +311,5 @@ export class SqliteStore implements ActivationStore {
       `The database ${this.file} was opened read-only; nothing can be recorded through it.`,
       'Record activations through the running host (quorum serve).',
     );
-  }
-}
-
-/**
- * A second, read-only connection for the summaries' and keys' builds, which read whole indexes once:
- * through the main connection's memory map, each page read (and the OS's read-ahead around it)
- * would stay mapped in the host, ~600 MB of RSS at a million clients once the builds are done;
- * read() leaves them in the OS's file cache only. The main connection if the file cannot be opened
- * twice (an in-memory database).
- */
-function buildReader(db: Database, file: string): Database | undefined {
-  if (db.memory) return undefined;
-  try {
-    const reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: 5000, ...sqliteOptions() });
-    reader.pragma('mmap_size = 0');
-    return reader;
-  } catch {
-    return undefined;
   }
 }

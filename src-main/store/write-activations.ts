@@ -12,7 +12,7 @@ import type { EngineChange } from '../engine/types.js';
 import type { ActivationRecord, RefusalRecord } from './types.js';
 import type { ClientDbRow } from './client-query.js';
 import { normalizeAddress } from '../rpc/peer-address.js';
-import { gramWords, wellFormed } from './gram-tokens.js';
+import { wellFormed } from './well-formed.js';
 
 export type QueuedWrite =
   | { kind: 'activation'; record: ActivationRecord }
@@ -62,7 +62,6 @@ export class ActivationWriter {
   readonly #catalog: ProductCatalog;
   readonly #getClient: Statement;
   readonly #indexText: Statement;
-  readonly #indexGrams: Statement;
   readonly #insertClient: Statement;
   /** UPDATE statements by the mask of columns they write, prepared on first use (a handful in practice). */
   readonly #updateClient = new Map<number, Statement>();
@@ -72,19 +71,13 @@ export class ActivationWriter {
   readonly #setCapacity: Statement;
   readonly #bumpCounter: Statement;
   readonly #bumpTotal: Statement;
-  readonly #onClientName: ((machineName: string, cmid: string) => void) | undefined;
 
-  /** `onClientName` hears every machine name written to the inventory: a new client's, or a changed one. */
-  constructor(db: Database, catalog: ProductCatalog, onClientName?: (machineName: string, cmid: string) => void) {
+  constructor(db: Database, catalog: ProductCatalog) {
     this.#db = db;
     this.#catalog = catalog;
-    this.#onClientName = onClientName;
     this.#getClient = db.prepare(`SELECT rowid, ${UPDATABLE.join(', ')} FROM clients WHERE cmid = ?`);
     this.#indexText = db.prepare(
       'INSERT OR REPLACE INTO clients_text (rowid, machine_name, address, cmid) VALUES (?, ?, ?, ?)',
-    );
-    this.#indexGrams = db.prepare(
-      'INSERT OR REPLACE INTO clients_grams (rowid, machine_name, address) VALUES (?, ?, ?)',
     );
     this.#insertClient = db.prepare(`INSERT INTO clients
       (cmid, machine_name, address, addresses, product_id, product_name, application_id, license_state, is_vm,
@@ -123,18 +116,15 @@ export class ActivationWriter {
     for (const { parts, a } of totals.entries.values()) if (a !== 0) this.#bumpTotal.run(...parts, a);
   }
 
-  /** A client's text, as both full-text indexes hold it (trigrams, and 4-grams of name and address). */
+  /** A client's text, as the trigram full-text index holds it. */
   #index(rowid: number | bigint, input: { machineName: string; address: string; cmid: string }): void {
     this.#indexText.run(rowid, input.machineName, input.address, input.cmid);
-    this.#indexGrams.run(rowid, gramWords(input.machineName), gramWords(input.address));
   }
 
   #writeActivation(r: ActivationRecord, counters: DeltaMap, totals: DeltaMap): void {
     const { decision } = r;
-    // The text filter relies on a stored address holding only hex digits, dots and colons
-    // (columnsFor): the listener already normalizes, this keeps it true for every caller. And on
-    // a name being well-formed text: the wire's strict UTF-8 cannot carry a lone surrogate, but an
-    // API caller's string can, and SQLite would store its bytes as no LIKE pattern can match.
+    // Addresses are stored in one form (the listener already normalizes; this keeps it true for
+    // every caller), and names as well-formed text, so the text filter finds what the table shows.
     const address = normalizeAddress(r.input.address);
     const machineName = wellFormed(r.input.machineName);
     const same = address === r.input.address && machineName === r.input.machineName;
@@ -147,7 +137,6 @@ export class ActivationWriter {
       if (old.machine_name !== input.machineName || old.address !== input.address) {
         this.#index(old.rowid, input);
       }
-      if (old.machine_name !== input.machineName) this.#onClientName?.(input.machineName, input.cmid);
       if (old.product_id !== input.productId || old.license_state !== input.licenseState || old.is_vm !== isVm) {
         totals.add([old.product_id, old.license_state, old.is_vm], -1);
         totals.add([input.productId, input.licenseState, isVm], 1);
@@ -168,7 +157,6 @@ export class ActivationWriter {
         decision.result,
       ).lastInsertRowid;
       this.#index(rowid, input);
-      this.#onClientName?.(input.machineName, input.cmid);
       totals.add([input.productId, input.licenseState, isVm], 1);
     }
     this.#insertLog.run(

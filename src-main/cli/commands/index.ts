@@ -11,13 +11,17 @@ import { keyUninstall } from './key-uninstall.js';
 import { authorityIssue } from './authority-issue.js';
 import { authorityConfirm } from './authority-confirm.js';
 import { authorityLedger } from './authority-ledger.js';
+import { authorityServe } from './authority-serve.js';
 import { clientActivate } from './client-activate.js';
 import { clientStatus } from './client-status.js';
 import { clientRun } from './client-run.js';
 import { settingsList, settingsSet } from './settings.js';
+import { simulate } from './simulate.js';
 
 export const COMMANDS: Command[] = [serve];
 COMMANDS.push(keyInstall, keyActivate, keyInfoCommand, keyUninstall, authorityIssue, authorityConfirm, authorityLedger);
+COMMANDS.push(authorityServe);
 COMMANDS.push(status, settingsList, settingsSet);
 COMMANDS.push(clients, log);
 COMMANDS.push(clientActivate, clientStatus, clientRun);
+COMMANDS.push(simulate);

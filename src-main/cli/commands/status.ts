@@ -8,6 +8,7 @@ import { Engine } from '../../engine/engine.js';
 import { intervalsFromSettings } from '../../engine/settings.js';
 import { buildStatusReport, formatStatusReport } from '../../engine/status-report.js';
 import type { ServingGate } from '../../engine/types.js';
+import { hostFingerprintJson, hostFingerprintRows, readHostFingerprint } from '../../host/host-fingerprint.js';
 import { databasePath, openStore } from '../../store/open-store.js';
 import type { SqliteStore } from '../../store/sqlite-store.js';
 import { parseCommandArgs, printJson, type Command } from '../cli-kit.js';
@@ -18,7 +19,8 @@ const HELP = `Usage: quorum status [--data-dir DIR] [--json]
 Shows what slmgr /dlv shows for this host: whether it activates clients (and why not), the
 activation and renewal intervals, and the requests received (total, failed, by license state),
 plus, for each application, the current count against each product threshold and, for a met
-threshold, until when it stays met if no other client renews. Reads the database read-only, so
+threshold, until when it stays met if no other client renews. It also shows the host ID and the
+key fingerprint clients pin (quorum client --pin FINGERPRINT). Reads the database read-only, so
 it is safe while the host runs.
 
 Options:
@@ -55,8 +57,12 @@ export const status: Command = {
       const engine = new Engine({ clock: systemClock, catalog, servingGate: readGate(store) });
       engine.restore(store.loadEngineSnapshot());
       engine.changeIntervals(intervalsFromSettings((key) => store.getSetting(key)));
-      const report = buildStatusReport(engine.status(), catalog, [{ label: 'Data directory', value: dataDir }]);
-      if (values.json) printJson(io, { ok: true, status: report });
+      const identity = readHostFingerprint(dataDir);
+      const report = buildStatusReport(engine.status(), catalog, [
+        { label: 'Data directory', value: dataDir },
+        ...hostFingerprintRows(identity),
+      ]);
+      if (values.json) printJson(io, { ok: true, host: hostFingerprintJson(identity), status: report });
       else io.out(formatStatusReport(report));
       return 0;
     } finally {

@@ -109,9 +109,10 @@ export class RawClient {
     });
   }
 
-  static open(port: number, host = '127.0.0.1'): Promise<RawClient> {
+  /** `localAddress` picks the source address (on Linux any 127.x.y.z reaches a loopback listener). */
+  static open(port: number, host = '127.0.0.1', localAddress?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = connect({ host, port, noDelay: true }, () => resolve(new RawClient(s)));
+      const s = connect({ host, port, noDelay: true, localAddress }, () => resolve(new RawClient(s)));
       s.once('error', reject);
     });
   }

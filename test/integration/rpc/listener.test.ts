@@ -240,7 +240,8 @@ describe('RPC listener', () => {
     });
     s.close();
     await listener.close();
-    listener = await startTestListener({ requestsPerAddressPerSecond: 3 });
+    // No pause after a refusal here, so that the bucket alone decides (the pause: test/attack/call-flood.test.ts).
+    listener = await startTestListener({ requestsPerAddressPerSecond: 3, rateLimitPauseMs: 0 });
     const s2 = await openRpcSession(listener.addresses()[0]!);
     const results = [];
     for (let i = 0; i < 6; i++)

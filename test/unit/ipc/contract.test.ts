@@ -77,6 +77,14 @@ describe('dispatchInvoke validates every payload', () => {
       return { rows: [], total: 0, offset: q.offset };
     },
     'requests:window': async (q) => ({ rows: [], total: 0, offset: q.offset }),
+    'sim:builtins': async () => [],
+    'sim:describe': async () => {
+      throw new QuorumError('SIM_UNKNOWN_SCENARIO', 'No such scenario.');
+    },
+    'sim:run': async () => {
+      throw new QuorumError('SIM_BUSY', 'Busy.');
+    },
+    'sim:cancel': async () => ({ cancelled: false }),
   };
 
   it('passes a valid input through', async () => {

@@ -25,6 +25,22 @@ describe('layering lint rules', () => {
     ['src-main/service/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
     ['src-main/engine/bad.ts', "import Database from 'better-sqlite3';\nexport const x = Database;\n"],
     ['src-main/engine/bad2.ts', "import { writeFileSync } from 'fs';\nexport const x = writeFileSync;\n"],
+    // The simulator is used by the CLI, the console service and the bench only, and stays off the network.
+    ['src-main/host/bad.ts', "import { runSimulation } from '../sim/simulator.js';\nexport const x = runSimulation;\n"],
+    [
+      'src-main/engine/bad4.ts',
+      "import { runSimulation } from '../sim/simulator.js';\nexport const x = runSimulation;\n",
+    ],
+    [
+      'src-main/electron/bad.ts',
+      "import { runSimulation } from '../sim/simulator.js';\nexport const x = runSimulation;\n",
+    ],
+    ['src-main/store/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    [
+      'src-main/sim/bad.ts',
+      "import { startRpcListener } from '../rpc/listener.js';\nexport const x = startRpcListener;\n",
+    ],
+    ['src-main/sim/bad2.ts', "import { runCli } from '../cli/main.js';\nexport const x = runCli;\n"],
   ])('refuses the import in %s', async (file, code) => {
     expect(await ruleHits(file, code)).toContain('no-restricted-imports');
   });
@@ -46,6 +62,17 @@ describe('layering lint rules', () => {
     ).toEqual([]);
     expect(
       await ruleHits('src-main/store/ok.ts', "import Database from 'better-sqlite3';\nexport const x = Database;\n"),
+    ).toEqual([]);
+    for (const user of ['src-main/cli/commands/ok.ts', 'src-main/service/ok.ts', 'bench/ok.ts']) {
+      expect(
+        await ruleHits(user, "import { runSimulation } from '../sim/simulator.js';\nexport const x = runSimulation;\n"),
+      ).toEqual([]);
+    }
+    expect(
+      await ruleHits(
+        'src-main/sim/ok.ts',
+        "import { Engine } from '../engine/engine.js';\nimport { createClient } from '../client/client.js';\nexport const x = [Engine, createClient];\n",
+      ),
     ).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import {
   encodeRequest,
   encodeResponse,
   guidBytesToUuid,
+  peekCallId,
   uuidToGuidBytes,
 } from '../../../shared/protocol/index.js';
 
@@ -131,5 +132,23 @@ describe('DCE/RPC PDU codec', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+
+  it('hands over a header of another version or drep alone, whatever its frag_length, with its call_id in its own byte order', () => {
+    const bind = encodeBind(0, { maxXmitFrag: 5840, maxRecvFrag: 5840, assocGroupId: 0, contexts: [] });
+    bind.set([0, 0, 0, 0], 4); // big-endian integers
+    bind.set([0x12, 0x34, 0x56, 0x78], 12);
+    bind.set([0xff, 0xff], 8); // a length no receive limit allows
+    const buffer = new FragmentBuffer(64);
+    buffer.push(bind);
+    const header = buffer.next();
+    expect(header?.byteLength).toBe(16);
+    expect(peekCallId(header!)).toBe(0x12345678);
+    expect(() => decodePdu(header!)).toThrow(expect.objectContaining({ code: 'PROTOCOL_UNSUPPORTED_DREP' }));
+    const v4 = encodeBind(1, { maxXmitFrag: 5840, maxRecvFrag: 5840, assocGroupId: 0, contexts: [] });
+    v4[0] = 4;
+    const b2 = new FragmentBuffer(5840);
+    b2.push(v4.subarray(0, 16));
+    expect(b2.next()?.byteLength).toBe(16);
   });
 });

@@ -86,6 +86,11 @@ describe('activation request codec', () => {
     expect(codeOf(() => decodeActivationRequest(edit(6, 0x80)))).toBe('PROTOCOL_BAD_FIELD');
     expect(codeOf(() => decodeActivationRequest(edit(120, 0x07)))).toBe('PROTOCOL_BAD_FIELD');
     expect(codeOf(() => decodeActivationRequest(edit(121, 0xff)))).toBe('PROTOCOL_BAD_FIELD');
+    // docs/protocol.md §4: previousCmid is zeros unless flag bit 1 says it is present.
+    expect(() => decodeActivationRequest(edit(39, 1))).toThrow(/previousCmid must be zeros when flag bit 1 is clear/);
+    const withPrevious = edit(6, 0x02);
+    withPrevious[39] = 1;
+    expect(decodeActivationRequest(withPrevious).previousCmid).toBe('00000000-0000-0000-0000-000000000001');
   });
 
   it('refuses to encode values that do not fit the layout', () => {

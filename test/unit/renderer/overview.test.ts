@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import Overview from '../../../src-renderer/src/views/Overview.svelte';
 import type { HostStatusView } from '../../../shared/ipc/views.js';
@@ -134,5 +134,33 @@ describe('Overview', () => {
     // A line partly covered still counts towards its covered products and names the others.
     expect(screen.getByText('needs 2 more')).toBeTruthy();
     expect(screen.getByText('not covered by the host key: Quorum Desktop 3')).toBeTruthy();
+  });
+});
+
+describe('Overview: Host card', () => {
+  function stubClipboard(writeText: (text: string) => Promise<void>): void {
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+  }
+
+  it('shows the host id and the whole fingerprint, and copies the fingerprint', async () => {
+    const copied: string[] = [];
+    stubClipboard(async (text) => {
+      copied.push(text);
+    });
+    render(Overview, { props: { status: status() } });
+    const card = screen.getByTestId('host-card');
+    expect(screen.getByTestId('host-id').textContent).toBe('QH-0000-1111-2222-3333');
+    expect(screen.getByTestId('host-fingerprint').textContent).toBe('ab'.repeat(32));
+    expect(card.textContent).toContain('--pin');
+    await fireEvent.click(screen.getByRole('button', { name: 'Copy fingerprint' }));
+    expect(copied).toEqual(['ab'.repeat(32)]);
+    expect(screen.getByRole('status').textContent).toBe('Fingerprint copied.');
+  });
+
+  it('says what to do when the browser refuses to copy', async () => {
+    stubClipboard(() => Promise.reject(new Error('denied')));
+    render(Overview, { props: { status: status() } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Copy fingerprint' }));
+    expect(screen.getByRole('status').textContent).toContain('copy it by hand');
   });
 });

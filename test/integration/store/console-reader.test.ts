@@ -1,0 +1,73 @@
+/**
+ * The console's reads run on their own thread and connection: an activation is answered while a
+ * deliberately slow console read is still running, and console windows are those the store gives.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeSignedResponse, encodeActivationRequest, QapStatus } from '../../../shared/protocol/index.js';
+import type { HostRuntime } from '../../../src-main/host/host-runtime.js';
+import { rpcCall } from '../../../src-main/rpc/rpc-client.js';
+import { allRows } from '../../../src-main/store/sql-steps.js';
+import { activationRequest, startActivatedHost } from '../../support/activated-host.js';
+
+let host: HostRuntime | undefined;
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+async function activate(h: HostRuntime): Promise<QapStatus> {
+  const reply = await rpcCall(
+    { host: '127.0.0.1', port: h.addresses()[0]!.port },
+    0,
+    encodeActivationRequest(activationRequest('desktop')),
+  );
+  return decodeSignedResponse(reply).response.status;
+}
+
+/** A read that keeps SQLite busy for a while: a recursive count. */
+function* slowRead() {
+  return yield* allRows<{ n: number }>(
+    'WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 5000000) SELECT COUNT(*) AS n FROM r',
+  );
+}
+
+describe('the console reader', () => {
+  it('answers an activation while a slow console read is in progress', async () => {
+    host = await startActivatedHost();
+    expect(host.reader.offThread).toBe(true);
+    let slowDone = false;
+    const slow = host.reader.read('a slow read', slowRead()).then((rows) => {
+      slowDone = true;
+      return rows;
+    });
+    // The activation's reply arrives while the read still runs: nothing on this thread waited for it.
+    expect(await activate(host)).toBe(QapStatus.Ok);
+    expect(slowDone).toBe(false);
+    expect((await slow)[0]!.n).toBe(5_000_000);
+  });
+
+  it('gives the windows the store gives, including the activation just answered', async () => {
+    host = await startActivatedHost();
+    await activate(host);
+    await activate(host);
+    const query = { offset: 0, limit: 10, sort: { column: 'lastSeen', direction: 'desc' }, filter: {} } as const;
+    const fromReader = await host.reader.queryClients(query);
+    expect(fromReader.total).toBe(2);
+    expect(fromReader).toEqual(host.store.queryClients(query));
+    const log = await host.reader.queryRequestLog({ offset: 0, limit: 10 });
+    expect(log).toEqual(host.store.queryRequestLog({ offset: 0, limit: 10, newestFirst: true }));
+  });
+
+  it('reports a failed read as a store error and keeps reading', async () => {
+    host = await startActivatedHost();
+    const bad = host.reader.read('a broken read', allRows('SELECT * FROM no_such_table'));
+    await expect(bad).rejects.toMatchObject({ code: expect.stringMatching(/^STORE_/) });
+    const ok = await host.reader.queryClients({
+      offset: 0,
+      limit: 1,
+      sort: { column: 'cmid', direction: 'asc' },
+      filter: {},
+    });
+    expect(ok.total).toBe(0);
+  });
+});
