@@ -66,6 +66,11 @@ export default tseslint.config(
     },
   },
   {
+    // electron-builder hooks are CommonJS (build/fuses.cjs).
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },

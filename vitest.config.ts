@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
 
 // Node-side tests (unit and integration, real sockets and real SQLite) and the renderer's DOM tests
 // run as two projects of one Vitest run.
@@ -7,6 +8,15 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // Electron cannot run here: src-main/electron/ runs against a recording stand-in.
+        resolve: {
+          alias: [
+            {
+              find: /^electron$/,
+              replacement: fileURLToPath(new URL('./test/support/electron-stand-in.ts', import.meta.url)),
+            },
+          ],
+        },
         test: {
           name: 'node',
           environment: 'node',
@@ -20,6 +30,8 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 30_000,
           pool: 'forks',
+          // Tests that spawn `quorum` run the built CLI, as users do.
+          globalSetup: ['test/support/built-cli.ts'],
         },
       },
       {

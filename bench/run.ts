@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { activateDataDir } from '../test/support/activated-host.js';
 import type { ProcessStats } from './process-stats.js';
+import { measureCliStart } from './cli-start.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 // A host is measured as it runs for days, not in its first seconds: at a few hundred new connections
@@ -198,6 +199,8 @@ async function measure(server: Server, kind: string) {
   };
 }
 
+// First, while nothing else of the bench runs: the CLI's cold start.
+const cliStart = measureCliStart();
 const dataDir = mkdtempSync(join(tmpdir(), 'quorum-bench-'));
 activateDataDir(dataDir, 'desktop');
 const baselineServer = await startServer('bench/baseline-process.ts', []);
@@ -244,6 +247,7 @@ process.stdout.write(
             : null,
         rss: ratio(quorum.rssMB, baseline.rssMB),
       },
+      cliStart,
       targets: { newConnectionPerSecond: 5000, reusedConnectionPerSecond: 20000, p99MsAt1000PerSecond: 2 },
     },
     null,

@@ -44,7 +44,7 @@ step('typecheck (DOM code)', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit
 step('svelte-check', 'npx', ['svelte-check', '--tsconfig', 'tsconfig.web.json', '--fail-on-warnings']);
 step('eslint', 'npx', ['eslint', '.']);
 step('prettier', 'npx', ['prettier', '--check', '.']);
-step('build (main, preload, renderer)', 'npx', ['electron-vite', 'build']);
+step('build (main, preload, renderer, CLI)', 'npm', ['run', 'build']);
 
 const vitestReport = join(reports, 'vitest.json');
 counted(

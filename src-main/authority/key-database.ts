@@ -4,6 +4,7 @@
  * sure of, in case the store's migration list does not carry that step yet.
  */
 import Database from 'better-sqlite3';
+import { sqliteOptions } from '../store/sqlite-binding.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../shared/domain/clock.js';
@@ -39,7 +40,7 @@ export function openKeyDatabase(
   else if (!existsSync(file)) throw notADataDirectory(dataDir);
   let db: Database.Database | undefined;
   try {
-    db = new Database(file);
+    db = new Database(file, sqliteOptions());
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     migrate(db, file, clock.now());

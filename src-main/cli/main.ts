@@ -3,6 +3,7 @@
  * failure into one clear line and a non-zero exit.
  */
 import { COMMANDS } from './commands/index.js';
+import { resolveDataDir } from '../host/data-dir.js';
 import { exitQuietlyOnBrokenPipe, processIo, reportFailure, type CliIo, type Command } from './cli-kit.js';
 
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
@@ -23,7 +24,7 @@ export function overview(): string {
     '',
     ...lines,
     '',
-    'Data directory: --data-dir DIR, else $QUORUM_DATA_DIR, else $XDG_DATA_HOME/quorum.',
+    `Data directory: --data-dir DIR, else $QUORUM_DATA_DIR, else the desktop app's: ${resolveDataDir(undefined, { ...process.env, QUORUM_DATA_DIR: '' })}`,
   ].join('\n');
 }
 

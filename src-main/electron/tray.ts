@@ -1,27 +1,57 @@
-/** The tray icon and its notifications: what needs the admin's attention while the window is closed. */
-import { Menu, Notification, Tray, nativeImage, type BrowserWindow } from 'electron';
-import type { ConsoleService } from '../service/console-service.js';
+/** The tray icon and its menu: what the admin reaches while the window is closed. */
+import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 
-// A 16x16 neutral dot; a designed icon set comes with the installer artwork.
-const ICON =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAO0lEQVR4nGNQCbvGQAnGJfEfBybKAFyasRpCqmYMQ8jRjGIIuZrhhowaQEUDKI5GqiQkqiRlqmQmkjAAboXrdG26PIoAAAAASUVORK5CYII=';
+export interface TrayState {
+  /** Set when the host did not start: the menu offers the fixes. */
+  problem: boolean;
+  /** Null where the platform offers no start at login. */
+  openAtLogin: boolean | null;
+}
 
-export function createTray(service: ConsoleService, showWindow: () => BrowserWindow, quit: () => void): Tray {
-  const tray = new Tray(nativeImage.createFromDataURL(ICON));
+export interface TrayActions {
+  showWindow(): void;
+  retryStart(): void;
+  openDataFolder(): void;
+  openLogFolder(): void;
+  setOpenAtLogin(on: boolean): void;
+  quit(): void;
+}
+
+export function trayMenu(state: TrayState, a: TrayActions): MenuItemConstructorOptions[] {
+  return [
+    { label: state.problem ? 'Open console (host not started)' : 'Open console', click: () => a.showWindow() },
+    ...(state.problem ? [{ label: 'Try again', click: () => a.retryStart() }] : []),
+    { label: 'Open data folder', click: () => a.openDataFolder() },
+    { label: 'Open log folder', click: () => a.openLogFolder() },
+    ...(state.openAtLogin === null
+      ? []
+      : [
+          {
+            label: 'Start at login',
+            type: 'checkbox' as const,
+            checked: state.openAtLogin,
+            click: (item: { checked: boolean }) => a.setOpenAtLogin(item.checked),
+          },
+        ]),
+    { type: 'separator' },
+    { label: 'Quit Quorum (stops the host)', click: () => a.quit() },
+  ];
+}
+
+export interface TrayHandle {
+  /** Kept by the caller for the app's lifetime: a Tray that is garbage-collected disappears. */
+  readonly tray: Tray;
+  update(state: TrayState): void;
+}
+
+export function createTray(icon: NativeImage | string, state: TrayState, actions: TrayActions): TrayHandle {
+  const tray = new Tray(typeof icon === 'string' ? nativeImage.createFromPath(icon) : icon);
   tray.setToolTip('Quorum activation host');
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Open console', click: () => showWindow() },
-      { type: 'separator' },
-      { label: 'Quit Quorum (stops the host)', click: quit },
-    ]),
-  );
-  tray.on('click', () => showWindow());
-  service.events.on('host:event', (e) => {
-    if (e.level === 'info' || !Notification.isSupported()) return;
-    const n = new Notification({ title: e.level === 'error' ? 'Quorum: action needed' : 'Quorum', body: e.message });
-    n.on('click', () => showWindow());
-    n.show();
-  });
-  return tray;
+  tray.on('click', () => actions.showWindow());
+  const update = (s: TrayState) => {
+    tray.setToolTip(s.problem ? 'Quorum: the host did not start' : 'Quorum activation host');
+    tray.setContextMenu(Menu.buildFromTemplate(trayMenu(s, actions)));
+  };
+  update(state);
+  return { tray, update };
 }

@@ -10,6 +10,7 @@
  * Who holds it is written beside it (host.lock.json), for the error a second host gets.
  */
 import Database from 'better-sqlite3';
+import { sqliteOptions } from '../store/sqlite-binding.js';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QuorumError } from '../../shared/domain/errors.js';
@@ -28,7 +29,7 @@ export function acquireHostLock(dataDir: string, now: () => number = Date.now): 
   const holderFile = `${file}.json`;
   let db: Database.Database;
   try {
-    db = new Database(file, { timeout: 0 });
+    db = new Database(file, { timeout: 0, ...sqliteOptions() });
   } catch (e) {
     throw new QuorumError(
       'HOST_LOCK_FAILED',

@@ -14,6 +14,7 @@ import { QAP_DEFAULT_PORT } from '../../shared/protocol/qap-types.js';
 import { normalizeAddress } from '../rpc/peer-address.js';
 import type { ActivationStore } from '../store/types.js';
 import { parseRanges } from './admission.js';
+import { sqliteOptions } from '../store/sqlite-binding.js';
 
 export const NETWORK_SETTING_KEYS = {
   port: 'listen.port',
@@ -169,7 +170,7 @@ export function readStoredNetworkSettings(dataDir: string): NetworkSettings {
   if (!existsSync(file)) return none;
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = new Database(file, { readonly: true, fileMustExist: true, ...sqliteOptions() });
     db.pragma('busy_timeout = 5000');
     const get = db.prepare('SELECT value FROM settings WHERE key = ?');
     const store = {

@@ -16,6 +16,7 @@
 import type { Database } from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { sqliteOptions } from './sqlite-binding.js';
 
 export interface CheckpointerOptions {
   db: Database;
@@ -43,7 +44,7 @@ interface CheckpointResult {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true, timeout: workerData.busyTimeoutMs });
+const db = new Database(workerData.file, { fileMustExist: true, timeout: workerData.busyTimeoutMs, ...workerData.sqlite });
 db.pragma('synchronous = NORMAL');
 db.pragma('wal_autocheckpoint = 0');
 parentPort.on('message', (m) => {
@@ -132,6 +133,7 @@ export class Checkpointer {
           driver: createRequire(import.meta.url).resolve('better-sqlite3'),
           file: this.#o.file,
           busyTimeoutMs: this.#o.busyTimeoutMs,
+          sqlite: sqliteOptions(),
           closed: this.#closedFlag,
         },
       });

@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { sqliteOptions } from './sqlite-binding.js';
 import type { ClientWindow, ClientWindowQuery } from '../../shared/domain/records.js';
 import { ClientQueries } from './client-query.js';
 import { requestLogSteps } from './request-log.js';
@@ -20,7 +21,7 @@ import type { RequestLogQuery, RequestLogWindow } from './types.js';
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: workerData.busyTimeoutMs });
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: workerData.busyTimeoutMs, ...workerData.sqlite });
 const cache = new Map();
 parentPort.on('message', (m) => {
   if (m.type === 'close') {
@@ -139,6 +140,7 @@ export class ConsoleReader {
           driver: createRequire(import.meta.url).resolve('better-sqlite3'),
           file: this.#o.file,
           busyTimeoutMs: this.#o.busyTimeoutMs ?? 5000,
+          sqlite: sqliteOptions(),
         },
       });
       worker.unref();

@@ -4,6 +4,7 @@
  * An existing file is never recreated or replaced.
  */
 import Database from 'better-sqlite3';
+import { sqliteOptions } from './sqlite-binding.js';
 import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -239,7 +240,12 @@ export function openStore(options: OpenStoreOptions): SqliteStore {
   checkPath(file, readonly);
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? 5000 });
+    db = new Database(file, {
+      readonly,
+      fileMustExist: readonly,
+      timeout: options.busyTimeoutMs ?? 5000,
+      ...sqliteOptions(),
+    });
   } catch (e) {
     throw storeError(file, e, 'opening');
   }

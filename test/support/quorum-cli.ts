@@ -1,6 +1,7 @@
 /**
  * Runs the real CLI as a user would: `quorum authority issue`, `key install`, `key activate`, then
- * `quorum serve` on loopback with ephemeral ports, reading the addresses it prints.
+ * `quorum serve` on loopback with ephemeral ports, reading the addresses it prints. The CLI is the
+ * built out/cli/quorum.js (test/support/built-cli.ts), as it ships.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../src-main/cli/cli-kit.js';
 import { main } from '../../src-main/cli/main.js';
+import { CLI_ENTRY } from './built-cli.js';
 
 export interface ServedHost {
   dataDir: string;
@@ -20,7 +22,7 @@ export interface ServedHost {
 
 export function quorum(args: string[]): { code: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync('node', ['bin/quorum.js', ...args], { encoding: 'utf8', stdio: 'pipe' });
+    const stdout = execFileSync(process.execPath, [CLI_ENTRY, ...args], { encoding: 'utf8', stdio: 'pipe' });
     return { code: 0, stdout, stderr: '' };
   } catch (e) {
     const err = e as { status: number; stdout: string; stderr: string };
@@ -45,9 +47,9 @@ export function activatedDataDir(): string {
 /** `allAddresses`: no --listen, as a user would start it (every address, "::" dual stack). */
 export async function serve(dataDir: string, options: { allAddresses?: boolean } = {}): Promise<ServedHost> {
   const child = spawn(
-    'node',
+    process.execPath,
     [
-      'bin/quorum.js',
+      CLI_ENTRY,
       'serve',
       '--data-dir',
       dataDir,
@@ -86,7 +88,7 @@ export async function serve(dataDir: string, options: { allAddresses?: boolean }
   }
 }
 
-/** Runs `quorum` in this process (no child, no tsx start-up): its exit code and what it wrote. */
+/** Runs `quorum` in this process (no child process): its exit code and what it wrote. */
 export async function runQuorum(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';

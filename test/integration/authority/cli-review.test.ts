@@ -103,6 +103,6 @@ describe('quorum key / authority refusals and output', () => {
       keys: { hostsUsed: number }[];
     };
     expect(ledger.keys[0]!.hostsUsed).toBe(6);
-    // Nine processes start tsx at once on a small machine: allow them time, assert nothing on it.
+    // Nine processes start at once on a small machine: allow them time, assert nothing on it.
   }, 180_000);
 });
