@@ -10,7 +10,12 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/integration/**/*.test.ts',
+            'test/fuzz/**/*.test.ts',
+            'test/attack/**/*.test.ts',
+          ],
           exclude: ['test/unit/renderer/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -43,10 +43,14 @@ export function activatedDataDir(): string {
 }
 
 /** `allAddresses`: no --listen, as a user would start it (every address, "::" dual stack). */
-export async function serve(dataDir: string, options: { allAddresses?: boolean } = {}): Promise<ServedHost> {
+export async function serve(
+  dataDir: string,
+  options: { allAddresses?: boolean; nodeArgs?: string[] } = {},
+): Promise<ServedHost> {
   const child = spawn(
     'node',
     [
+      ...(options.nodeArgs ?? []),
       'bin/quorum.js',
       'serve',
       '--data-dir',

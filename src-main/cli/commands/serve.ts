@@ -11,6 +11,7 @@ import { parseListenSpec } from '../../headless/listen-spec.js';
 import { intOption, parseCommandArgs, type CliIo, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
 import { describeAddresses } from '../../rpc/listener.js';
+import { keepServingOnUncaught } from '../../host/fault-guard.js';
 
 export const DEFAULT_CONSOLE = '127.0.0.1:8690';
 
@@ -32,6 +33,9 @@ Options:
                      (clients: quorum client activate --site-token ...); or set QUORUM_SITE_TOKEN
   --console ADDR     where the web console listens (default ${DEFAULT_CONSOLE}); "off" disables it.
                      Its URL, with the access token, is printed on start.
+  --console-name NAME
+                     a host name the console answers to, repeatable (it always answers to its
+                     IP addresses, localhost and this machine's name; others get 421)
 
 Example:
   quorum serve --data-dir ./office-host --port 1688`;
@@ -70,6 +74,7 @@ export const serve: Command = {
       console: { type: 'string' },
       allow: { type: 'string', multiple: true },
       'site-token-file': { type: 'string' },
+      'console-name': { type: 'string', multiple: true },
     });
     const port = intOption('port', values.port, 0, 65535) ?? QAP_DEFAULT_PORT;
     const listen: ListenAddress[] = (values.listen ?? []).map((s) => parseListenSpec(s, port, '--listen'));
@@ -96,6 +101,9 @@ export const serve: Command = {
           port: consoleAt.port,
           token: loadOrCreateConsoleToken(dataDir),
           log,
+          faults: host.faults,
+          notReady: () => host.notReady(),
+          ...(values['console-name'] ? { names: values['console-name'] } : {}),
         });
       }
     } catch (e) {
@@ -120,6 +128,8 @@ export const serve: Command = {
     if (admission?.allowedRanges) log(`admitting clients from ${admission.allowedRanges.join(', ')} only`);
     if (admission?.siteToken) log('requests must carry the site token');
     if (consoleServer) log(`console: ${consoleServer.url}`);
+    // From here on a fault in any listener is logged and counted, and the host keeps serving.
+    const stopGuard = keepServingOnUncaught(host.faults);
 
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
@@ -132,6 +142,7 @@ export const serve: Command = {
     service.close();
     await consoleServer?.close();
     await host.close();
+    stopGuard();
     log('stopped');
     return 0;
   },
