@@ -117,7 +117,12 @@ export function makeDirectoryFilesPrivate(dir: string): string[] {
  */
 export function directoryExposure(dir: string): string | null {
   if (!POSIX) return null;
-  const mode = statSync(dir).mode & 0o777;
+  let mode: number;
+  try {
+    mode = statSync(dir).mode & 0o777;
+  } catch {
+    return null;
+  }
   if ((mode & 0o077) === 0) return null;
   return (
     `The data directory ${dir} can be read by other users of this machine (mode ${mode.toString(8).padStart(4, '0')}). ` +
