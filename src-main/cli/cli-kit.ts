@@ -111,7 +111,19 @@ export function failureLine(e: QuorumErrorInfo): string {
 }
 
 /** Turns any thrown value into the one line a person reads, and an exit code. */
+/**
+ * A failure after an export began on stdout: reported on stderr, even with --json, so that stdout
+ * holds only the export (well-formed, and incomplete, as the exit code and that line say).
+ */
+export class AfterOutputError extends Error {
+  constructor(readonly error: QuorumError) {
+    super(error.message);
+  }
+}
+
 export function reportFailure(io: CliIo, e: unknown, json: boolean): number {
+  // An export already on stdout (cli/output.ts): the error goes beside it, not into it.
+  if (e instanceof AfterOutputError) return reportFailure(io, e.error, false);
   const info =
     e instanceof QuorumError ? e.toJSON() : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
   if (json) io.out(JSON.stringify({ ok: false, error: info }, null, 2));
