@@ -302,6 +302,18 @@ export class SqliteStore implements ActivationStore {
     };
   }
 
+  /**
+   * Journal rows committed (and perhaps replied to) but not yet filed into the inventory, as the
+   * file holds them: for a reader, the rows a host that stopped uncleanly left for its next start.
+   */
+  unfiledJournalRows(): number {
+    if (this.schemaVersion < 5) return 0;
+    return this.#run(
+      'reading the activation journal',
+      () => this.db.prepare('SELECT COUNT(*) FROM activation_journal WHERE error IS NULL').pluck().get() as number,
+    );
+  }
+
   /** Why activations cannot be recorded now (a failing commit, a lost -wal), or null. */
   get health(): StoreProblem | null {
     return this.#health?.problem ?? null;

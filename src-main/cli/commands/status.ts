@@ -8,7 +8,7 @@ import { Engine } from '../../engine/engine.js';
 import { intervalsFromSettings } from '../../engine/settings.js';
 import { buildStatusReport, formatStatusReport } from '../../engine/status-report.js';
 import type { ServingGate } from '../../engine/types.js';
-import { databasePath, openStore } from '../../store/open-store.js';
+import { openReader } from '../../host/open-reader.js';
 import type { SqliteStore } from '../../store/sqlite-store.js';
 import { parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
@@ -50,7 +50,7 @@ export const status: Command = {
     const { values } = parseCommandArgs(args, { 'data-dir': { type: 'string' }, json: { type: 'boolean' } });
     const dataDir = resolveDataDir(values['data-dir']);
     const catalog = new ProductCatalog();
-    const store = openStore({ file: databasePath(dataDir), readonly: true, catalog });
+    const store = openReader(dataDir, { catalog, warn: (line) => io.err(line) });
     try {
       const engine = new Engine({ clock: systemClock, catalog, servingGate: readGate(store) });
       engine.restore(store.loadEngineSnapshot());
