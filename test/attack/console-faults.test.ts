@@ -118,6 +118,20 @@ describe('quorum serve: no request ends the process', () => {
   });
 });
 
+describe('quorum serve: the process-level policy', () => {
+  it('keeps serving after an uncaught exception and an unhandled rejection, logged as faults of the process', async () => {
+    await fetch(`${base}/__uncaught`);
+    await hostServes();
+    const out = served.output();
+    expect(out).toMatch(
+      /fault in the process \(uncaught exception\) \(\d+ so far; the host keeps serving\): injected uncaught exception/,
+    );
+    expect(out).toMatch(
+      /fault in the process \(unhandled promise rejection\) \(\d+ so far[^)]*\): injected unhandled rejection/,
+    );
+  });
+});
+
 describe('quorum serve: the console answers only names that cannot be rebound (DNS rebinding)', () => {
   it('refuses another Host with 421 and a reason, for pages and for the WebSocket, and echoes no header unescaped', async () => {
     const port = new URL(base).port;
