@@ -4,12 +4,12 @@
 // request whose headers do not arrive in time is closed. QUORUM_FULL=1 opens 3,000.
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startConsoleServer, type ConsoleServer } from '../../src-main/headless/console-server.js';
-import { DEFAULT_CONSOLE_LIMITS } from '../../src-main/headless/console-limits.js';
-import { createConsoleService, type ConsoleService } from '../../src-main/service/console-service.js';
+import type { ConsoleServer } from '../../src-main/headless/console-server.js';
+import { DEFAULT_CONSOLE_LIMITS, type ConsoleLimits } from '../../src-main/headless/console-limits.js';
+import type { ConsoleService } from '../../src-main/service/console-service.js';
 import type { HostRuntime } from '../../src-main/host/host-runtime.js';
 import { startActivatedHost } from '../support/activated-host.js';
-import { rendererDir } from '../integration/headless/fixtures.js';
+import { startConsoleFor } from '../integration/headless/fixtures.js';
 
 const FULL = process.env.QUORUM_FULL === '1';
 const ATTACKER = '127.0.0.3';
@@ -27,16 +27,9 @@ afterEach(async () => {
   host = service = server = undefined;
 });
 
-async function startConsole(limits: Parameters<typeof startConsoleServer>[0]['limits'] = {}): Promise<number> {
+async function startConsole(limits: Partial<ConsoleLimits> = {}): Promise<number> {
   host = await startActivatedHost();
-  service = createConsoleService(host);
-  server = await startConsoleServer({
-    service: service.contract,
-    events: service.events,
-    staticDir: rendererDir(),
-    token: 'test-token-0123456789abcdefghijklmnop',
-    limits,
-  });
+  ({ service, server } = await startConsoleFor(host, { limits }));
   return server.port;
 }
 

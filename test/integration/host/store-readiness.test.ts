@@ -8,13 +8,13 @@ import { copyFileSync, rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeSignedResponse, encodeActivationRequest, QapStatus } from '../../../shared/protocol/index.js';
 import { startHost, type HostRuntime } from '../../../src-main/host/host-runtime.js';
-import { startConsoleServer, type ConsoleServer } from '../../../src-main/headless/console-server.js';
+import type { ConsoleServer } from '../../../src-main/headless/console-server.js';
 import { rpcCall } from '../../../src-main/rpc/rpc-client.js';
-import { createConsoleService, type ConsoleService } from '../../../src-main/service/console-service.js';
+import type { ConsoleService } from '../../../src-main/service/console-service.js';
 import { buildStatusView } from '../../../src-main/service/status-view.js';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
 import { activateDataDir, activationRequest, tempDataDir } from '../../support/activated-host.js';
-import { rendererDir } from '../headless/fixtures.js';
+import { startConsoleFor } from '../headless/fixtures.js';
 
 let host: HostRuntime | undefined;
 let service: ConsoleService | undefined;
@@ -39,14 +39,7 @@ async function start(): Promise<{ h: HostRuntime; readyz: () => Promise<{ status
     log: (l) => logged.push(l),
   });
   host = h;
-  service = createConsoleService(h);
-  server = await startConsoleServer({
-    service: service.contract,
-    events: service.events,
-    staticDir: rendererDir(),
-    token: 'test-token-0123456789abcdefghijklmnop',
-    notReady: () => h.notReady(),
-  });
+  ({ service, server } = await startConsoleFor(h));
   const port = server.port;
   const readyz = async () => {
     const r = await fetch(`http://127.0.0.1:${port}/readyz`);
