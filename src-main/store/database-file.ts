@@ -6,11 +6,11 @@
  * that would throw away the inventory and the host key's activation without a word.
  */
 import Database from 'better-sqlite3';
-import { closeSync, linkSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { QuorumError } from '../../shared/domain/errors.js';
-import { makePrivate, syncDirectory } from './private-files.js';
+import { makePrivate, placeExclusively, syncDirectory } from './private-files.js';
 
 const HEADER_BYTES = 100;
 const MAGIC = 'SQLite format 3\0';
@@ -78,12 +78,8 @@ export function createDatabaseFile(file: string): void {
       db.close();
     }
     makePrivate(temp);
-    try {
-      linkSync(temp, file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    syncDirectory(dirname(file));
+    // If another process created the database meanwhile, that one is kept.
+    if (placeExclusively(temp, file)) syncDirectory(dirname(file));
   } finally {
     for (const f of [temp, `${temp}-wal`, `${temp}-shm`]) rmSync(f, { force: true });
   }

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
+  existsSync,
   fsyncSync,
   linkSync,
   openSync,
@@ -60,13 +61,7 @@ export function writePrivateFile(
       closeSync(fd);
     }
     if (options.exclusive) {
-      try {
-        // link() fails if `path` exists: create-if-absent and atomic at once.
-        linkSync(temp, path);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
-        throw e;
-      }
+      if (!placeExclusively(temp, path)) return 'exists';
     } else {
       renameSync(temp, path);
     }
@@ -79,6 +74,25 @@ export function writePrivateFile(
       // Renamed away: nothing left to remove.
     }
   }
+}
+
+/**
+ * Gives the complete file `temp` the name `path` unless `path` exists (false then). link() does
+ * both at once; where the file system has no hard links (FAT, some network shares), a rename after
+ * a check, which leaves a moment for a race that only a second process starting at once could hit.
+ */
+export function placeExclusively(temp: string, path: string): boolean {
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw e;
+  }
+  if (existsSync(path)) return false;
+  renameSync(temp, path);
+  return true;
 }
 
 /** Takes group and other access off `path` if it has any; false when the file does not exist. */
