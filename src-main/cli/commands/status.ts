@@ -9,6 +9,7 @@ import { intervalsFromSettings } from '../../engine/settings.js';
 import { buildStatusReport, formatStatusReport } from '../../engine/status-report.js';
 import type { ServingGate } from '../../engine/types.js';
 import { openReader } from '../../host/open-reader.js';
+import { directoryExposure } from '../../store/private-files.js';
 import type { SqliteStore } from '../../store/sqlite-store.js';
 import { parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
@@ -55,7 +56,11 @@ export const status: Command = {
       const engine = new Engine({ clock: systemClock, catalog, servingGate: readGate(store) });
       engine.restore(store.loadEngineSnapshot());
       engine.changeIntervals(intervalsFromSettings((key) => store.getSetting(key)));
-      const report = buildStatusReport(engine.status(), catalog, [{ label: 'Data directory', value: dataDir }]);
+      const exposure = directoryExposure(dataDir);
+      const report = buildStatusReport(engine.status(), catalog, [
+        { label: 'Data directory', value: dataDir },
+        ...(exposure ? [{ label: 'Warning', value: exposure }] : []),
+      ]);
       if (values.json) printJson(io, { ok: true, status: report });
       else io.out(formatStatusReport(report));
       return 0;

@@ -11,6 +11,7 @@ import { loadOrCreateConsoleToken } from '../../../src-main/headless/console-tok
 import { buildStatusView } from '../../../src-main/service/status-view.js';
 import { writePrivateFile } from '../../../src-main/store/private-files.js';
 import { activateDataDir, tempDataDir } from '../../support/activated-host.js';
+import { runQuorum } from '../../support/quorum-cli.js';
 
 let host: HostRuntime | undefined;
 afterEach(async () => {
@@ -96,5 +97,21 @@ describe('the data directory is private', () => {
     expect(reads).toBeGreaterThan(0);
     expect(bad).toBe(0);
     expect(readdirSync(dir)).toEqual(['console-token']);
+  });
+});
+
+describe('quorum status', () => {
+  it('names a data directory others can read, and says nothing when it is owner-only', async () => {
+    const dataDir = join(tempDataDir(), 'office-host');
+    mkdirSync(dataDir, { mode: 0o755 });
+    chmodSync(dataDir, 0o755);
+    activateDataDir(dataDir);
+    const exposed = await runQuorum('status', '--data-dir', dataDir);
+    expect(exposed.code).toBe(0);
+    expect(exposed.out).toMatch(
+      /^Warning: +The data directory .* can be read by other users of this machine \(mode 0755\)/m,
+    );
+    chmodSync(dataDir, 0o700);
+    expect((await runQuorum('status', '--data-dir', dataDir)).out).not.toContain('Warning:');
   });
 });
