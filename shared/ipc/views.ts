@@ -62,6 +62,8 @@ export interface HostStatusView {
   startedAt: number;
   /** Null while no key is installed. */
   hostKey: HostKeyView | null;
+  /** What the admin should fix that does not stop activation (e.g. a data directory others can read). */
+  warnings?: string[];
 }
 
 /** Something the console (and the tray) should tell the admin about. */

@@ -62,9 +62,17 @@ export type HostKeyParse = { ok: true; key: HostKey } | { ok: false; error: Host
 
 /**
  * What may separate groups: white space and any dash, since word processors and chat clients
- * turn a typed "-" into an en or em dash before the key is pasted.
+ * turn a typed "-" into an en or em dash before the key is pasted. The minus sign (U+2212) is a
+ * mathematical symbol to Unicode, not a dash, but typesetting tools write it for "-" just the same.
  */
-const SEPARATORS = /[\s\p{Pd}]+/u;
+const SEPARATORS = /[\s\p{Pd}\u2212]+/u;
+
+/** A character as a message may show it: control, format and lone surrogate characters by code point. */
+function shown(c: string): string {
+  return /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u.test(c)
+    ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+    : `"${c}"`;
+}
 
 /** Upper case, separators (dashes, spaces) removed. */
 export function normalizeHostKey(text: string): string {
@@ -98,6 +106,13 @@ function fail(code: HostKeyErrorCode, message: string, group?: number, position?
   return { ok: false, error };
 }
 
+function tooLong(length: number): HostKeyParse {
+  return fail(
+    'KEY_TOO_LONG',
+    `The key is too long: it has ${length.toLocaleString('en-US')} characters; a host key has 25 (5 groups of 5).`,
+  );
+}
+
 /**
  * Validates text typed or pasted by a person. Complete groups are checked as soon as they are
  * typed, so a live form can point at a wrong group before the key is finished.
@@ -107,6 +122,8 @@ export function parseHostKey(text: string): HostKeyParse {
   if (upper.length === 0) return fail('KEY_EMPTY', 'No key was given. A host key has 25 characters in 5 groups of 5.');
   const parts = upper.split(SEPARATORS).filter((p) => p.length > 0);
   const compact = parts.join('');
+  // Far past any typo of a key (something else was pasted): no group by group account of it.
+  if (compact.length > 2 * KEY_LENGTH) return tooLong(compact.length);
   for (let i = 0; i < compact.length; i++) {
     const c = compact[i]!;
     if (symbolValue(c) === undefined) {
@@ -114,7 +131,7 @@ export function parseHostKey(text: string): HostKeyParse {
       const p = (i % KEY_GROUP_SIZE) + 1;
       return fail(
         'KEY_CHARACTER',
-        `Group ${g}, character ${p}: "${c}" is not in Quorum keys (${whyNotASymbol(c)}).`,
+        `Group ${g}, character ${p}: ${shown(c)} is not in Quorum keys (${whyNotASymbol(c)}).`,
         g,
         p,
       );
@@ -131,6 +148,7 @@ export function parseHostKey(text: string): HostKeyParse {
       }
     }
   }
+  if (compact.length > KEY_LENGTH) return tooLong(compact.length);
   const values = [...compact].map((c) => symbolValue(c)!);
   const completeGroups = Math.min(KEY_GROUPS, Math.floor(values.length / KEY_GROUP_SIZE));
   const data = dataSymbols(values);
@@ -155,9 +173,6 @@ export function parseHostKey(text: string): HostKeyParse {
   if (values.length < KEY_LENGTH) {
     const g = Math.floor(values.length / KEY_GROUP_SIZE) + 1;
     return fail('KEY_INCOMPLETE', `The key has ${values.length} of 25 characters; group ${g} is incomplete.`, g);
-  }
-  if (values.length > KEY_LENGTH) {
-    return fail('KEY_TOO_LONG', `The key has ${values.length} characters; a host key has 25 (5 groups of 5).`);
   }
   if (globalRem !== 0) {
     return fail('KEY_CHECKSUM', 'The key does not check as a whole: two or more characters are mistyped or swapped.');

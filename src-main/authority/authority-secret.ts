@@ -4,7 +4,8 @@
  * never printed; the authority is named by a 16-bit tag derived from it.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, openSync, readFileSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writePrivateFile } from '../store/private-files.js';
 import { join } from 'node:path';
 import { QuorumError } from '../../shared/domain/errors.js';
 
@@ -49,18 +50,9 @@ export function loadOrCreateAuthoritySecret(dataDir: string): AuthoritySecret {
   const existing = readAuthoritySecret(dataDir);
   if (existing) return existing;
   const secret = randomBytes(32);
-  let fd: number;
-  try {
-    fd = openSync(secretPath(dataDir), 'wx', 0o600);
-  } catch (e) {
-    // Another process created it between our check and our open: use theirs.
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return readAuthoritySecret(dataDir)!;
-    throw e;
-  }
-  try {
-    writeSync(fd, `${secret.toString('hex')}\n`);
-  } finally {
-    closeSync(fd);
+  // Exclusive: if another process created it between our check and now, use theirs.
+  if (writePrivateFile(secretPath(dataDir), `${secret.toString('hex')}\n`, { exclusive: true }) === 'exists') {
+    return readAuthoritySecret(dataDir)!;
   }
   return fromSecret(secret);
 }

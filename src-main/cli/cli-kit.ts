@@ -106,12 +106,36 @@ export function printJson(io: CliIo, value: unknown): void {
 }
 
 /** "quorum: Message. Hint. (CODE)": every command's failure line; the code is what docs and scripts search for. */
+/**
+ * Control and format characters (ESC, CSI, bidi overrides, line breaks) that came from input and
+ * are echoed in a message, written as \u001b etc.: a terminal must show them, not obey them, and
+ * an error stays one line.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(
+    /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu,
+    (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
+}
+
 export function failureLine(e: QuorumErrorInfo): string {
-  return `quorum: ${describeError(e)} (${e.code})`;
+  return escapeControls(`quorum: ${describeError(e)} (${e.code})`);
+}
+
+/**
+ * A failure after an export began on stdout: reported on stderr, even with --json, so that stdout
+ * holds only the export (well-formed, and incomplete, as the exit code and that line say).
+ */
+export class AfterOutputError extends Error {
+  constructor(readonly error: QuorumError) {
+    super(error.message);
+  }
 }
 
 /** Turns any thrown value into the one line a person reads, and an exit code. */
 export function reportFailure(io: CliIo, e: unknown, json: boolean): number {
+  // An export already on stdout (cli/output.ts): the error goes beside it, not into it.
+  if (e instanceof AfterOutputError) return reportFailure(io, e.error, false);
   const info =
     e instanceof QuorumError ? e.toJSON() : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
   if (json) io.out(JSON.stringify({ ok: false, error: info }, null, 2));

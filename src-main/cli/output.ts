@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import { QuorumError } from '../../shared/domain/errors.js';
 import type { ExportFormat } from '../store/export.js';
 import { storeError } from '../store/store-errors.js';
-import { CliUsageError, processIo, type CliIo } from './cli-kit.js';
+import { AfterOutputError, CliUsageError, processIo, type CliIo } from './cli-kit.js';
 
 /** "2026-01-01 09:30:00Z": a time as a table shows it (exports keep full ISO 8601). */
 export function isoSeconds(ms: number): string {
@@ -105,10 +105,21 @@ export async function writeExport(
   what: string,
   run: (out: (chunk: string) => Promise<void>) => Promise<number>,
 ): Promise<void> {
+  let started = false;
   try {
-    await run((chunk) => sink.write(chunk));
+    await run((chunk) => {
+      started = true;
+      return sink.write(chunk);
+    });
   } catch (e) {
-    throw storeError(file, e, what);
+    const err = storeError(file, e, what);
+    if (!started) throw err;
+    try {
+      await sink.finish();
+    } catch {
+      // The output's own failure is not the one to report.
+    }
+    throw new AfterOutputError(err);
   }
   await sink.finish();
 }

@@ -5,11 +5,15 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ConsoleContract } from '../../shared/ipc/contract.js';
 import type { ConsoleEvents } from '../service/console-events.js';
 import { readStatic } from './static-files.js';
-import { handleUpgrade, MAX_MESSAGE_BYTES, tokenProblem, type SocketOptions } from './console-socket.js';
+import { handleUpgrade, MAX_MESSAGE_BYTES, requestTarget, tokenProblem, type SocketOptions } from './console-socket.js';
+import { FaultGuard } from '../host/fault-guard.js';
+import { createHostCheck } from './console-host-check.js';
+import { DEFAULT_CONSOLE_LIMITS, limitConnections, serverTimeouts, type ConsoleLimits } from './console-limits.js';
 
 export interface ConsoleServerOptions {
   service: ConsoleContract;
@@ -19,12 +23,18 @@ export interface ConsoleServerOptions {
   host?: string;
   port?: number;
   token: string;
-  /** Answers /readyz: true once the activation listener is up. */
-  ready?: () => boolean;
+  /** Answers /readyz: why the host does not activate clients now, or null when it does. */
+  notReady?: () => string | null;
   log?: (line: string) => void;
   /** Limits of one session's unread replies and of open sessions (defaults in console-socket.ts). */
   maxBufferedBytes?: number;
   maxSessions?: number;
+  /** Where faults of the handlers are reported (the host's guard); a guard of its own by default. */
+  faults?: FaultGuard;
+  /** Host names besides IP literals, localhost and this machine's name that the console answers to. */
+  names?: readonly string[];
+  /** Connection caps and deadlines (console-limits.ts). */
+  limits?: Partial<ConsoleLimits>;
 }
 
 export interface ConsoleServer {
@@ -48,14 +58,42 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const bindHost = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
 
-  const http = createServer((req, res) => {
-    void serveHttp(req, res);
-  });
+  const faults = options.faults ?? new FaultGuard(log);
+  const limits = { ...DEFAULT_CONSOLE_LIMITS, ...options.limits };
+  const hostCheck = createHostCheck(bindHost, options.names);
+  const http = createServer(serverTimeouts(limits));
+  limitConnections(http, limits, log);
+  http.on(
+    'request',
+    faults.wrap('the console HTTP handler', serveHttp, (_e, _req, res) => {
+      try {
+        if (!res.headersSent) {
+          res
+            .writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+            .end('The console hit an internal fault; it is in the host log. The host keeps serving.\n');
+          return;
+        }
+      } catch {
+        // Cannot even answer: the connection is closed below, the host goes on.
+      }
+      res.destroy();
+    }),
+  );
 
   async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const host = req.headers.host ?? bindHost;
-    securityHeaders(res, host);
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const checked = hostCheck.check(req.headers.host);
+    if (!checked.ok) {
+      res.setHeader('Cache-Control', 'no-store');
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${checked.reason}\n`);
+      return;
+    }
+    securityHeaders(res, checked.host);
+    const target = requestTarget(req.url);
+    if (!target) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The request path cannot be read.\n');
+      return;
+    }
+    const path = target.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
@@ -65,21 +103,20 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       return;
     }
     if (path === '/readyz') {
-      const ready = options.ready ? options.ready() : true;
-      res.writeHead(ready ? 200 : 503, { 'Content-Type': 'text/plain' }).end(ready ? 'ready\n' : 'starting\n');
+      const why = options.notReady?.() ?? null;
+      res
+        .writeHead(why === null ? 200 : 503, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(why === null ? 'ready\n' : `not ready: ${why}\n`);
       return;
     }
     if (path === '/ws') {
-      const problem = tokenProblem(
-        options.token,
-        new URL(req.url ?? '/', 'http://placeholder').searchParams.get('token'),
-      );
+      const problem = tokenProblem(options.token, target.searchParams.get('token'));
       res
         .writeHead(problem ? 401 : 426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' })
         .end(`${problem ?? 'The token is right; open /ws as a WebSocket.'}\n`);
       return;
     }
-    const file = await readStatic(options.staticDir, path);
+    const file = await readStatic(options.staticDir, (req.url ?? '/').split('?')[0] ?? '/');
     if (!file) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
       return;
@@ -93,10 +130,19 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     events: options.events,
     token: options.token,
     log,
+    faults,
+    hostCheck,
     ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
     ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}),
   };
-  http.on('upgrade', (req, socket, head) => handleUpgrade(wss, socketOptions, req, socket, head));
+  http.on(
+    'upgrade',
+    faults.wrap(
+      'the console upgrade handler',
+      (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(wss, socketOptions, req, socket, head),
+      (_e, _req, socket) => socket.destroy(),
+    ),
+  );
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -6,11 +6,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { EVENT_CHANNELS, type ConsoleContract } from '../../shared/ipc/contract.js';
 import { dispatchInvoke } from '../service/dispatch.js';
 import type { ConsoleEvents } from '../service/console-events.js';
 import { tokensMatch } from './console-token.js';
+import type { FaultGuard } from '../host/fault-guard.js';
+import { printable, type HostCheck } from './console-host-check.js';
 
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** Replies queued for a peer that does not read them; past this the session is dropped. */
@@ -23,6 +25,9 @@ export interface SocketOptions {
   events: ConsoleEvents;
   token: string;
   log: (line: string) => void;
+  /** Where a fault in a session's message handler is reported. */
+  faults: FaultGuard;
+  hostCheck: HostCheck;
   maxBufferedBytes?: number;
   maxSessions?: number;
 }
@@ -54,6 +59,19 @@ export function tokenProblem(expected: string, given: string | null): string | n
     : 'The console token is missing. Open the console URL printed by "quorum serve" (it ends in ?token=...).';
 }
 
+/**
+ * The path and query of a request target, or null when it is not an origin-form path that parses
+ * (`//`, `http://[`, `*`): `new URL(target, base)` throws on those, and reads `//x` as a host.
+ */
+export function requestTarget(target: string | undefined): URL | null {
+  if (!target?.startsWith('/')) return null;
+  try {
+    return new URL(`http://placeholder${target}`);
+  } catch {
+    return null;
+  }
+}
+
 /** Checks an upgrade request and either refuses it with a reason or hands it to `wss`. */
 export function handleUpgrade(
   wss: WebSocketServer,
@@ -65,7 +83,17 @@ export function handleUpgrade(
   // Node takes its own error handler off an upgraded socket; without one, a peer that resets the
   // connection before we answer raises an unhandled 'error' and stops the whole host.
   socket.on('error', () => socket.destroy());
-  const url = new URL(req.url ?? '/', 'http://placeholder');
+  const checked = options.hostCheck.check(req.headers.host);
+  if (!checked.ok) {
+    options.log(`console: refused a WebSocket for the Host ${printable(req.headers.host ?? '')}`);
+    refuse(socket, '421 Misdirected Request', checked.reason);
+    return;
+  }
+  const url = requestTarget(req.url);
+  if (!url) {
+    refuse(socket, '400 Bad Request', 'The request path cannot be read; the console WebSocket is at /ws.');
+    return;
+  }
   if (url.pathname !== '/ws') {
     refuse(socket, '404 Not Found', 'Not found: the console WebSocket is at /ws.');
     return;
@@ -127,14 +155,16 @@ function attachSession(ws: WebSocket, options: SocketOptions): void {
   // ws closes the session itself (1009 for an oversize message, 1002 for a protocol error); without
   // a listener the 'error' it emits would stop the host.
   ws.on('error', (e) => options.log(`console: closed a WebSocket: ${e.message}`));
-  ws.on('message', (data) => {
-    const parsed = parseInvoke(data.toString());
-    if ('type' in parsed) {
-      send(parsed);
-      return;
-    }
-    void dispatchInvoke(options.service, parsed.channel, parsed.input).then((outcome) =>
-      send({ type: 'result', id: parsed.id, outcome }),
-    );
-  });
+  ws.on(
+    'message',
+    options.faults.wrap('a console WebSocket message', async (data: RawData) => {
+      const parsed = parseInvoke(data.toString());
+      if ('type' in parsed) {
+        send(parsed);
+        return;
+      }
+      const outcome = await dispatchInvoke(options.service, parsed.channel, parsed.input);
+      send({ type: 'result', id: parsed.id, outcome });
+    }),
+  );
 }

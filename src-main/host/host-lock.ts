@@ -14,6 +14,7 @@ import { sqliteOptions } from '../store/sqlite-binding.js';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QuorumError } from '../../shared/domain/errors.js';
+import { makePrivate, PRIVATE_MODE } from '../store/private-files.js';
 
 export interface HostLock {
   release(): void;
@@ -54,7 +55,8 @@ export function acquireHostLock(dataDir: string, now: () => number = Date.now): 
   }
   const holder: Holder = { pid: process.pid, since: new Date(now()).toISOString() };
   try {
-    writeFileSync(holderFile, `${JSON.stringify(holder)}\n`);
+    makePrivate(file);
+    writeFileSync(holderFile, `${JSON.stringify(holder)}\n`, { mode: PRIVATE_MODE });
   } catch {
     // Only the second host's message is poorer without it; the lock itself holds.
   }

@@ -27,6 +27,8 @@ import { createNewClientGuard } from './new-client-guard.js';
 import { readHostSettings, storedRpcLimits } from './host-settings.js';
 import { acquireHostLock } from './host-lock.js';
 import type { EngineChange, ServingGate } from '../engine/types.js';
+import { FaultGuard } from './fault-guard.js';
+import { directoryExposure, makeDirectoryFilesPrivate } from '../store/private-files.js';
 
 export interface ListenAddress {
   host: string;
@@ -58,6 +60,15 @@ export interface HostRuntime {
   /** The activation listener's counters: connections, faults, limits hit, internal errors caught. */
   rpcStats(): RpcStats;
   gate(): ServingGate;
+  /**
+   * Why clients are not activated now, or null: the key's gate, or a store that cannot record
+   * (a failing commit, a lost -wal). /readyz and the console's "serving" read this.
+   */
+  notReady(): string | null;
+  /** Where faults escaping a listener or a timer of this host are reported and counted. */
+  readonly faults: FaultGuard;
+  /** Problems the admin should fix that do not stop activation (a data directory others can read). */
+  warnings(): string[];
   /** Called after each group commit with the records it held. */
   onCommitted(listener: (records: ActivationRecord[]) => void): () => void;
   /** Re-reads the key state and the stored intervals now (after the console changed them). */
@@ -149,6 +160,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => {});
   const dataDir = ensureDataDir(options.dataDir);
+  const faults = new FaultGuard(log, () => clock.now());
   // The store's own checks first, so that an unreadable folder is named as such; then the lock,
   // before the store opens: a second host must not even replay the journal.
   checkPath(databasePath(dataDir), false);
@@ -160,6 +172,12 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       clock,
       onJournalError: (e) => log(`${e.message} ${e.hint ?? ''}`.trim()),
       onSettingIgnored: (e) => log(`setting not applied: ${e.message} ${e.hint ?? ''}`.trim()),
+      onHealthChange: (problem) =>
+        log(
+          problem
+            ? `STORE FAILING, activations are not being recorded (the host reports not ready): ${problem.message} ${problem.hint ?? ''}`.trim()
+            : 'store: recording activations works again (the host reports ready)',
+        ),
     });
   } catch (e) {
     lock.release();
@@ -175,6 +193,11 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     // A hand-edited or damaged table may hold more than the cache allows: the engine's repairs are saved too.
     void persist(engine.restore(store.loadEngineSnapshot()));
     const identity = loadOrCreateHostIdentity(dataDir, { log });
+    // Files made by older builds, by hand or by a restore: the database holds the full host key.
+    const madePrivate = makeDirectoryFilesPrivate(dataDir);
+    if (madePrivate.length > 0) log(`made owner-only (mode 0600): ${madePrivate.join(', ')}`);
+    const exposure = directoryExposure(dataDir);
+    if (exposure) log(`warning: ${exposure}`);
     let gate = readGate(store.db);
     engine.setServingGate(gate);
 
@@ -226,11 +249,16 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
         log(gate.serving ? 'host key activated: now activating clients' : `host stopped serving: ${gate.reason}`);
       }
     };
-    // The key can be installed or activated by the CLI while the host runs: re-read its state.
-    timer = setInterval(() => {
+    const housekeeping = () => {
+      store.probeHealth();
       void persist(engine.expire());
       refresh();
-    }, options.housekeepingMs ?? 5_000);
+    };
+    // The key can be installed or activated by the CLI while the host runs: re-read its state.
+    timer = setInterval(
+      faults.wrap('the host housekeeping', () => housekeeping()),
+      options.housekeepingMs ?? 5_000,
+    );
     timer.unref();
 
     const startedAt = clock.now();
@@ -252,6 +280,16 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       addresses: () => started.addresses(),
       rpcStats: () => started.stats(),
       gate: () => gate,
+      notReady: () => {
+        if (!gate.serving) return gate.reason;
+        const problem = store.health;
+        return problem ? `${problem.error.message} ${problem.error.hint ?? ''}`.trim() : null;
+      },
+      faults,
+      warnings: () => {
+        const w = directoryExposure(dataDir);
+        return w ? [w] : [];
+      },
       onCommitted: (l) => store.onCommitted(l),
       refresh,
       admission: () => admissionOptions,

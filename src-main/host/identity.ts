@@ -9,7 +9,8 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writePrivateFile } from '../store/private-files.js';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { QuorumError } from '../../shared/domain/errors.js';
@@ -209,23 +210,18 @@ export function loadOrCreateHostIdentity(dataDir: string, options?: IdentityOpti
   }
   const { privateKey } = generateKeyPairSync('ed25519');
   const text = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  let fd: number;
+  let outcome: 'written' | 'exists';
   try {
-    // 'wx' fails if another process created the key meanwhile; then its key wins and is loaded.
-    fd = openSync(file, 'wx', 0o600);
+    // Exclusive: if another process created the key meanwhile, its key wins and is loaded.
+    outcome = writePrivateFile(file, text, { exclusive: true });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateHostIdentity(dataDir, options);
     throw new QuorumError(
       'HOST_IDENTITY_UNWRITABLE',
       `The host identity key cannot be created in ${dataDir} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
-      'Check that the data directory exists and is writable by the host.',
+      'Check that the data directory exists and is writable by the host, and that its disk has free space.',
     );
   }
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
+  if (outcome === 'exists') return loadOrCreateHostIdentity(dataDir, options);
   return identityFromKey(privateKey, options);
 }
 

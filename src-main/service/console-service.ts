@@ -42,17 +42,24 @@ export function createConsoleService(host: HostRuntime, options: { statusCheckMs
     lastStatus = text;
     events.emit('host:status-changed', view);
   };
-  const statusCheck = setInterval(() => pushStatus(false), options.statusCheckMs ?? STATUS_CHECK_MS);
+  const statusCheck = setInterval(
+    host.faults.wrap('the console status check', () => pushStatus(false)),
+    options.statusCheckMs ?? STATUS_CHECK_MS,
+  );
   statusCheck.unref();
 
   const stopCommits = host.onCommitted((records) => {
     changed += records.length;
-    flush ??= setTimeout(() => {
-      flush = undefined;
-      events.emit('clients:changed', { changed, at: Date.now() });
-      pushStatus(true);
-      changed = 0;
-    }, CHANGE_COALESCE_MS);
+    flush ??= setTimeout(
+      host.faults.wrap('the console change feed', () => {
+        flush = undefined;
+        const n = changed;
+        changed = 0;
+        events.emit('clients:changed', { changed: n, at: Date.now() });
+        pushStatus(true);
+      }),
+      CHANGE_COALESCE_MS,
+    );
   });
 
   const stopEvents = hostEventsFrom(host, (e) => {

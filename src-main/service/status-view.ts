@@ -15,9 +15,11 @@ export function buildStatusView(host: HostRuntime): HostStatusView {
     const p = host.catalog.byId(id);
     return coverage !== undefined && (p === undefined || !keyCovers(coverage, p));
   };
+  // Not only the key: a store that cannot record activations does not serve either.
+  const notReady = host.notReady();
   return {
-    serving: gate.serving,
-    notServingReason: gate.serving ? null : gate.reason,
+    serving: notReady === null,
+    notServingReason: notReady,
     hostId: host.identity.hostId,
     fingerprint: host.identity.fingerprint,
     listening: describeAddresses(host.addresses()),
@@ -46,5 +48,6 @@ export function buildStatusView(host: HostRuntime): HostStatusView {
     },
     startedAt: host.startedAt,
     hostKey: buildHostKeyView(host.store.db),
+    warnings: host.warnings(),
   };
 }

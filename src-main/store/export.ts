@@ -81,7 +81,15 @@ async function streamPages<R>(
   let n = 0;
   let last: R | undefined;
   for (;;) {
-    const rows = page(last);
+    let rows: R[];
+    try {
+      rows = page(last);
+    } catch (e) {
+      // A damaged page part-way: what was written stays well-formed (a JSON array closed after
+      // the rows read so far), and the caller reports the fault apart from it.
+      await out(buf + f.tail());
+      throw e;
+    }
     for (const row of rows) buf += f.row(flatten(row));
     n += rows.length;
     last = rows.at(-1);

@@ -18,6 +18,8 @@ import { SqliteStore } from './sqlite-store.js';
 /** The most of the database file mapped into memory (SQLite caps it at its build's limit). */
 const MMAP_BYTES = 2 ** 31;
 import { storeError } from './store-errors.js';
+import { checkDatabaseLength, createDatabaseFile } from './database-file.js';
+import { makePrivate } from './private-files.js';
 
 export { SqliteStore } from './sqlite-store.js';
 export type { ExportFormat } from './export.js';
@@ -51,6 +53,8 @@ export interface OpenStoreOptions {
    * range), e.g. to log it; the default applies. Default: a process warning on stderr.
    */
   onSettingIgnored?: (e: QuorumError) => void;
+  /** Told when recording activations starts failing (with why) and when it works again (null). */
+  onHealthChange?: (problem: QuorumError | null) => void;
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -167,13 +171,6 @@ export function checkPath(file: string, readonly: boolean): void {
       'Move that directory away or choose another --data-dir.',
     );
   }
-  if (size === 0 && readonly) {
-    throw new QuorumError(
-      'STORE_NOT_FOUND',
-      `The database ${file} is empty (0 bytes): no host has written it yet.`,
-      'Start the host once (quorum serve) so it creates the database, or check --data-dir (or QUORUM_DATA_DIR).',
-    );
-  }
   if (!mayAccess(file, fsConstants.R_OK)) {
     throw new QuorumError(
       'STORE_UNREADABLE',
@@ -181,6 +178,7 @@ export function checkPath(file: string, readonly: boolean): void {
       'Run Quorum as the user that owns the data directory, or give this user read and write access to the file.',
     );
   }
+  checkDatabaseLength(file, size);
   if (readonly) return;
   // SQLite would open a file it may not write read-only without a word: the host would start and
   // then fail every activation. Its -wal and -shm files count too (e.g. left by a run as root).
@@ -240,6 +238,7 @@ export function openStore(options: OpenStoreOptions): SqliteStore {
   checkPath(file, readonly);
   let db: Database.Database;
   try {
+    if (!readonly && !existsSync(file)) createDatabaseFile(file);
     db = new Database(file, {
       readonly,
       fileMustExist: readonly,
@@ -267,6 +266,8 @@ export function openStore(options: OpenStoreOptions): SqliteStore {
       // only a power loss may drop the last commits (docs/operations.md, "Data and storage").
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // SQLite makes the -wal and -shm with the database's mode; files left by older builds are fixed here.
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) makePrivate(f);
       const report = migrate(db, file, clock.now());
       version = report.to;
       if (report.from !== report.to) options.onMigrated?.(report);
@@ -298,6 +299,7 @@ export function openStore(options: OpenStoreOptions): SqliteStore {
       maxBatch: options.maxBatch ?? 1000,
       schemaVersion: version,
       onJournalError: options.onJournalError,
+      onHealthChange: options.onHealthChange,
     });
   } catch (e) {
     db.close();

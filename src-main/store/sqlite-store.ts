@@ -28,6 +28,7 @@ import type {
   StoreStats,
 } from './types.js';
 import { ActivationWriter, type QueuedWrite } from './write-activations.js';
+import { StoreHealth, type StoreProblem } from './store-health.js';
 
 export interface SqliteStoreConfig {
   db: Database;
@@ -40,6 +41,8 @@ export interface SqliteStoreConfig {
   schemaVersion: number;
   /** Where faults of the journal's background apply go (the host's log); they are retried, nothing is lost. */
   onJournalError?: (e: QuorumError) => void;
+  /** Told when recording activations starts failing (with why) and when it works again (null). */
+  onHealthChange?: (problem: QuorumError | null) => void;
 }
 
 /** Failures that are not about one record: retrying records one by one would not help. */
@@ -49,6 +52,7 @@ const WHOLE_BATCH_FAULTS = new Set([
   'STORE_READONLY',
   'STORE_DISK_FULL',
   'STORE_IO_ERROR',
+  'STORE_WAL_LOST',
 ]);
 
 /** Request-log rows pruned per commit at most, beyond the batch's own size. */
@@ -84,6 +88,7 @@ export class SqliteStore implements ActivationStore {
   readonly #getSetting: Statement;
   #closed = false;
   readonly #onJournalError: ((e: QuorumError) => void) | undefined;
+  readonly #health: StoreHealth | undefined;
 
   constructor(c: SqliteStoreConfig) {
     this.db = c.db;
@@ -113,9 +118,23 @@ export class SqliteStore implements ActivationStore {
       if (!this.#journal) throw this.#readonlyError();
       this.#journal.append(entries);
     });
+    this.#health = c.readonly
+      ? undefined
+      : new StoreHealth(c.db, c.file, () => c.clock.now(), c.onHealthChange ?? (() => {}));
+    const health = this.#health;
     this.#committer = new GroupCommitter<JournalEntry>({
       maxBatch: c.maxBatch,
-      writeBatch: (entries) => appendBatch.immediate(entries),
+      writeBatch: (entries) => {
+        health?.assertWritable();
+        try {
+          appendBatch.immediate(entries);
+        } catch (e) {
+          if (isWholeBatchFault(this.file, e))
+            health?.commitFailed(storeError(this.file, e, 'recording an activation'));
+          throw e;
+        }
+        health?.committed();
+      },
       committed: (entries) => {
         this.#checkpointer?.committed();
         this.#journal?.committed(entries);
@@ -260,6 +279,28 @@ export class SqliteStore implements ActivationStore {
       journalApplies: j?.applies ?? 0,
       journalFailedRows: j?.failedRows ?? 0,
     };
+  }
+
+  /**
+   * Journal rows committed (and perhaps replied to) but not yet filed into the inventory, as the
+   * file holds them: for a reader, the rows a host that stopped uncleanly left for its next start.
+   */
+  unfiledJournalRows(): number {
+    if (this.schemaVersion < 5) return 0;
+    return this.#run(
+      'reading the activation journal',
+      () => this.db.prepare('SELECT COUNT(*) FROM activation_journal WHERE error IS NULL').pluck().get() as number,
+    );
+  }
+
+  /** Why activations cannot be recorded now (a failing commit, a lost -wal), or null. */
+  get health(): StoreProblem | null {
+    return this.#health?.problem ?? null;
+  }
+
+  /** Re-checks a failing store (and the -wal): called by the host's housekeeping. */
+  probeHealth(): void {
+    if (!this.#closed) this.#health?.probe(this.schemaVersion);
   }
 
   /** Background and inline WAL checkpoints so far (undefined for a read-only store). */

@@ -45,10 +45,14 @@ export function activatedDataDir(): string {
 }
 
 /** `allAddresses`: no --listen, as a user would start it (every address, "::" dual stack). */
-export async function serve(dataDir: string, options: { allAddresses?: boolean } = {}): Promise<ServedHost> {
+export async function serve(
+  dataDir: string,
+  options: { allAddresses?: boolean; nodeArgs?: string[] } = {},
+): Promise<ServedHost> {
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       CLI_ENTRY,
       'serve',
       '--data-dir',

@@ -12,7 +12,7 @@ import {
 } from '../../../shared/domain/index.js';
 import { COUNT_CAP } from '../../store/client-query.js';
 import { exportClientsPaged } from '../../store/export.js';
-import { databasePath, openStore } from '../../store/open-store.js';
+import { openReader } from '../../host/open-reader.js';
 import { CliUsageError, intOption, parseCommandArgs, type Command } from '../cli-kit.js';
 import { exportFormat, formatTable, isoSeconds, sinkFor, writeExport } from '../output.js';
 import { resolveDataDir } from '../data-dir.js';
@@ -89,7 +89,7 @@ export const clients: Command = {
     if (format && (product || values.text !== undefined)) {
       throw new CliUsageError('--product and --text apply to the table; exports hold every client.');
     }
-    const store = openStore({ file: databasePath(resolveDataDir(values['data-dir'])), readonly: true, catalog });
+    const store = openReader(resolveDataDir(values['data-dir']), { catalog, warn: (line) => io.err(line) });
     const sink = sinkFor(io);
     try {
       if (format) {

@@ -6,7 +6,7 @@
 import { LICENSE_STATE_NAMES, ProductCatalog } from '../../../shared/domain/index.js';
 import type { RequestLogEntry } from '../../../shared/domain/records.js';
 import { exportRequestLogPaged } from '../../store/export.js';
-import { databasePath, openStore } from '../../store/open-store.js';
+import { openReader } from '../../host/open-reader.js';
 import { CliUsageError, intOption, parseCommandArgs, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
 import { exportFormat, formatTable, isoSeconds, sinkFor, writeExport } from '../output.js';
@@ -62,7 +62,7 @@ export const log: Command = {
       throw new CliUsageError('--limit applies to the table; exports hold the whole log.');
     }
     const limit = intOption('limit', values.limit, 1, 1000) ?? 50;
-    const store = openStore({ file: databasePath(resolveDataDir(values['data-dir'])), readonly: true });
+    const store = openReader(resolveDataDir(values['data-dir']), { warn: (line) => io.err(line) });
     const sink = sinkFor(io);
     try {
       if (format) {

@@ -12,6 +12,7 @@ import { parseListenSpec } from '../../headless/listen-spec.js';
 import { intOption, parseCommandArgs, type CliIo, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
 import { describeAddresses } from '../../rpc/listener.js';
+import { keepServingOnUncaught } from '../../host/fault-guard.js';
 
 export const DEFAULT_CONSOLE = '127.0.0.1:8690';
 
@@ -33,6 +34,9 @@ Options:
                      (clients: quorum client activate --site-token ...); or set QUORUM_SITE_TOKEN
   --console ADDR     where the web console listens (default ${DEFAULT_CONSOLE}); "off" disables it.
                      Its URL, with the access token, is printed on start.
+  --console-name NAME
+                     a host name the console answers to, repeatable (it always answers to its
+                     IP addresses, localhost and this machine's name; others get 421)
 
 Without --port, --listen, --allow or --site-token-file, the host uses the settings stored in the
 data directory (quorum settings, or the console's Settings page); the flags win for this run.
@@ -79,6 +83,7 @@ export const serve: Command = {
       console: { type: 'string' },
       allow: { type: 'string', multiple: true },
       'site-token-file': { type: 'string' },
+      'console-name': { type: 'string', multiple: true },
     });
     const dataDir = resolveDataDir(values['data-dir']);
     // Flags win over the settings stored in the data directory (quorum settings, the console).
@@ -109,6 +114,9 @@ export const serve: Command = {
           port: consoleAt.port,
           token: loadOrCreateConsoleToken(dataDir),
           log,
+          faults: host.faults,
+          notReady: () => host.notReady(),
+          ...(values['console-name'] ? { names: values['console-name'] } : {}),
         });
       }
     } catch (e) {
@@ -133,6 +141,8 @@ export const serve: Command = {
     if (admission?.allowedRanges) log(`admitting clients from ${admission.allowedRanges.join(', ')} only`);
     if (admission?.siteToken) log('requests must carry the site token');
     if (consoleServer) log(`console: ${consoleServer.url}`);
+    // From here on a fault in any listener is logged and counted, and the host keeps serving.
+    const stopGuard = keepServingOnUncaught(host.faults);
 
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
@@ -145,6 +155,7 @@ export const serve: Command = {
     service.close();
     await consoleServer?.close();
     await host.close();
+    stopGuard();
     log('stopped');
     return 0;
   },

@@ -10,6 +10,8 @@ import { buildStatusReport, formatStatusReport } from '../../engine/status-repor
 import type { ServingGate } from '../../engine/types.js';
 import { hostFingerprintJson, hostFingerprintRows, readHostFingerprint } from '../../host/host-fingerprint.js';
 import { databasePath, openStore } from '../../store/open-store.js';
+import { openReader } from '../../host/open-reader.js';
+import { directoryExposure } from '../../store/private-files.js';
 import type { SqliteStore } from '../../store/sqlite-store.js';
 import { parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { resolveDataDir } from '../data-dir.js';
@@ -52,15 +54,17 @@ export const status: Command = {
     const { values } = parseCommandArgs(args, { 'data-dir': { type: 'string' }, json: { type: 'boolean' } });
     const dataDir = resolveDataDir(values['data-dir']);
     const catalog = new ProductCatalog();
-    const store = openStore({ file: databasePath(dataDir), readonly: true, catalog });
+    const store = openReader(dataDir, { catalog, warn: (line) => io.err(line) });
     try {
       const engine = new Engine({ clock: systemClock, catalog, servingGate: readGate(store) });
       engine.restore(store.loadEngineSnapshot());
       engine.changeIntervals(intervalsFromSettings((key) => store.getSetting(key)));
       const identity = readHostFingerprint(dataDir);
+      const exposure = directoryExposure(dataDir);
       const report = buildStatusReport(engine.status(), catalog, [
         { label: 'Data directory', value: dataDir },
         ...hostFingerprintRows(identity),
+        ...(exposure ? [{ label: 'Warning', value: exposure }] : []),
       ]);
       if (values.json) printJson(io, { ok: true, host: hostFingerprintJson(identity), status: report });
       else io.out(formatStatusReport(report));

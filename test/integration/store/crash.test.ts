@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
+import { runQuorum as run } from '../../support/quorum-cli.js';
 import { activation, tempDir } from './fixtures.js';
 
 const ROUNDS = process.env.QUORUM_FULL === '1' ? 10 : 2;
@@ -93,6 +94,16 @@ describe(`store durability under SIGKILL (${ROUNDS} rounds)`, () => {
       expect(r.acked.length, context).toBeGreaterThan(0);
       everAcked.push(...r.acked);
 
+      // While the host is down, as an admin would look: `quorum clients --json`.
+      const down = await run('clients', '--data-dir', tmp.dir, '--json');
+      expect(down.code, `${context}: ${down.err}`).toBe(0);
+      const listed = new Set((JSON.parse(down.out) as { cmid: string }[]).map((c) => c.cmid));
+      expect(
+        everAcked.filter((c) => !listed.has(c)),
+        `${context}: acknowledged but not listed while the host is down`,
+      ).toEqual([]);
+
+      // Then as the restarted host sees it.
       const s = openStore({ file });
       try {
         expect(s.db.pragma('integrity_check', { simple: true }), context).toBe('ok');

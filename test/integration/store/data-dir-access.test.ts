@@ -71,15 +71,18 @@ describe('a data directory whose files were separated or emptied', () => {
     expect(sha256(wal)).toBe(walHash);
   });
 
-  it('an empty quorum.db alone: a reader says it is empty, the host creates the database in it', () => {
+  it('an empty quorum.db alone: refused as damaged by a reader and by the host, with the way out, and left as it was', () => {
     const file = databasePath(tmp.dir);
     writeFileSync(file, '');
-    expect(failure(() => openStore({ file, readonly: true }))).toMatchObject({
-      code: 'STORE_NOT_FOUND',
-      message: expect.stringContaining('empty (0 bytes)'),
-    });
-    openStore({ file }).close();
-    openStore({ file, readonly: true }).close();
+    for (const readonly of [true, false]) {
+      expect(failure(() => openStore({ file, readonly }))).toMatchObject({
+        code: 'STORE_CORRUPT',
+        message: expect.stringContaining('is damaged: it is empty (0 bytes)'),
+        hint: expect.stringMatching(/restore the newest backup .*move quorum\.db away/),
+      });
+    }
+    expect(statSync(file).size).toBe(0);
+    expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
   it('a file where the data directory should be: named as such, for the store and for the CLI', () => {

@@ -12,6 +12,7 @@ import { decodeSignedResponse, encodeActivationRequest } from '../../../shared/p
 import { rpcCall } from '../../../src-main/rpc/rpc-client.js';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
 import { activateDataDir, activationRequest, tempDataDir } from '../../support/activated-host.js';
+import { runQuorum as run } from '../../support/quorum-cli.js';
 
 const ROUNDS = process.env.QUORUM_FULL === '1' ? 10 : 2;
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -55,8 +56,19 @@ function startServe(): Promise<{ child: ChildProcess; port: number }> {
   });
 }
 
-async function runRound(killAfterMs: number): Promise<{ replied: string[]; errors: number }> {
+/** The CMIDs `quorum clients --json` lists now (the host running or not), as an admin would look. */
+async function listed(context: string): Promise<Set<string>> {
+  const r = await run('clients', '--data-dir', dataDir, '--json');
+  expect(r.code, `${context}: ${r.err}`).toBe(0);
+  return new Set((JSON.parse(r.out) as { cmid: string }[]).map((c) => c.cmid));
+}
+
+async function runRound(
+  killAfterMs: number,
+  afterStart: () => Promise<void>,
+): Promise<{ replied: string[]; errors: number }> {
   const { child, port } = await startServe();
+  await afterStart();
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
   const replied: string[] = [];
   let errors = 0;
@@ -94,10 +106,23 @@ describe(`host durability under SIGKILL, real TCP clients (${ROUNDS} rounds)`, (
     const everReplied: string[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const killAfterMs = 100 + Math.floor(Math.random() * 600);
-      const r = await runRound(killAfterMs);
+      // After the restart, with the host running: what the rounds before were told is listed.
+      const r = await runRound(killAfterMs, async () => {
+        const up = await listed(`round ${round}, after the restart`);
+        expect(
+          everReplied.filter((c) => !up.has(c)),
+          `round ${round}: missing after the restart`,
+        ).toEqual([]);
+      });
       const context = `round ${round}, killed ${killAfterMs} ms after the first reply, ${r.replied.length} replies`;
       expect(r.replied.length, context).toBeGreaterThan(0);
       everReplied.push(...r.replied);
+      // While the host is down: every activation a client was told of is listed.
+      const down = await listed(context);
+      expect(
+        everReplied.filter((c) => !down.has(c)),
+        `${context}: missing while the host is down`,
+      ).toEqual([]);
       const s = openStore({ file: databasePath(dataDir) });
       try {
         expect(s.db.pragma('integrity_check', { simple: true }), context).toBe('ok');

@@ -25,6 +25,8 @@ const desktop = BUILTIN_PRODUCTS[0]!;
 function databaseAt(file: string, version: number): void {
   const db = new Database(file);
   try {
+    // Version 0 is a database with its header and no tables (a 0-byte file is a damaged one).
+    db.pragma('user_version = 0');
     migrate(db, file, Date.UTC(2025, 0, 1), MIGRATIONS.slice(0, Math.min(version, 1)));
     if (version >= 1) seedVersion1(db);
     migrate(db, file, Date.UTC(2025, 0, 2), MIGRATIONS.slice(0, version));
