@@ -100,6 +100,12 @@ export function createActivationHandler(deps: ActivationHandlerDeps): Activation
       await store.commitRefusal?.({ at, result: 'invalid-request', address: ctx.remoteAddress });
       throw e;
     }
+    if (req.probe === true) {
+      // A probe (`quorum dns check`) learns the host's signed identity; it never reaches the
+      // engine or the store, so no count, counter or log line moves (docs/protocol.md, "Probe requests").
+      const verdict = admission?.check(stub, req.siteTokenMac, ctx.remoteAddress);
+      return sign(req, verdict && !verdict.admitted ? verdict.status : QapStatus.Ok, null);
+    }
     if (admission) {
       const verdict = admission.check(stub, req.siteTokenMac, ctx.remoteAddress);
       if (!verdict.admitted) {
