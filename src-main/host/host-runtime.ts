@@ -18,6 +18,8 @@ import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
 import { createAdmission } from './admission.js';
 import { acquireHostLock } from './host-lock.js';
 import type { EngineChange, ServingGate } from '../engine/types.js';
+import { HostKeyRepository } from '../authority/index.js';
+import { startDnsSync, type DnsSync } from '../dns/dns-sync-loop.js';
 
 export interface ListenAddress {
   host: string;
@@ -34,6 +36,8 @@ export interface HostOptions {
   admission?: { siteToken?: string; allowedRanges?: string[] };
   /** How often expired CMIDs are swept and the key state re-read (ms). */
   housekeepingMs?: number;
+  /** DNS publishing (src-main/dns): how often the publish list is synced, and this machine's addresses. */
+  dns?: { syncMs?: number; addresses?: () => string[]; timeoutMs?: number };
 }
 
 export interface HostRuntime {
@@ -45,6 +49,8 @@ export interface HostRuntime {
   readonly startedAt: number;
   addresses(): ListenAddress[];
   gate(): ServingGate;
+  /** Publishes the host's SRV records per the publish list (docs/operations.md, "DNS"). */
+  readonly dns: DnsSync;
   /** Called after each group commit with the records it held. */
   onCommitted(listener: (records: ActivationRecord[]) => void): () => void;
   close(): Promise<void>;
@@ -177,8 +183,19 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     }, options.housekeepingMs ?? 5_000);
     timer.unref();
 
-    const startedAt = clock.now();
     const started = listener;
+    const dns = startDnsSync({
+      dataDir,
+      store,
+      clock,
+      log,
+      port: () => started.addresses()[0]?.port ?? 0,
+      hostKeyInstalled: () => new HostKeyRepository(store.db).get() !== null,
+      addresses: options.dns?.addresses,
+      intervalMs: options.dns?.syncMs,
+      timeoutMs: options.dns?.timeoutMs,
+    });
+    const startedAt = clock.now();
     return {
       dataDir,
       engine,
@@ -188,9 +205,11 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       startedAt,
       addresses: () => started.addresses(),
       gate: () => gate,
+      dns,
       onCommitted: (l) => store.onCommitted(l),
       close: async () => {
         clearInterval(timer);
+        await dns.close();
         await started.close();
         store.close();
         lock.release();
