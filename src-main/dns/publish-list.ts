@@ -87,7 +87,12 @@ function damaged(what: string, key: string): QuorumError {
   );
 }
 
-function readJson<T>(store: Settings, key: string, schema: z.ZodType<T>, what: string): T | undefined {
+function readJson<T>(
+  store: Pick<Settings, 'getSetting'>,
+  key: string,
+  schema: z.ZodType<T>,
+  what: string,
+): T | undefined {
   const text = store.getSetting(key);
   if (text === undefined) return undefined;
   let value: unknown;
@@ -120,7 +125,7 @@ export function normaliseZone(zone: string): string {
   return z2;
 }
 
-export function readZones(store: Settings): ZoneEntry[] {
+export function readZones(store: Pick<Settings, 'getSetting'>): ZoneEntry[] {
   return readJson(store, ZONES_KEY, z.array(zoneEntrySchema), 'DNS publish list') ?? [];
 }
 

@@ -15,9 +15,11 @@ import { clientActivate } from './client-activate.js';
 import { clientStatus } from './client-status.js';
 import { clientRun } from './client-run.js';
 import { settingsList, settingsSet } from './settings.js';
+import { dnsCommands } from './dns-commands.js';
 
 export const COMMANDS: Command[] = [serve];
 COMMANDS.push(keyInstall, keyActivate, keyInfoCommand, keyUninstall, authorityIssue, authorityConfirm, authorityLedger);
 COMMANDS.push(status, settingsList, settingsSet);
 COMMANDS.push(clients, log);
 COMMANDS.push(clientActivate, clientStatus, clientRun);
+COMMANDS.push(...dnsCommands);
