@@ -190,7 +190,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       clock,
       log,
       port: () => started.addresses()[0]?.port ?? 0,
-      hostKeyInstalled: () => new HostKeyRepository(store.db).get() !== null,
+      hostKeyInstalled: () => new HostKeyRepository(store.db).get() !== undefined,
       addresses: options.dns?.addresses,
       intervalMs: options.dns?.syncMs,
       timeoutMs: options.dns?.timeoutMs,

@@ -29,7 +29,7 @@ export function cliHostFacts(store: SqliteStore, port: number | undefined): Host
   return {
     port: port ?? (Number.isInteger(recorded) && recorded > 0 ? recorded : QAP_DEFAULT_PORT),
     addresses: machineAddresses,
-    hostKeyInstalled: new HostKeyRepository(store.db).get() !== null,
+    hostKeyInstalled: new HostKeyRepository(store.db).get() !== undefined,
   };
 }
 

@@ -5,7 +5,8 @@ import { CliUsageError, intOption, parseCommandArgs, printJson, type Command } f
 import { cliHostFacts, DNS_DATA_DIR_HELP, reportZoneResult, withDnsContext } from './dns-common.js';
 
 const HELP = `Usage: quorum dns publish --zone Z --server ADDR[:PORT] --tsig-key FILE [--priority N] [--weight N]
-                          [--ttl S] [--target NAME] [--address IP|auto]... [--port N] [--data-dir DIR] [--json]
+                          [--ttl S] [--target NAME] [--address IP|auto]... [--port N] [--timeout MS]
+                          [--data-dir DIR] [--json]
 
 Adds the zone to this host's publish list and publishes the host's SRV record there now, as an
 RFC 2136 dynamic update signed with the TSIG key (HMAC-SHA256). The running host keeps it
@@ -25,6 +26,7 @@ Options:
   --target NAME      the host name in the SRV record (default: this machine's short name in the zone)
   --address IP|auto  also publish the target's A/AAAA record (repeatable); "auto": this machine's
                      addresses, kept up to date. Default: none (the name must resolve already)
+  --timeout MS       how long to wait for the DNS server's answer, per try (default 2000; two tries)
   --port N           the activation port to publish (default: the port the host last listened on, else 1688)
 ${DNS_DATA_DIR_HELP}
   --json             print the result as JSON
@@ -48,6 +50,7 @@ export const dnsPublish: Command = {
       target: { type: 'string' },
       address: { type: 'string', multiple: true },
       port: { type: 'string' },
+      timeout: { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean' },
     });
@@ -61,7 +64,9 @@ export const dnsPublish: Command = {
     }
     const port = intOption('port', values.port, 1, 65535);
     const key = readKeyFileArgument(values['tsig-key']);
-    return withDnsContext(values['data-dir'], async (ctx) => {
+    const timeoutMs = intOption('timeout', values.timeout, 100, 60_000);
+    return withDnsContext(values['data-dir'], async (base) => {
+      const ctx = { ...base, timeoutMs };
       const entry = addZone(ctx, {
         zone: values.zone!,
         server: values.server!,
