@@ -5,12 +5,14 @@
  */
 import type { EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeResult } from './contract.js';
 import type { Wrapped } from './views.js';
+import { DNS_BRIDGE_METHODS } from './dns-channels.js';
 
 export const BRIDGE_METHODS = {
   hostStatus: 'host:status',
   hostEvents: 'host:events',
   clientsWindow: 'clients:window',
   requestsWindow: 'requests:window',
+  ...DNS_BRIDGE_METHODS,
 } as const satisfies Record<string, InvokeChannel>;
 
 export const BRIDGE_EVENTS = {

@@ -9,6 +9,7 @@ import { CLIENT_SORT_COLUMNS } from '../domain/records.js';
 import type { LicenseState } from '../domain/license-state.js';
 import type { ClientWindow, RequestLogEntry } from '../domain/records.js';
 import type { HostEventView, HostStatusView } from './views.js';
+import { DNS_CHANNELS } from './dns-channels.js';
 
 const uuidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID');
 
@@ -66,6 +67,7 @@ export const INVOKE_CHANNELS = {
   'host:events': { input: emptyInputSchema, result: result<HostEventView[]>() },
   'clients:window': { input: clientWindowQuerySchema, result: result<ClientWindow>() },
   'requests:window': { input: requestLogQuerySchema, result: result<RequestLogPage>() },
+  ...DNS_CHANNELS,
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE_CHANNELS;

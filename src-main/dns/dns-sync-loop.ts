@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../shared/domain/clock.js';
 import { HOST_PORT_KEY, type ZoneResult } from './publish-list.js';
-import { machineAddresses, syncZones, type DnsStore, type HostFacts } from './dns-publisher.js';
+import { machineAddresses, syncZones, type DnsContext, type DnsStore, type HostFacts } from './dns-publisher.js';
 
 export const DNS_SYNC_MS = 30_000;
 
@@ -27,6 +27,8 @@ export interface DnsSync {
   /** Runs a sync now (after the one running, if any). */
   syncNow(): Promise<ZoneResult[]>;
   facts(): HostFacts;
+  /** The context the console's operations use, so their outcomes reach the same listeners. */
+  context(): DnsContext;
   close(): Promise<void>;
 }
 
@@ -37,7 +39,7 @@ export function startDnsSync(options: DnsSyncOptions): DnsSync {
     addresses: options.addresses ?? machineAddresses,
     hostKeyInstalled: options.hostKeyInstalled(),
   });
-  const ctx = {
+  const ctx: DnsContext = {
     dataDir: options.dataDir,
     store: options.store,
     clock: options.clock,
@@ -73,6 +75,7 @@ export function startDnsSync(options: DnsSyncOptions): DnsSync {
     },
     syncNow,
     facts,
+    context: () => ctx,
     close: async () => {
       clearInterval(timer);
       closed = true;

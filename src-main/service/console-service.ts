@@ -8,6 +8,7 @@ import type { HostRuntime } from '../host/host-runtime.js';
 import { ConsoleEvents } from './console-events.js';
 import { hostEventsFrom } from './host-event-feed.js';
 import { buildStatusView } from './status-view.js';
+import { createDnsService } from './dns-service.js';
 
 /** Change events are coalesced so a burst of activations costs the renderer one re-read. */
 export const CHANGE_COALESCE_MS = 250;
@@ -51,17 +52,19 @@ export function createConsoleService(host: HostRuntime, options: { statusCheckMs
     }, CHANGE_COALESCE_MS);
   });
 
-  const stopEvents = hostEventsFrom(host, (e) => {
+  const raise = (e: HostEventView) => {
     recent.unshift(e);
     recent.length = Math.min(recent.length, MAX_EVENTS);
     events.emit('host:event', e);
-  });
+  };
+  const stopEvents = hostEventsFrom(host, raise);
 
   const contract: ConsoleContract = {
     'host:status': async () => buildStatusView(host),
     'host:events': async () => recent.slice(),
     'clients:window': async (query) => host.store.queryClients(query),
     'requests:window': async (query) => host.store.queryRequestLog({ ...query, newestFirst: true }),
+    ...createDnsService(host, raise),
   };
 
   return {

@@ -90,7 +90,9 @@ describe('quorum dns check', () => {
 
     const wrong = byKey.get(`alpha.office.test:${wrongPort}`)!;
     expect(wrong.reachable).toBe(false);
-    expect(wrong.problems.join(' ')).toContain(`Port ${wrongPort} is wrong: the host alpha.office.test answers on port ${portOf(alive)}`);
+    expect(wrong.problems.join(' ')).toContain(
+      `Port ${wrongPort} is wrong: the host alpha.office.test answers on port ${portOf(alive)}`,
+    );
 
     expect(report.stale).toBe(2);
     expect(report.vlmcs).toEqual([{ target: 'kms.office.test', port: 1688 }]);
@@ -107,7 +109,15 @@ describe('quorum dns check', () => {
   });
 
   it('says so when the domain has no records', async () => {
-    const run = await quorumCli(['dns', 'check', '--domain', 'branch.office.test', '--dns-server', bind.server, '--json']);
+    const run = await quorumCli([
+      'dns',
+      'check',
+      '--domain',
+      'branch.office.test',
+      '--dns-server',
+      bind.server,
+      '--json',
+    ]);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.out) as DnsCheckReport;
     expect(report.records).toEqual([]);

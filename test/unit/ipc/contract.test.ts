@@ -65,6 +65,10 @@ describe('the contract types', () => {
   });
 });
 
+const unused = async (): Promise<never> => {
+  throw new Error('not used by these tests');
+};
+
 describe('dispatchInvoke validates every payload', () => {
   const seen: unknown[] = [];
   const service: ConsoleContract = {
@@ -77,6 +81,13 @@ describe('dispatchInvoke validates every payload', () => {
       return { rows: [], total: 0, offset: q.offset };
     },
     'requests:window': async (q) => ({ rows: [], total: 0, offset: q.offset }),
+    'dns:list': unused,
+    'dns:add-zone': unused,
+    'dns:publish-now': unused,
+    'dns:withdraw': unused,
+    'dns:set-publishing': unused,
+    'dns:records': unused,
+    'dns:check': unused,
   };
 
   it('passes a valid input through', async () => {
