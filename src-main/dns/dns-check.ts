@@ -132,7 +132,8 @@ export async function checkDns(options: DnsCheckOptions): Promise<DnsCheckReport
     };
     for (const a of addresses) {
       const at = `${formatHostAddress({ host: a.address, port: r.port })}`;
-      if (a.outcome.kind === 'no-answer') problems.push(`${at}: no host answers (${a.outcome.message}).`);
+      if (a.outcome.kind === 'no-answer')
+        problems.push(`${at}: no host answers (${a.outcome.message.replace(/\.$/, '')}).`);
       if (a.outcome.kind === 'not-probe-capable')
         problems.push(`${at} answers, but not as a Quorum host that knows probes (${a.outcome.message}).`);
       if (a.outcome.kind === 'bad-answer')
