@@ -126,7 +126,7 @@ export async function sendUpdate(req: UpdateRequest): Promise<void> {
         req.key
           ? `${where} refused the update of ${zone} (REFUSED): the zone does not allow updates from key "${keyName}".`
           : `${where} refused the unsigned update of ${zone} (REFUSED).`,
-        `Allow the key in the zone's named.conf entry: update-policy { grant ${keyName || 'KEY-NAME'} name _quorum._tcp.${zone} SRV; }; (see docs/operations.md, "DNS").`,
+        `Allow the key in the zone's named.conf entry: update-policy { grant ${keyName || 'KEY-NAME'} name _quorum._tcp.${zone}. SRV; }; and, to publish addresses, grant ${keyName || 'KEY-NAME'} subdomain ${zone}. A AAAA; (docs/operations.md, "DNS").`,
       );
     case 'NOTAUTH':
       throw updateError(

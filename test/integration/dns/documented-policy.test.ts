@@ -1,0 +1,52 @@
+/**
+ * The update-policy docs/operations.md gives for BIND ("DNS", "Publishing to BIND") is enough for
+ * a host to publish its SRV and address records, and the SRV-only line refuses address records.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBind9, type Bind9 } from '../../support/bind9.js';
+import { activatedDir, quorumCli } from './support/dns-fixtures.js';
+
+let bind: Bind9 | undefined;
+afterEach(() => bind?.stop());
+
+const publish = (b: Bind9, extra: string[]) =>
+  quorumCli([
+    'dns',
+    'publish',
+    '--zone',
+    'office.test',
+    '--server',
+    b.server,
+    '--tsig-key',
+    b.keyFile,
+    '--target',
+    'quorum1.office.test',
+    '--port',
+    '1688',
+    '--data-dir',
+    activatedDir(),
+    ...extra,
+  ]);
+
+describe('the documented update-policy', () => {
+  it('lets the key publish the SRV record and the target address', async () => {
+    bind = await startBind9({
+      updatePolicy:
+        'grant quorum-key name _quorum._tcp.office.test. SRV; grant quorum-key subdomain office.test. A AAAA;',
+    });
+    const r = await publish(bind, ['--address', '192.0.2.10']);
+    expect(r.err).toBe('');
+    expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toEqual(['0 100 1688 quorum1.office.test.']);
+    expect(await bind.dig('quorum1.office.test', 'A')).toEqual(['192.0.2.10']);
+  });
+
+  it('with the SRV line alone, publishes the SRV record and refuses address records as REFUSED', async () => {
+    bind = await startBind9({ updatePolicy: 'grant quorum-key name _quorum._tcp.office.test. SRV;' });
+    expect((await publish(bind, [])).code).toBe(0);
+    expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toEqual(['0 100 1688 quorum1.office.test.']);
+    const refused = await publish(bind, ['--address', '192.0.2.10']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('(DNS_UPDATE_REFUSED)');
+    expect(refused.err).toContain('update-policy');
+  });
+});
