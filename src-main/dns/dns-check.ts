@@ -6,47 +6,16 @@
  * and port are what the publish list says. Also reports `_vlmcs._tcp` records (never used).
  */
 import { QuorumError } from '../../shared/domain/errors.js';
+import type { DnsCheckAddressView, DnsCheckRecordView, DnsCheckView } from '../../shared/ipc/dns-channels.js';
 import { normaliseFingerprint } from '../client/verify-response.js';
 import { formatHostAddress } from './host-address.js';
 import { probeHost, STATUS_NAMES, type ProbeOutcome } from './host-probe.js';
 import { createSrvLookup, DEFAULT_SERVICE_NAME, queryNameOf } from './srv-lookup.js';
 import { srvTtls } from './srv-ttl.js';
 
-export interface CheckedAddress {
-  address: string;
-  outcome: ProbeOutcome;
-}
-
-export interface CheckedRecord {
-  target: string;
-  port: number;
-  priority: number;
-  weight: number;
-  /** Null when the server's TTL could not be read. */
-  ttl: number | null;
-  addresses: CheckedAddress[];
-  /** Some address answered the probe with a valid signature. */
-  reachable: boolean;
-  fingerprint: string | null;
-  hostId: string | null;
-  /** As this machine's client state file has it: "matches", "differs" (a warning), or "not pinned". */
-  pinned: 'matches' | 'differs' | 'not pinned';
-  /** This host's own record: what the publish list sets, to compare with what is published. */
-  thisHost: { priority: number; weight: number; port: number } | null;
-  problems: string[];
-}
-
-export interface DnsCheckReport {
-  domain: string;
-  queryName: string;
-  server: string;
-  records: CheckedRecord[];
-  /** `_vlmcs._tcp` records found: Quorum never uses them. */
-  vlmcs: { target: string; port: number }[];
-  /** Records whose host does not answer (stale, or a wrong port). */
-  stale: number;
-  problems: string[];
-}
+export type CheckedAddress = DnsCheckAddressView;
+export type CheckedRecord = DnsCheckRecordView;
+export type DnsCheckReport = DnsCheckView;
 
 export interface LocalHost {
   fingerprint: string;

@@ -30,6 +30,7 @@ import {
 import { publishPlan, sameRecords, srvNameOf, withdrawPlan, type PublishedRecords } from './publish-records.js';
 import type { TsigKey } from './tsig.js';
 import { deleteZoneKey, loadZoneKey, saveZoneKey } from './tsig-key-store.js';
+import { handRecords, type HandFormat } from './hand-records.js';
 import { sendUpdate } from './update-client.js';
 
 export const REFRESH_MS = 24 * 60 * 60 * 1000;
@@ -307,4 +308,33 @@ export async function syncZones(
     }
   }
   return results;
+}
+
+/**
+ * The records to enter by hand for `zone` (a zone off the list gets the defaults and this
+ * machine's addresses), or for every zone of the list.
+ */
+export function handRecordsFor(
+  store: Pick<DnsStore, 'getSetting'>,
+  facts: HostFacts,
+  zone: string | undefined,
+  format: HandFormat,
+): { zone: string; text: string }[] {
+  const zones = readZones(store);
+  const wanted = zone === undefined ? null : normaliseZone(zone);
+  const entries: ZoneEntry[] = wanted
+    ? [
+        zones.find((z) => z.zone === wanted) ?? {
+          zone: wanted,
+          server: '',
+          keyName: '',
+          priority: DEFAULT_PRIORITY,
+          weight: DEFAULT_WEIGHT,
+          ttl: DEFAULT_TTL_S,
+          target: '',
+          addresses: 'auto',
+        },
+      ]
+    : zones;
+  return entries.map((e) => ({ zone: e.zone, text: handRecords(e.zone, desiredRecords(e, facts), format) }));
 }

@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BUILTIN_PRODUCTS } from '../../shared/domain/products.js';
 import { QuorumError } from '../../shared/domain/errors.js';
+import type { DnsCheckAddressView } from '../../shared/ipc/dns-channels.js';
 import { decodeSignedResponse, encodeActivationRequest, withRequestMac } from '../../shared/protocol/qap-codec.js';
 import { QapStatus, type ActivationRequest } from '../../shared/protocol/qap-types.js';
 import { computeSiteTokenMac } from '../host/admission.js';
@@ -14,12 +15,11 @@ import type { ActivationTransport } from '../client/transport.js';
 import { verifyReply } from '../client/verify-response.js';
 import type { HostAddress } from './host-address.js';
 
-export type ProbeOutcome =
-  | { kind: 'answers'; fingerprint: string; hostId: string; status: number; hostTime: number }
-  /** Something answers but is not a host that knows probes (an older Quorum, another RPC service). */
-  | { kind: 'not-probe-capable'; message: string }
-  | { kind: 'bad-answer'; code: string; message: string }
-  | { kind: 'no-answer'; code: string; message: string };
+/**
+ * "answers" with the verified key; "not-probe-capable": something answers but not as a host that
+ * knows probes (an older Quorum, another RPC service); "bad-answer"; "no-answer".
+ */
+export type ProbeOutcome = DnsCheckAddressView['outcome'];
 
 export const STATUS_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
   Object.entries(QapStatus).map(([name, value]) => [value, name]),

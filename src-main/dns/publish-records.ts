@@ -7,22 +7,13 @@
  * another machine uses.
  */
 import { isIP } from 'node:net';
+import type { DnsPublishedView } from '../../shared/ipc/dns-channels.js';
 import { DnsClass, type WireRecord } from './dns-wire.js';
 
 export const SERVICE_LABEL = '_quorum._tcp';
 
-export interface PublishedRecords {
-  /** The SRV owner, e.g. "_quorum._tcp.office.test". */
-  srvName: string;
-  priority: number;
-  weight: number;
-  port: number;
-  /** Fully qualified, no trailing dot. */
-  target: string;
-  ttl: number;
-  /** A/AAAA of `target` this host published; [] when it publishes none. */
-  addresses: string[];
-}
+/** What one host publishes in one zone: its SRV record and, where asked, the target's addresses. */
+export type PublishedRecords = DnsPublishedView;
 
 export function srvNameOf(zone: string): string {
   return `${SERVICE_LABEL}.${zone.replace(/\.$/, '')}`;

@@ -11,24 +11,15 @@ import type { HostRuntime } from '../host/host-runtime.js';
 import { checkDns } from '../dns/dns-check.js';
 import {
   addZone,
-  desiredRecords,
+  handRecordsFor,
   findZone,
   forgetZone,
   listZones,
   publishZone,
   syncZones,
 } from '../dns/dns-publisher.js';
-import { handRecords } from '../dns/hand-records.js';
 import { localHostOf } from '../dns/local-host.js';
-import {
-  DEFAULT_PRIORITY,
-  DEFAULT_TTL_S,
-  DEFAULT_WEIGHT,
-  normaliseZone,
-  publishingEnabled,
-  readZones,
-  setPublishing,
-} from '../dns/publish-list.js';
+import { publishingEnabled, setPublishing } from '../dns/publish-list.js';
 import { parseTsigKeyFile } from '../dns/tsig-key-file.js';
 
 type DnsContract = Pick<
@@ -70,26 +61,7 @@ export function createDnsService(host: HostRuntime, emit: (e: HostEventView) => 
       setPublishing(host.store, on);
       return syncZones(ctx(), host.dns.facts(), { retryMs: 0 });
     },
-    'dns:records': async ({ zone, format }) => {
-      const zones = readZones(host.store);
-      const wanted = zone ? normaliseZone(zone) : null;
-      const entries = wanted
-        ? [
-            zones.find((z) => z.zone === wanted) ?? {
-              zone: wanted,
-              server: '',
-              keyName: '',
-              priority: DEFAULT_PRIORITY,
-              weight: DEFAULT_WEIGHT,
-              ttl: DEFAULT_TTL_S,
-              target: '',
-              addresses: 'auto' as const,
-            },
-          ]
-        : zones;
-      const facts = host.dns.facts();
-      return entries.map((e) => ({ zone: e.zone, text: handRecords(e.zone, desiredRecords(e, facts), format) }));
-    },
+    'dns:records': async ({ zone, format }) => handRecordsFor(host.store, host.dns.facts(), zone, format),
     'dns:check': async ({ domain, dnsServer }) => {
       const report = await checkDns({
         domain,

@@ -73,7 +73,13 @@ test('publish, copy, check and withdraw from the DNS view', async ({ page, conte
   await expect(snippet).toContainText('Add-DnsServerResourceRecord -ZoneName "office.test" -Name "_quorum._tcp" -Srv');
   await page.getByRole('button', { name: 'Copy the records for office.test' }).click();
   await expect(page.getByRole('button', { name: 'Copy the records for office.test' })).toHaveText('Copied');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`-Port ${host.port}`);
+  expect(
+    await page.evaluate(() =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+      ).navigator.clipboard.readText(),
+    ),
+  ).toContain(`-Port ${host.port}`);
 
   const checkForm = page.getByRole('form', { name: "Check from a client's view" });
   await checkForm.getByLabel('Domain').fill('office.test');

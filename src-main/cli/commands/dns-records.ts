@@ -1,7 +1,7 @@
 import { QuorumError } from '../../../shared/domain/errors.js';
-import { desiredRecords } from '../../dns/dns-publisher.js';
-import { HAND_FORMATS, handRecords, type HandFormat } from '../../dns/hand-records.js';
-import { DEFAULT_PRIORITY, DEFAULT_TTL_S, DEFAULT_WEIGHT, normaliseZone, readZones } from '../../dns/publish-list.js';
+import { handRecordsFor } from '../../dns/dns-publisher.js';
+import { HAND_FORMATS, type HandFormat } from '../../dns/hand-records.js';
+import { DEFAULT_PRIORITY, DEFAULT_TTL_S, DEFAULT_WEIGHT } from '../../dns/publish-list.js';
 import { CliUsageError, intOption, parseCommandArgs, type Command } from '../cli-kit.js';
 import { cliHostFacts, DNS_DATA_DIR_HELP, withDnsContext } from './dns-common.js';
 
@@ -39,31 +39,15 @@ export const dnsRecords: Command = {
     }
     const port = intOption('port', values.port, 1, 65535);
     return withDnsContext(values['data-dir'], async (ctx) => {
-      const facts = cliHostFacts(ctx.store, port);
-      const zones = readZones(ctx.store);
-      const wanted = values.zone ? normaliseZone(values.zone) : null;
-      const entries = wanted
-        ? [
-            zones.find((z) => z.zone === wanted) ?? {
-              zone: wanted,
-              server: '',
-              keyName: '',
-              priority: DEFAULT_PRIORITY,
-              weight: DEFAULT_WEIGHT,
-              ttl: DEFAULT_TTL_S,
-              target: '',
-              addresses: 'auto' as const,
-            },
-          ]
-        : zones;
-      if (entries.length === 0) {
+      const records = handRecordsFor(ctx.store, cliHostFacts(ctx.store, port), values.zone, format);
+      if (records.length === 0) {
         throw new QuorumError(
           'DNS_ZONE_UNKNOWN',
           'The publish list is empty.',
           'Name a zone: quorum dns records --zone office.example.',
         );
       }
-      io.out(entries.map((e) => handRecords(e.zone, desiredRecords(e, facts), format)).join('\n\n'));
+      io.out(records.map((r) => r.text).join('\n\n'));
       return 0;
     });
   },

@@ -8,7 +8,7 @@ import type { DnsCheckReport } from '../../../src-main/dns/dns-check.js';
 import type { HostRuntime } from '../../../src-main/host/host-runtime.js';
 import { startBind9, type Bind9 } from '../../support/bind9.js';
 import { deadPort } from '../client/support/rpc-test-host.js';
-import { portOf, quorumCli, startDnsHost } from './support/dns-fixtures.js';
+import { portOf, publishArgs, quorumCli, startDnsHost } from './support/dns-fixtures.js';
 
 let bind: Bind9;
 let alive: HostRuntime;
@@ -23,23 +23,7 @@ afterAll(async () => {
 });
 
 const publish = (dataDir: string, target: string, extra: string[] = []) =>
-  quorumCli([
-    'dns',
-    'publish',
-    '--zone',
-    'office.test',
-    '--server',
-    bind.server,
-    '--tsig-key',
-    bind.keyFile,
-    '--target',
-    target,
-    '--address',
-    '127.0.0.1',
-    '--data-dir',
-    dataDir,
-    ...extra,
-  ]);
+  quorumCli(publishArgs(bind, dataDir, target, ['--address', '127.0.0.1', ...extra]));
 
 describe('quorum dns check', () => {
   it('reports the live host, a host that stopped answering, a wrong port and _vlmcs records', async () => {

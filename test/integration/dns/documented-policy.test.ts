@@ -4,29 +4,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBind9, type Bind9 } from '../../support/bind9.js';
-import { activatedDir, quorumCli } from './support/dns-fixtures.js';
+import { activatedDir, publishArgs, quorumCli } from './support/dns-fixtures.js';
 
 let bind: Bind9 | undefined;
 afterEach(() => bind?.stop());
 
 const publish = (b: Bind9, extra: string[]) =>
-  quorumCli([
-    'dns',
-    'publish',
-    '--zone',
-    'office.test',
-    '--server',
-    b.server,
-    '--tsig-key',
-    b.keyFile,
-    '--target',
-    'quorum1.office.test',
-    '--port',
-    '1688',
-    '--data-dir',
-    activatedDir(),
-    ...extra,
-  ]);
+  quorumCli(publishArgs(b, activatedDir(), 'quorum1.office.test', ['--port', '1688', ...extra]));
 
 describe('the documented update-policy', () => {
   it('lets the key publish the SRV record and the target address', async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../src-main/client/client.js';
 import { uninstallKey } from '../../../src-main/authority/index.js';
 import { startBind9, type Bind9 } from '../../support/bind9.js';
-import { activatedDir, portOf, quorumCli, startDnsHost } from './support/dns-fixtures.js';
+import { activatedDir, portOf, publishArgs as publishTo, quorumCli, startDnsHost } from './support/dns-fixtures.js';
 
 let bind: Bind9;
 const FOREIGN = '5 10 1999 foreign.office.test.';
@@ -20,23 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => bind?.stop());
 
-const publishArgs = (dataDir: string, extra: string[] = []) => [
-  'dns',
-  'publish',
-  '--zone',
-  'office.test',
-  '--server',
-  bind.server,
-  '--tsig-key',
-  bind.keyFile,
-  '--target',
-  'host1.office.test',
-  '--address',
-  '127.0.0.1',
-  '--data-dir',
-  dataDir,
-  ...extra,
-];
+const publishArgs = (dataDir: string, extra: string[] = []) =>
+  publishTo(bind, dataDir, 'host1.office.test', ['--address', '127.0.0.1', ...extra]);
 
 describe('quorum dns publish against BIND9', () => {
   it('publishes, reads back with dig and the client, follows a port change, withdraws only its own records', async () => {

@@ -10,7 +10,7 @@ import { createSrvLookup } from '../../../src-main/dns/srv-lookup.js';
 import { orderSrvTargets, seededRandom } from '../../../src-main/dns/srv-select.js';
 import type { HostRuntime } from '../../../src-main/host/host-runtime.js';
 import { startBind9, type Bind9 } from '../../support/bind9.js';
-import { activatedDir, portOf, quorumCli, startDnsHost } from './support/dns-fixtures.js';
+import { activatedDir, portOf, publishArgs, quorumCli, startDnsHost } from './support/dns-fixtures.js';
 
 let bind: Bind9;
 let a: HostRuntime;
@@ -26,26 +26,16 @@ afterAll(async () => {
 });
 
 const publish = (host: HostRuntime, target: string, priority: number, weight: number) =>
-  quorumCli([
-    'dns',
-    'publish',
-    '--zone',
-    'office.test',
-    '--server',
-    bind.server,
-    '--tsig-key',
-    bind.keyFile,
-    '--target',
-    target,
-    '--address',
-    '127.0.0.1',
-    '--priority',
-    String(priority),
-    '--weight',
-    String(weight),
-    '--data-dir',
-    host.dataDir,
-  ]);
+  quorumCli(
+    publishArgs(bind, host.dataDir, target, [
+      '--address',
+      '127.0.0.1',
+      '--priority',
+      `${priority}`,
+      '--weight',
+      `${weight}`,
+    ]),
+  );
 
 /** Which host answers each of `n` first attempts of a client that does not cache its host. */
 async function firstPicks(n: number): Promise<Map<string, number>> {

@@ -2,6 +2,7 @@
 import { main } from '../../../../src-main/cli/main.js';
 import { startHost, type HostRuntime } from '../../../../src-main/host/host-runtime.js';
 import { activateDataDir, tempDataDir } from '../../../support/activated-host.js';
+import type { Bind9 } from '../../../support/bind9.js';
 
 export interface CliRun {
   code: number;
@@ -36,4 +37,23 @@ export function activatedDir(): string {
 
 export function portOf(host: HostRuntime): number {
   return host.addresses()[0]!.port;
+}
+
+/** The arguments of `quorum dns publish` into the BIND's zone with its key, for `dataDir`. */
+export function publishArgs(bind: Bind9, dataDir: string, target: string, extra: string[] = []): string[] {
+  return [
+    'dns',
+    'publish',
+    '--zone',
+    bind.zone,
+    '--server',
+    bind.server,
+    '--tsig-key',
+    bind.keyFile,
+    '--target',
+    target,
+    '--data-dir',
+    dataDir,
+    ...extra,
+  ];
 }
