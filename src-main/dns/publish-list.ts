@@ -108,18 +108,18 @@ function readJson<T>(
 
 export function normaliseZone(zone: string): string {
   const z2 = zone.trim().replace(/\.$/, '').toLowerCase();
+  if (z2.split('.').some((label) => label === '_vlmcs')) {
+    throw new QuorumError(
+      'DNS_ZONE_INVALID',
+      `"${zone}" names Microsoft KMS's service (_vlmcs), which Quorum never uses.`,
+      'Give the zone itself, e.g. --zone office.example; Quorum publishes _quorum._tcp there.',
+    );
+  }
   if (!isDnsName(z2) || !z2.includes('.')) {
     throw new QuorumError(
       'DNS_ZONE_INVALID',
       `"${zone}" is not a DNS zone name.`,
       'Give the zone as named.conf spells it, e.g. --zone office.example.',
-    );
-  }
-  if (z2.split('.').some((label) => label === '_vlmcs')) {
-    throw new QuorumError(
-      'DNS_ZONE_INVALID',
-      `"${zone}" is a KMS service name, not a zone.`,
-      'Quorum never uses _vlmcs.',
     );
   }
   return z2;
