@@ -99,6 +99,8 @@ describe('the publish list in the settings', () => {
   it('takes zone names as named.conf spells them, and never _vlmcs', () => {
     expect(normaliseZone(' Office.Test. ')).toBe('office.test');
     expect(() => normaliseZone('office')).toThrow(expect.objectContaining({ code: 'DNS_ZONE_INVALID' }));
-    expect(() => normaliseZone('_vlmcs._tcp.office.test')).toThrow(/Microsoft KMS's service \(_vlmcs\), which Quorum never uses/);
+    expect(() => normaliseZone('_vlmcs._tcp.office.test')).toThrow(
+      /Microsoft KMS's service \(_vlmcs\), which Quorum never uses/,
+    );
   });
 });
