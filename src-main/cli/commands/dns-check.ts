@@ -9,7 +9,8 @@ import { CliUsageError, intOption, parseCommandArgs, printJson, type CliIo, type
 import { resolveDataDir } from '../data-dir.js';
 import { DNS_DATA_DIR_HELP } from './dns-common.js';
 
-const HELP = `Usage: quorum dns check --domain D [--dns-server ADDR[:PORT]] [--timeout MS] [--data-dir DIR] [--json]
+const HELP = `Usage: quorum dns check --domain D [--dns-server ADDR[:PORT]] [--site-token TOKEN] [--timeout MS]
+                        [--data-dir DIR] [--json]
 
 Looks at DNS as a client does: reads the _quorum._tcp SRV records of the domain, resolves every
 target, and probes every address with a signed handshake that counts nothing on the host. For
@@ -22,6 +23,8 @@ Exit code 1 when a record is stale or missing.
 Options:
   --domain D             the domain clients search (their --domain)
   --dns-server ADDR      ask this DNS server, IPV4[:PORT] or [IPV6][:PORT] (default: the system's)
+  --site-token TOKEN     the site token the hosts require, if any (or set QUORUM_SITE_TOKEN); without
+                         it such a host answers the probe with AdmissionRefused
   --timeout MS           per-host probe timeout (default 3000)
 ${DNS_DATA_DIR_HELP}
                          (for this host's fingerprint and settings, and its client's pins)
@@ -63,6 +66,7 @@ export const dnsCheck: Command = {
       domain: { type: 'string' },
       'dns-server': { type: 'string' },
       timeout: { type: 'string' },
+      'site-token': { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean' },
     });
@@ -79,6 +83,7 @@ export const dnsCheck: Command = {
         timeoutMs: intOption('timeout', values.timeout, 100, 60_000),
         pins: state?.pins ?? {},
         local: localHostOf(dataDir, store, values.domain),
+        siteToken: values['site-token'] ?? process.env.QUORUM_SITE_TOKEN ?? null,
       });
       if (values.json) printJson(io, report);
       else print(io, report);

@@ -1,6 +1,7 @@
 /**
  * The update-policy docs/operations.md gives for BIND ("DNS", "Publishing to BIND") is enough for
- * a host to publish its SRV and address records, and the SRV-only line refuses address records.
+ * a host to publish its SRV and address records, and the SRV-only line refuses address records;
+ * the zone-file lines `quorum dns records --format bind` prints load into BIND as they are.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBind9, type Bind9 } from '../../support/bind9.js';
@@ -32,5 +33,28 @@ describe('the documented update-policy', () => {
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('(DNS_UPDATE_REFUSED)');
     expect(refused.err).toContain('update-policy');
+  });
+});
+
+describe('the BIND lines of quorum dns records', () => {
+  it('load into a zone file and serve the records a client reads', async () => {
+    const records = await quorumCli([
+      'dns',
+      'records',
+      '--zone',
+      'office.test',
+      '--format',
+      'bind',
+      '--port',
+      '1700',
+      '--data-dir',
+      activatedDir(),
+    ]);
+    expect(records.code).toBe(0);
+    const lines = records.out.split('\n').filter((l) => l.trim() !== '' && !l.startsWith(';'));
+    bind = await startBind9({ records: lines });
+    const srv = await bind.dig('_quorum._tcp.office.test', 'SRV');
+    expect(srv).toHaveLength(1);
+    expect(srv[0]).toMatch(/^0 100 1700 [a-z0-9-]+\.office\.test\.$/);
   });
 });
