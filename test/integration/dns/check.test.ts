@@ -107,4 +107,24 @@ describe('quorum dns check', () => {
     expect(report.records).toEqual([]);
     expect(report.problems[0]).toContain('has no SRV records');
   });
+
+  it('probes a host that requires a site token with the token given, and says so without it', async () => {
+    const guarded = await startDnsHost(undefined, { siteToken: 'office-secret' });
+    try {
+      expect((await publish(guarded.dataDir, 'guarded.office.test', ['--priority', '9'])).code).toBe(0);
+      const args = ['dns', 'check', '--domain', 'office.test', '--dns-server', bind.server, '--json'];
+      const record = async (extra: string[]) =>
+        (JSON.parse((await quorumCli([...args, ...extra])).out) as DnsCheckReport).records.find(
+          (r) => r.target === 'guarded.office.test',
+        )!;
+      const without = await record([]);
+      expect(without.reachable).toBe(true);
+      expect(without.problems.join(' ')).toContain('refuses this machine (AdmissionRefused)');
+      const withToken = await record(['--site-token', 'office-secret']);
+      expect(withToken).toMatchObject({ reachable: true, fingerprint: guarded.identity.fingerprint, problems: [] });
+      expect(guarded.engine.status().counters.all.total).toBe(0);
+    } finally {
+      await guarded.close();
+    }
+  });
 });

@@ -18,9 +18,10 @@ export async function quorumCli(args: string[]): Promise<CliRun> {
 }
 
 /** An activated host on a free loopback port whose periodic DNS sync stays out of the way (tests call syncNow). */
-export async function startDnsHost(dataDir = activatedDir()): Promise<HostRuntime> {
+export async function startDnsHost(dataDir = activatedDir(), admission?: { siteToken?: string }): Promise<HostRuntime> {
   const host = await startHost({
     dataDir,
+    admission,
     listen: [{ host: '127.0.0.1', port: 0 }],
     log: (l) => process.env.DNS_DEBUG && console.log(l),
     dns: { syncMs: 3_600_000, addresses: () => ['127.0.0.1'], timeoutMs: 1000 },
