@@ -76,6 +76,8 @@ function run(file: string, args: string[], input: string): Promise<string> {
       if (err) reject(new Error(`${file} ${args.join(' ')} failed: ${err.message}\n${stdout}${stderr}`));
       else resolve(stdout);
     });
+    // dig never reads its input and may exit before it is written: that EPIPE is not a failure.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(input);
   });
 }
@@ -172,7 +174,7 @@ export async function startBind9(options: Bind9Options = {}): Promise<Bind9> {
     otherKeyFiles,
     dir,
     dig: async (name, type) =>
-      (await run('dig', ['@127.0.0.1', '-p', String(port), name, type, '+short', '+time=2', '+tries=1'], ''))
+      (await run('dig', ['@127.0.0.1', '-p', String(port), name, type, '+short', '+time=3', '+tries=2'], ''))
         .split('\n')
         .filter((l) => l.trim() !== '')
         .sort(),

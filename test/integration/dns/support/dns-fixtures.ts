@@ -24,7 +24,7 @@ export async function startDnsHost(dataDir = activatedDir(), admission?: { siteT
     admission,
     listen: [{ host: '127.0.0.1', port: 0 }],
     log: (l) => process.env.DNS_DEBUG && console.log(l),
-    dns: { syncMs: 3_600_000, addresses: () => ['127.0.0.1'], timeoutMs: 1000 },
+    dns: { syncMs: 3_600_000, addresses: () => ['127.0.0.1'], timeoutMs: 3000 },
   });
   await host.dns.syncNow();
   return host;
