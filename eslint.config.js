@@ -22,6 +22,8 @@ const ISOMORPHIC =
   'shared/ is isomorphic: it runs in main and in the renderer, so it imports no Node, Electron or src-* code.';
 const RENDERER = 'src-renderer/ imports only shared/ and its own files; it reaches main through the api object.';
 const ELECTRON_ONLY = 'Only src-main/electron/ imports electron; everything else runs (and is tested) in plain Node.';
+const DNS_LIBRARY =
+  'src-main/dns/ is what the CLI, the console service and the host share: it imports no CLI, service, headless or Electron code.';
 const PURE_ENGINE = 'src-main/engine/ is pure: no I/O modules; time comes from the injected Clock.';
 const SIM_USERS =
   'src-main/sim/ (the rehearsal simulator) is used only by src-main/cli/, src-main/service/ and bench/.';
@@ -119,6 +121,14 @@ export default tseslint.config(
     rules: layer(
       SIM_LAYER,
       ['electron/*', '**/rpc/**', '**/service/**', '**/cli/**', '**/headless/**', '**/authority/**', '**/electron/**'],
+      ['electron'],
+    ),
+  },
+  {
+    files: ['src-main/dns/**'],
+    rules: layer(
+      DNS_LIBRARY,
+      ['electron/*', '**/cli/**', '**/service/**', '**/headless/**', '**/electron/**', '**/sim/**'],
       ['electron'],
     ),
   },

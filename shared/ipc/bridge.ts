@@ -8,6 +8,7 @@ import type { Wrapped } from './views.js';
 import { SIM_BRIDGE_EVENTS, SIM_BRIDGE_METHODS } from './sim-channels.js';
 import { KEY_BRIDGE_EVENTS, KEY_BRIDGE_METHODS } from './keys-channels.js';
 import { SETTINGS_BRIDGE_EVENTS, SETTINGS_BRIDGE_METHODS } from './settings-channels.js';
+import { DNS_BRIDGE_METHODS } from './dns-channels.js';
 
 export const BRIDGE_METHODS = {
   hostStatus: 'host:status',
@@ -17,6 +18,7 @@ export const BRIDGE_METHODS = {
   ...SIM_BRIDGE_METHODS,
   ...KEY_BRIDGE_METHODS,
   ...SETTINGS_BRIDGE_METHODS,
+  ...DNS_BRIDGE_METHODS,
 } as const satisfies Record<string, InvokeChannel>;
 
 export const BRIDGE_EVENTS = {

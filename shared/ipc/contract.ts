@@ -12,6 +12,7 @@ import type { HostEventView, HostStatusView } from './views.js';
 import { SIM_EVENT_CHANNELS, SIM_INVOKE_CHANNELS, type SimEventPayloads } from './sim-channels.js';
 import { KEY_CHANNELS, KEY_EVENT_CHANNELS, type KeyEventPayloads } from './keys-channels.js';
 import { SETTINGS_CHANNELS, SETTINGS_EVENT_CHANNELS, type SettingsEventPayloads } from './settings-channels.js';
+import { DNS_CHANNELS } from './dns-channels.js';
 
 const uuidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID');
 
@@ -72,6 +73,7 @@ export const INVOKE_CHANNELS = {
   ...SIM_INVOKE_CHANNELS,
   ...KEY_CHANNELS,
   ...SETTINGS_CHANNELS,
+  ...DNS_CHANNELS,
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE_CHANNELS;

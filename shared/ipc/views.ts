@@ -70,7 +70,7 @@ export interface HostStatusView {
 export interface HostEventView {
   at: number;
   level: 'info' | 'warning' | 'error';
-  kind: 'threshold-up' | 'threshold-down' | 'clone-suspected' | 'cmids-expired' | 'capacity-grew' | 'host';
+  kind: 'threshold-up' | 'threshold-down' | 'clone-suspected' | 'cmids-expired' | 'capacity-grew' | 'host' | 'dns';
   message: string;
 }
 

@@ -24,7 +24,7 @@ export const SIGNATURE_LENGTH = 64;
 export const MAX_REQUEST_LENGTH = REQUEST_FIXED_LENGTH + MAX_MACHINE_NAME_BYTES + MAC_LENGTH;
 export const MAX_SIGNED_RESPONSE_LENGTH = RESPONSE_FIXED_LENGTH + MAX_HOST_ID_LENGTH + SIGNATURE_LENGTH;
 
-const RequestFlag = { isVm: 0x1, hasPreviousCmid: 0x2, hasSiteTokenMac: 0x4 } as const;
+const RequestFlag = { isVm: 0x1, hasPreviousCmid: 0x2, hasSiteTokenMac: 0x4, probe: 0x8 } as const;
 const RESPONSE_FLAG_GRANTED = 0x1;
 const MAX_U32 = 0xffff_ffff;
 
@@ -102,7 +102,8 @@ export function encodeActivationRequest(req: ActivationRequest): Uint8Array {
   const flags =
     (req.isVm ? RequestFlag.isVm : 0) |
     (req.previousCmid !== null ? RequestFlag.hasPreviousCmid : 0) |
-    (req.siteTokenMac !== null ? RequestFlag.hasSiteTokenMac : 0);
+    (req.siteTokenMac !== null ? RequestFlag.hasSiteTokenMac : 0) |
+    (req.probe === true ? RequestFlag.probe : 0);
   const w = new ByteWriter(REQUEST_FIXED_LENGTH + name.byteLength + MAC_LENGTH);
   w.u32(REQUEST_MAGIC).u16(QAP_VERSION).u16(flags);
   w.bytes(checkUuid('cmid', req.cmid));
@@ -124,7 +125,7 @@ export function decodeActivationRequest(bytes: Uint8Array): ActivationRequest {
   const r = new ByteReader(bytes, 'activation request');
   checkMagicAndVersion(r, REQUEST_MAGIC, 'request');
   const flags = r.u16();
-  if (flags & ~0x7) throw bad('flags', `has unknown bits (0x${flags.toString(16)})`);
+  if (flags & ~0xf) throw bad('flags', `has unknown bits (0x${flags.toString(16)})`);
   const cmid = bytesToUuid(r.bytes(16));
   const prev = r.bytes(16);
   const applicationId = bytesToUuid(r.bytes(16));
@@ -174,6 +175,7 @@ export function decodeActivationRequest(bytes: Uint8Array): ActivationRequest {
     clientTime,
     nonce,
     siteTokenMac,
+    ...(flags & RequestFlag.probe ? { probe: true } : {}),
   };
 }
 

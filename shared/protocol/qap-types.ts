@@ -29,6 +29,11 @@ export interface ActivationRequest {
   nonce: Uint8Array;
   /** HMAC-SHA256 with the site token, when the site uses one (32 bytes), else null. */
   siteTokenMac: Uint8Array | null;
+  /**
+   * A probe (flag bit 3, docs/protocol.md "Probe requests"): the host answers with its signed
+   * identity and counts nothing. Absent means false.
+   */
+  probe?: boolean;
 }
 
 /** Response status: 0 means the request was processed (granted or not); others are refusals. */

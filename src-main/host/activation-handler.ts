@@ -138,6 +138,14 @@ export function createActivationHandler(deps: ActivationHandlerDeps): Activation
       await store.commitRefusal?.({ at, result: 'invalid-request', address: ctx.remoteAddress });
       throw e;
     }
+    if (req.probe === true) {
+      // A probe (`quorum dns check`) learns the host's signed identity; it never reaches the
+      // engine or the store, so no count, counter or log line moves (docs/protocol.md, "Probe requests").
+      const verdict = admission?.check(stub, req.siteTokenMac, ctx.remoteAddress);
+      return sign(
+        responseTo(req, identity, engine, verdict && !verdict.admitted ? verdict.status : QapStatus.Ok, null, at),
+      );
+    }
     // Refused before the engine: counted as failed, logged with what the request said, signed.
     const refuse = async (result: RequestResult, status: QapStatus): Promise<Uint8Array> => {
       const partial = { applicationId: req.applicationId, productId: req.productId, licenseState: req.licenseState };

@@ -29,6 +29,8 @@ import { acquireHostLock } from './host-lock.js';
 import type { EngineChange, ServingGate } from '../engine/types.js';
 import { FaultGuard } from './fault-guard.js';
 import { directoryExposure, makeDirectoryFilesPrivate } from '../store/private-files.js';
+import { HostKeyRepository } from '../authority/index.js';
+import { startDnsSync, type DnsSync } from '../dns/dns-sync-loop.js';
 
 export interface ListenAddress {
   host: string;
@@ -45,6 +47,8 @@ export interface HostOptions {
   admission?: { siteToken?: string; allowedRanges?: string[] };
   /** How often expired CMIDs are swept and the key state re-read (ms). */
   housekeepingMs?: number;
+  /** DNS publishing (src-main/dns): how often the publish list is synced, and this machine's addresses. */
+  dns?: { syncMs?: number; addresses?: () => string[]; timeoutMs?: number };
 }
 
 export interface HostRuntime {
@@ -69,6 +73,8 @@ export interface HostRuntime {
   readonly faults: FaultGuard;
   /** Problems the admin should fix that do not stop activation (a data directory others can read). */
   warnings(): string[];
+  /** Publishes the host's SRV records per the publish list (docs/operations.md, "DNS"). */
+  readonly dns: DnsSync;
   /** Called after each group commit with the records it held. */
   onCommitted(listener: (records: ActivationRecord[]) => void): () => void;
   /** Re-reads the key state and the stored intervals now (after the console changed them). */
@@ -261,7 +267,6 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     );
     timer.unref();
 
-    const startedAt = clock.now();
     let started = listener;
     const reader = new ConsoleReader({
       file: store.file,
@@ -269,6 +274,18 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       beforeRead: () => store.applyPending(),
       now: () => clock.now(),
     });
+    const dns = startDnsSync({
+      dataDir,
+      store,
+      clock,
+      log,
+      port: () => started.addresses()[0]?.port ?? 0,
+      hostKeyInstalled: () => new HostKeyRepository(store.db).get() !== undefined,
+      addresses: options.dns?.addresses,
+      intervalMs: options.dns?.syncMs,
+      timeoutMs: options.dns?.timeoutMs,
+    });
+    const startedAt = clock.now();
     return {
       dataDir,
       engine,
@@ -290,6 +307,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
         const w = directoryExposure(dataDir);
         return w ? [w] : [];
       },
+      dns,
       onCommitted: (l) => store.onCommitted(l),
       refresh,
       admission: () => admissionOptions,
@@ -318,6 +336,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       },
       close: async () => {
         clearInterval(timer);
+        await dns.close();
         await started.close();
         reader.close();
         store.close();

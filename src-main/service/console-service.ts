@@ -12,6 +12,7 @@ import { createSimService } from './sim-service.js';
 import { buildHostKeyView } from './host-key-view.js';
 import { createKeyService } from './key-service.js';
 import { createSettingsService } from './settings-service.js';
+import { createDnsService } from './dns-service.js';
 
 /** Change events are coalesced so a burst of activations costs the renderer one re-read. */
 export const CHANGE_COALESCE_MS = 250;
@@ -62,11 +63,12 @@ export function createConsoleService(host: HostRuntime, options: { statusCheckMs
     );
   });
 
-  const stopEvents = hostEventsFrom(host, (e) => {
+  const raise = (e: HostEventView) => {
     recent.unshift(e);
     recent.length = Math.min(recent.length, MAX_EVENTS);
     events.emit('host:event', e);
-  });
+  };
+  const stopEvents = hostEventsFrom(host, raise);
 
   const sim = createSimService(events);
   const contract: ConsoleContract = {
@@ -85,6 +87,7 @@ export function createConsoleService(host: HostRuntime, options: { statusCheckMs
       events.emit('settings:changed', settings);
       pushStatus(true);
     }),
+    ...createDnsService(host, raise),
   };
 
   return {

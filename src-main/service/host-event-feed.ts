@@ -51,6 +51,16 @@ export function hostEventsFrom(host: HostRuntime, emit: (e: HostEventView) => vo
         message: `${appName(e.applicationId)}: the client cache grew from ${e.from} to ${e.to} entries.`,
       }),
     ),
+    // A failed publish or withdrawal (the store's DNS event log has it too, from the publisher).
+    host.dns.onResult((zone, r) => {
+      if (r.ok) return;
+      emit({
+        at: r.at,
+        level: 'warning',
+        kind: 'dns',
+        message: `DNS: ${r.action === 'publish' ? 'publishing to' : 'withdrawing from'} ${zone} failed: ${r.message}${r.hint ? ` ${r.hint}` : ''}`,
+      });
+    }),
   ];
   return () => offs.forEach((off) => off());
 }

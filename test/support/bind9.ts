@@ -18,6 +18,13 @@ export interface Bind9Options {
   /** Extra zone-file lines (relative names), e.g. `_quorum._tcp 300 IN SRV 0 60 1688 host1`. */
   records?: string[];
   keyName?: string;
+  /**
+   * The zone's update-policy statements (without braces); default: the key may change anything
+   * in the zone. Quorum's documented line is `grant KEY name _quorum._tcp.ZONE SRV;`.
+   */
+  updatePolicy?: string;
+  /** Names of further keys the server knows but the policy does not grant (for REFUSED tests). */
+  otherKeys?: string[];
 }
 
 export interface Bind9 {
@@ -30,7 +37,11 @@ export interface Bind9 {
   /** Base64 HMAC-SHA256 secret of the TSIG key. */
   readonly keySecret: string;
   readonly keyFile: string;
+  /** Key files of `otherKeys`, by name. */
+  readonly otherKeyFiles: Record<string, string>;
   readonly dir: string;
+  /** `dig +short` of NAME TYPE at this server, one answer a line (sorted). */
+  dig(name: string, type: string): Promise<string[]>;
   /** Runs nsupdate with the TSIG key; `lines` are update commands ("update add ..."), `send` is appended. */
   update(lines: string[]): Promise<void>;
   /** Everything named printed so far (for failure messages). */
@@ -59,14 +70,20 @@ async function freePort(): Promise<number> {
   throw new Error('No free port for named on 127.0.0.1 after 20 tries.');
 }
 
-function run(file: string, args: string[], input: string): Promise<void> {
+function run(file: string, args: string[], input: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(file, args, { timeout: 10_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${file} ${args.join(' ')} failed: ${err.message}\n${stdout}${stderr}`));
-      else resolve();
+      else resolve(stdout);
     });
+    // dig never reads its input and may exit before it is written: that EPIPE is not a failure.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(input);
   });
+}
+
+function keyText(name: string, secret: string): string {
+  return `key "${name}" {\n  algorithm hmac-sha256;\n  secret "${secret}";\n};\n`;
 }
 
 export async function startBind9(options: Bind9Options = {}): Promise<Bind9> {
@@ -76,15 +93,22 @@ export async function startBind9(options: Bind9Options = {}): Promise<Bind9> {
   const dir = await mkdtemp(join(tmpdir(), 'quorum-bind9-'));
   const port = await freePort();
   const keyFile = join(dir, 'tsig.key');
-  await writeFile(keyFile, `key "${keyName}" {\n  algorithm hmac-sha256;\n  secret "${keySecret}";\n};\n`);
+  await writeFile(keyFile, keyText(keyName, keySecret));
+  const otherKeyFiles: Record<string, string> = {};
+  for (const name of options.otherKeys ?? []) {
+    otherKeyFiles[name] = join(dir, `${name}.key`);
+    await writeFile(otherKeyFiles[name], keyText(name, randomBytes(32).toString('base64')));
+  }
+  const policy = options.updatePolicy ?? `grant ${keyName} zonesub ANY;`;
   await writeFile(
     join(dir, 'named.conf'),
     [
       `include "${keyFile}";`,
+      ...Object.values(otherKeyFiles).map((f) => `include "${f}";`),
       `options { directory "${dir}"; pid-file "${dir}/named.pid"; listen-on port ${port} { 127.0.0.1; };`,
       `  listen-on-v6 { none; }; recursion no; dnssec-validation no; };`,
       `controls { };`,
-      `zone "${zone}" { type primary; file "${dir}/zone.db"; update-policy { grant ${keyName} zonesub ANY; }; };`,
+      `zone "${zone}" { type primary; file "${dir}/zone.db"; update-policy { ${policy} }; };`,
       '',
     ].join('\n'),
   );
@@ -147,10 +171,21 @@ export async function startBind9(options: Bind9Options = {}): Promise<Bind9> {
     keyName,
     keySecret,
     keyFile,
+    otherKeyFiles,
     dir,
+    dig: async (name, type) =>
+      (await run('dig', ['@127.0.0.1', '-p', String(port), name, type, '+short', '+time=3', '+tries=2'], ''))
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .sort(),
     log: () => output,
     stop,
-    update: (lines) =>
-      run('nsupdate', ['-k', keyFile], [`server 127.0.0.1 ${port}`, `zone ${zone}`, ...lines, 'send', ''].join('\n')),
+    update: async (lines) => {
+      await run(
+        'nsupdate',
+        ['-k', keyFile],
+        [`server 127.0.0.1 ${port}`, `zone ${zone}`, ...lines, 'send', ''].join('\n'),
+      );
+    },
   };
 }

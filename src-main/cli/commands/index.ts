@@ -18,6 +18,7 @@ import { clientRun } from './client-run.js';
 import { settingsList, settingsSet } from './settings.js';
 import { simulate } from './simulate.js';
 import { settingsSiteToken } from './settings-site-token.js';
+import { dnsCommands } from './dns-commands.js';
 
 export const COMMANDS: Command[] = [serve];
 COMMANDS.push(keyInstall, keyActivate, keyInfoCommand, keyUninstall, authorityIssue, authorityConfirm, authorityLedger);
@@ -26,3 +27,4 @@ COMMANDS.push(status, settingsList, settingsSet, settingsSiteToken);
 COMMANDS.push(clients, log);
 COMMANDS.push(clientActivate, clientStatus, clientRun);
 COMMANDS.push(simulate);
+COMMANDS.push(...dnsCommands);

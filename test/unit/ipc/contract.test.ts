@@ -79,6 +79,9 @@ const keyAndSettingsStubs = {
   'settings:set': notHere,
   'settings:site-token': notHere,
 } satisfies Partial<ConsoleContract>;
+const unused = async (): Promise<never> => {
+  throw new Error('not used by these tests');
+};
 
 describe('dispatchInvoke validates every payload', () => {
   const seen: unknown[] = [];
@@ -101,6 +104,13 @@ describe('dispatchInvoke validates every payload', () => {
     },
     'sim:cancel': async () => ({ cancelled: false }),
     ...keyAndSettingsStubs,
+    'dns:list': unused,
+    'dns:add-zone': unused,
+    'dns:publish-now': unused,
+    'dns:withdraw': unused,
+    'dns:set-publishing': unused,
+    'dns:records': unused,
+    'dns:check': unused,
   };
 
   it('passes a valid input through', async () => {

@@ -23,6 +23,11 @@ describe('layering lint rules', () => {
     ],
     ['src-renderer/src/bad2.ts', "import { createServer } from 'node:net';\nexport const x = createServer;\n"],
     ['src-main/service/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    [
+      'src-main/dns/bad.ts',
+      "import { createConsoleService } from '../service/console-service.js';\nexport const x = createConsoleService;\n",
+    ],
+    ['src-main/dns/bad2.ts', "import { app } from 'electron';\nexport const x = app;\n"],
     ['src-main/engine/bad.ts', "import Database from 'better-sqlite3';\nexport const x = Database;\n"],
     ['src-main/engine/bad2.ts', "import { writeFileSync } from 'fs';\nexport const x = writeFileSync;\n"],
     // The simulator is used by the CLI, the console service and the bench only, and stays off the network.

@@ -1,0 +1,85 @@
+/**
+ * The running host's side of DNS publishing: a sync at start, then one every `intervalMs` that
+ * publishes only what changed (a new port or address, a zone added from the CLI), what is due
+ * for its 24-hour refresh, or what must be withdrawn. One sync at a time; close() waits for it.
+ */
+import type { Clock } from '../../shared/domain/clock.js';
+import { HOST_PORT_KEY, type ZoneResult } from './publish-list.js';
+import { machineAddresses, syncZones, type DnsContext, type DnsStore, type HostFacts } from './dns-publisher.js';
+
+export const DNS_SYNC_MS = 30_000;
+
+export interface DnsSyncOptions {
+  dataDir: string;
+  store: DnsStore;
+  clock: Clock;
+  log: (line: string) => void;
+  port: () => number;
+  hostKeyInstalled: () => boolean;
+  addresses?: () => string[];
+  intervalMs?: number;
+  timeoutMs?: number;
+}
+
+export interface DnsSync {
+  /** Every publish or withdrawal outcome, from the loop or from syncNow. */
+  onResult(listener: (zone: string, result: ZoneResult) => void): () => void;
+  /** Runs a sync now (after the one running, if any). */
+  syncNow(): Promise<ZoneResult[]>;
+  facts(): HostFacts;
+  /** The context the console's operations use, so their outcomes reach the same listeners. */
+  context(): DnsContext;
+  close(): Promise<void>;
+}
+
+export function startDnsSync(options: DnsSyncOptions): DnsSync {
+  const listeners = new Set<(zone: string, result: ZoneResult) => void>();
+  const facts = (): HostFacts => ({
+    port: options.port(),
+    addresses: options.addresses ?? machineAddresses,
+    hostKeyInstalled: options.hostKeyInstalled(),
+  });
+  const ctx: DnsContext = {
+    dataDir: options.dataDir,
+    store: options.store,
+    clock: options.clock,
+    timeoutMs: options.timeoutMs,
+    onResult: (zone: string, result: ZoneResult) => {
+      options.log(`DNS ${result.action} ${zone}: ${result.ok ? result.message : `${result.message} (${result.code})`}`);
+      for (const l of listeners) l(zone, result);
+    },
+  };
+  let running: Promise<ZoneResult[]> = Promise.resolve([]);
+  let closed = false;
+  const syncNow = (): Promise<ZoneResult[]> => {
+    running = running.then(async () => {
+      if (closed) return [];
+      try {
+        const port = String(options.port());
+        if (options.store.getSetting(HOST_PORT_KEY) !== port) options.store.setSetting(HOST_PORT_KEY, port);
+        return await syncZones(ctx, facts());
+      } catch (e) {
+        options.log(`DNS publishing skipped: ${e instanceof Error ? e.message : String(e)}`);
+        return [];
+      }
+    });
+    return running;
+  };
+  void syncNow();
+  const timer = setInterval(() => void syncNow(), options.intervalMs ?? DNS_SYNC_MS);
+  timer.unref();
+  return {
+    onResult: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    syncNow,
+    facts,
+    context: () => ctx,
+    close: async () => {
+      clearInterval(timer);
+      closed = true;
+      await running;
+    },
+  };
+}
