@@ -11,8 +11,8 @@ import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { migrate } from '../store/migrate.js';
 import { storeError } from '../store/store-errors.js';
-import { ensureDataDir } from '../cli/data-dir.js';
-import { upHostKeys } from './schema.js';
+import { ensureDataDir } from '../store/data-dir.js';
+import { upHostKeys } from '../store/host-key-schema.js';
 
 export const DB_FILE = 'quorum.db';
 

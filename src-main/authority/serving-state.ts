@@ -6,7 +6,7 @@ import type { Database } from 'better-sqlite3';
 import { maskHostKey, type KeyCoverage } from '../../shared/keys/index.js';
 import type { ServingGate } from '../engine/types.js';
 import { dirname, resolve } from 'node:path';
-import { resolveDataDir } from '../cli/data-dir.js';
+import { resolveDataDir } from '../store/data-dir.js';
 import { HostKeyRepository } from './host-key-repository.js';
 
 /**

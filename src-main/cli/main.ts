@@ -3,7 +3,7 @@
  * failure into one clear line and a non-zero exit.
  */
 import { COMMANDS } from './commands/index.js';
-import { resolveDataDir } from '../host/data-dir.js';
+import { resolveDataDir } from '../store/data-dir.js';
 import { exitQuietlyOnBrokenPipe, processIo, reportFailure, type CliIo, type Command } from './cli-kit.js';
 
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {

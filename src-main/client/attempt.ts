@@ -11,7 +11,7 @@ import { QuorumError } from '../../shared/domain/errors.js';
 import type { Product } from '../../shared/domain/products.js';
 import { QapStatus, type ActivationRequest, type ActivationResponse } from '../../shared/protocol/qap-types.js';
 import { decodeSignedResponse, encodeActivationRequest, withRequestMac } from '../../shared/protocol/qap-codec.js';
-import { computeSiteTokenMac } from '../host/admission.js';
+import { computeSiteTokenMac } from './site-token.js';
 import { formatHostAddress, type HostAddress } from '../dns/host-address.js';
 import { queryNameOf, type SrvLookup } from '../dns/srv-lookup.js';
 import { orderSrvTargets, type RandomSource } from '../dns/srv-select.js';

@@ -2,7 +2,7 @@
 import { LICENSE_STATE_NAMES, type LicenseState } from '../../shared/domain/license-state.js';
 import { ProductCatalog } from '../../shared/domain/products.js';
 import { formatHostAddress } from '../dns/host-address.js';
-import { hostIdOf } from '../host/identity.js';
+import { hostIdOf } from './host-key.js';
 import { currentPeriodEnd, licenseStateAt, remainingMinutesAt, type LicenseRecord } from './license-machine.js';
 import type { ClientState } from './state-file.js';
 

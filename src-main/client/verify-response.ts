@@ -4,7 +4,7 @@
  * admin's fingerprints, or the key seen first at that address). Any failure is a loud error.
  */
 import type { ActivationRequest, ActivationResponse } from '../../shared/protocol/qap-types.js';
-import { fingerprintOf, verifyHostSignature } from '../host/identity.js';
+import { fingerprintOf, verifyHostSignature } from './host-key.js';
 import { hostKeyMismatch, replayed, signatureInvalid } from './errors.js';
 
 export interface SignedReply {

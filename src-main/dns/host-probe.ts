@@ -9,7 +9,7 @@ import { QuorumError } from '../../shared/domain/errors.js';
 import type { DnsCheckAddressView } from '../../shared/ipc/dns-channels.js';
 import { decodeSignedResponse, encodeActivationRequest, withRequestMac } from '../../shared/protocol/qap-codec.js';
 import { QapStatus, type ActivationRequest } from '../../shared/protocol/qap-types.js';
-import { computeSiteTokenMac } from '../host/admission.js';
+import { computeSiteTokenMac } from '../client/site-token.js';
 import { rpcTransport } from '../client/rpc-transport.js';
 import type { ActivationTransport } from '../client/transport.js';
 import { verifyReply } from '../client/verify-response.js';

@@ -10,7 +10,7 @@ import type { EventEmitter } from 'node:events';
 import { join, resolve } from 'node:path';
 import { QAP_DEFAULT_PORT } from '../../shared/protocol/qap-types.js';
 import { createFileLogger, createStdoutLogger, hostLogLines, type Logger } from '../host/app-log.js';
-import { resolveDataDir } from '../host/data-dir.js';
+import { resolveDataDir } from '../store/data-dir.js';
 import { startHost, startHostOnAllAddresses, type HostOptions, type HostRuntime } from '../host/host-runtime.js';
 import { readStoredNetworkSettings, storedAdmission } from '../host/network-settings.js';
 import { createConsoleService, type ConsoleService } from '../service/console-service.js';

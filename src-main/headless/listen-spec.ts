@@ -1,4 +1,9 @@
-import { CliUsageError } from '../cli/cli-kit.js';
+import { QuorumError } from '../../shared/domain/errors.js';
+
+/** A usage mistake, as the CLI reports its own (code USAGE, exit 2). */
+function usage(message: string): QuorumError {
+  return new QuorumError('USAGE', message, 'Run the command with --help for its options.');
+}
 
 /** Parses "ADDR", "ADDR:PORT" or "[V6]:PORT" into a host and port, with `defaultPort` when none is given. */
 export function parseListenSpec(spec: string, defaultPort: number, option: string): { host: string; port: number } {
@@ -7,10 +12,10 @@ export function parseListenSpec(spec: string, defaultPort: number, option: strin
   const v4 = /^([^:[\]]+)(?::(\d+))?$/.exec(spec);
   const host = v6 ? v6[1] : plainV6 ? spec : v4?.[1];
   const portText = v6 ? v6[2] : plainV6 ? undefined : v4?.[2];
-  if (!host) throw new CliUsageError(`${option} expects ADDR, ADDR:PORT or [IPv6]:PORT; got "${spec}".`);
+  if (!host) throw usage(`${option} expects ADDR, ADDR:PORT or [IPv6]:PORT; got "${spec}".`);
   const port = portText === undefined ? defaultPort : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CliUsageError(`${option}: port must be from 0 to 65535; got "${portText ?? ''}".`);
+    throw usage(`${option}: port must be from 0 to 65535; got "${portText ?? ''}".`);
   }
   return { host, port };
 }

@@ -4,15 +4,17 @@
  * treated as IPv4), and a per-address request rate. Refusals carry the QAP status the client gets
  * and the request result the host counts.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { QuorumError } from '../../shared/domain/errors.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import type { RequestResult } from '../../shared/domain/records.js';
-import { requestMacInput } from '../../shared/protocol/qap-codec.js';
 import { QapStatus } from '../../shared/protocol/qap-types.js';
 import { RateLimiter } from '../rpc/rate-limiter.js';
-import { normalizeAddress } from '../rpc/peer-address.js';
+import { normalizeAddress } from '../../shared/domain/address.js';
+import { computeSiteTokenMac } from '../client/site-token.js';
+
+export { computeSiteTokenMac };
 
 export interface AdmissionOptions {
   /** When set, every request must carry HMAC-SHA256(siteToken, requestMacInput(request)). */
@@ -35,9 +37,6 @@ export interface Admission {
 }
 
 /** What a client puts in siteTokenMac. */
-export function computeSiteTokenMac(siteToken: string, requestBytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHmac('sha256', siteToken).update(requestMacInput(requestBytes)).digest());
-}
 
 export function parseRanges(ranges: readonly string[]): BlockList {
   const list = new BlockList();

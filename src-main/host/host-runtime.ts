@@ -6,7 +6,7 @@
 import { ProductCatalog } from '../../shared/domain/products.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
-import { ensureDataDir } from '../cli/data-dir.js';
+import { ensureDataDir } from '../store/data-dir.js';
 import { Engine } from '../engine/engine.js';
 import { intervalsFromSettings } from '../engine/settings.js';
 import type { ActivationRecord } from '../store/types.js';

@@ -7,7 +7,7 @@
  * OpenSSL's per-call setup (~65 us a signature here, ~35 us through libsodium). Ed25519 signatures
  * are deterministic, so both give the same bytes; node:crypto remains the fallback.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writePrivateFile } from '../store/private-files.js';
@@ -15,6 +15,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { equalBytes } from '../../shared/protocol/bytes.js';
+import { fingerprintOf, hostIdOf, shortFingerprint, verifyHostSignature } from '../client/host-key.js';
+
+export { fingerprintOf, hostIdOf, shortFingerprint, verifyHostSignature };
 
 export const HOST_IDENTITY_FILE = 'host-identity.pem';
 
@@ -43,20 +46,6 @@ export interface IdentityOptions {
 
 /** The DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows it. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-/** The DER prefix of an SPKI Ed25519 public key; the 32 raw bytes follow it. */
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
-export function fingerprintOf(publicKey: Uint8Array): string {
-  return createHash('sha256').update(publicKey).digest('hex');
-}
-
-export function shortFingerprint(fingerprint: string): string {
-  return (fingerprint.slice(0, 32).match(/.{4}/g) ?? []).join('-');
-}
-
-export function hostIdOf(fingerprint: string): string {
-  return `QH-${(fingerprint.slice(0, 16).toUpperCase().match(/.{4}/g) ?? []).join('-')}`;
-}
 
 function rawPublicKey(privateKey: KeyObject): Uint8Array {
   const der = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
@@ -223,35 +212,4 @@ export function loadOrCreateHostIdentity(dataDir: string, options?: IdentityOpti
   }
   if (outcome === 'exists') return loadOrCreateHostIdentity(dataDir, options);
   return identityFromKey(privateKey, options);
-}
-
-const publicKeyCache = new Map<string, KeyObject>();
-
-function publicKeyObject(publicKey: Uint8Array): KeyObject | null {
-  if (publicKey.byteLength !== 32) return null;
-  const id = Buffer.from(publicKey).toString('hex');
-  let key = publicKeyCache.get(id);
-  if (!key) {
-    try {
-      key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: 'der', type: 'spki' });
-    } catch {
-      return null;
-    }
-    // Clients talk to a handful of hosts; the bound keeps a hostile peer from growing the cache.
-    if (publicKeyCache.size >= 64) publicKeyCache.clear();
-    publicKeyCache.set(id, key);
-  }
-  return key;
-}
-
-/** True when `signature` is a valid Ed25519 signature of `bytes` by `publicKey` (32 raw bytes). */
-export function verifyHostSignature(publicKey: Uint8Array, bytes: Uint8Array, signature: Uint8Array): boolean {
-  if (signature.byteLength !== 64) return false;
-  const key = publicKeyObject(publicKey);
-  if (!key) return false;
-  try {
-    return verify(null, bytes, key, signature);
-  } catch {
-    return false;
-  }
 }

@@ -11,7 +11,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { QAP_DEFAULT_PORT } from '../../shared/protocol/qap-types.js';
-import { normalizeAddress } from '../rpc/peer-address.js';
+import { normalizeAddress } from '../../shared/domain/address.js';
 import type { ActivationStore } from '../store/types.js';
 import { parseRanges } from './admission.js';
 import { sqliteOptions } from '../store/sqlite-binding.js';

@@ -18,7 +18,7 @@ import {
   publishZone,
   syncZones,
 } from '../dns/dns-publisher.js';
-import { localHostOf } from '../dns/local-host.js';
+import { localHostOf } from '../host/local-host.js';
 import { publishingEnabled, setPublishing } from '../dns/publish-list.js';
 import { parseTsigKeyFile } from '../dns/tsig-key-file.js';
 

@@ -11,7 +11,7 @@ import { isFailure } from '../engine/counters.js';
 import type { EngineChange } from '../engine/types.js';
 import type { ActivationRecord, RefusalRecord } from './types.js';
 import type { ClientDbRow } from './client-query.js';
-import { normalizeAddress } from '../rpc/peer-address.js';
+import { normalizeAddress } from '../../shared/domain/address.js';
 import { wellFormed } from './well-formed.js';
 
 export type QueuedWrite =

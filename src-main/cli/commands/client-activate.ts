@@ -1,5 +1,5 @@
 import { createClient } from '../../client/client.js';
-import { CLIENT_OPTIONS_HELP, parseClientOptions, withClientErrors } from '../../client/cli-options.js';
+import { CLIENT_OPTIONS_HELP, parseClientOptions, withClientErrors } from '../client-options.js';
 import { failureLine, printJson, type CliIo, type Command } from '../cli-kit.js';
 
 const HELP = `Usage: quorum client activate --product P (--host H[:PORT]... | --domain D... [--dns-server ADDR[:PORT]])

@@ -1,5 +1,5 @@
 import { createClient } from '../../client/client.js';
-import { CLIENT_OPTIONS_HELP, describeEvent, parseClientOptions, withClientErrors } from '../../client/cli-options.js';
+import { CLIENT_OPTIONS_HELP, describeEvent, parseClientOptions, withClientErrors } from '../client-options.js';
 import type { CliIo, Command } from '../cli-kit.js';
 
 const HELP = `Usage: quorum client run --product P (--host H[:PORT]... | --domain D... [--dns-server ADDR[:PORT]])

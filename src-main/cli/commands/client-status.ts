@@ -1,6 +1,6 @@
 import { describeState } from '../../client/status.js';
 import { readClientState } from '../../client/state-file.js';
-import { describeStatus, stateFileOf, withClientErrors } from '../../client/cli-options.js';
+import { describeStatus, stateFileOf, withClientErrors } from '../client-options.js';
 import { parseCommandArgs, printJson, type CliIo, type Command } from '../cli-kit.js';
 
 const HELP = `Usage: quorum client status [--state FILE] [--data-dir DIR] [--json]

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkDns, type DnsCheckReport } from '../../dns/dns-check.js';
-import { localHostOf } from '../../dns/local-host.js';
-import { CLIENT_STATE_FILE } from '../../client/cli-options.js';
+import { localHostOf } from '../../host/local-host.js';
+import { CLIENT_STATE_FILE } from '../client-options.js';
 import { readClientState } from '../../client/state-file.js';
 import { databasePath, openStore } from '../../store/open-store.js';
 import { CliUsageError, intOption, parseCommandArgs, printJson, type CliIo, type Command } from '../cli-kit.js';

@@ -7,7 +7,7 @@
  * empty). Until the store registers this step, openKeyDatabase and HostKeyRepository create the
  * same tables themselves (idempotently).
  */
-import { upHostKeys } from '../../authority/schema.js';
+import { upHostKeys } from '../host-key-schema.js';
 import type { Migration } from './migration.js';
 
 export const migration003: Migration = {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureDataDir } from '../../../src-main/cli/data-dir.js';
+import { ensureDataDir } from '../../../src-main/store/data-dir.js';
 import { databasePath, openStore } from '../../../src-main/store/open-store.js';
 import { activation, tempDir } from './fixtures.js';
 

@@ -4,11 +4,11 @@
  */
 import { join } from 'node:path';
 import { QuorumError } from '../../shared/domain/errors.js';
-import { CliUsageError, failureLine, intOption, parseCommandArgs, type CliIo } from '../cli/cli-kit.js';
-import { resolveDataDir } from '../cli/data-dir.js';
-import type { ClientOptions } from './client.js';
-import type { ClientEvent } from './events.js';
-import type { ClientStatus } from './status.js';
+import { CliUsageError, failureLine, intOption, parseCommandArgs, type CliIo } from './cli-kit.js';
+import { resolveDataDir } from '../store/data-dir.js';
+import type { ClientOptions } from '../client/client.js';
+import type { ClientEvent } from '../client/events.js';
+import type { ClientStatus } from '../client/status.js';
 
 export const CLIENT_STATE_FILE = 'client-state.json';
 

@@ -1,7 +1,7 @@
 /**
  * Tables of the host key (host side) and of the embedded authority (issued keys and the activation
  * ledger). Every statement is idempotent, so it is both the body of the store migration
- * (src-main/store/migrations/003-host-keys.ts) and a guard run when a repository opens a database
+ * (migrations/003-host-keys.ts) and a guard run when a repository opens a database
  * whose migration list does not carry this step yet.
  */
 import type { Database } from 'better-sqlite3';

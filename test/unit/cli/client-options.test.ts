@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEvent, describeStatus, parseClientOptions } from '../../../src-main/client/cli-options.js';
+import { describeEvent, describeStatus, parseClientOptions } from '../../../src-main/cli/client-options.js';
 import { describeState } from '../../../src-main/client/status.js';
 import { newClientState } from '../../../src-main/client/state-file.js';
 import { afterAttempt, newLicenseRecord } from '../../../src-main/client/license-machine.js';

@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOST_IDENTITY_FILE, loadOrCreateHostIdentity } from '../host/identity.js';
-import type { LocalHost } from './dns-check.js';
-import { HOST_PORT_KEY, readZones } from './publish-list.js';
-import type { DnsStore } from './dns-publisher.js';
+import { HOST_IDENTITY_FILE, loadOrCreateHostIdentity } from './identity.js';
+import type { LocalHost } from '../dns/dns-check.js';
+import { HOST_PORT_KEY, readZones } from '../dns/publish-list.js';
+import type { DnsStore } from '../dns/dns-publisher.js';
 
 export function localHostOf(
   dataDir: string,
