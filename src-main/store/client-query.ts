@@ -149,7 +149,6 @@ export class ClientQueries {
 
   /** Every filter as a test on a clients row (`c`). */
   #filters(q: ClientPageQuery, text: string | undefined, cutoff: number | undefined): Filters {
-    const f = q.filter;
     const where: string[] = [];
     const params: Param[] = [];
     const group = groupTerms(q, '');

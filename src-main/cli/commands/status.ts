@@ -9,7 +9,6 @@ import { intervalsFromSettings } from '../../engine/settings.js';
 import { buildStatusReport, formatStatusReport } from '../../engine/status-report.js';
 import type { ServingGate } from '../../engine/types.js';
 import { hostFingerprintJson, hostFingerprintRows, readHostFingerprint } from '../../host/host-fingerprint.js';
-import { databasePath, openStore } from '../../store/open-store.js';
 import { openReader } from '../../host/open-reader.js';
 import { directoryExposure } from '../../store/private-files.js';
 import type { SqliteStore } from '../../store/sqlite-store.js';
