@@ -5,12 +5,18 @@
  */
 import type { EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeResult } from './contract.js';
 import type { Wrapped } from './views.js';
+import { CLIENTS_BRIDGE_METHODS } from './clients-channels.js';
+import { EVENTS_BRIDGE_METHODS } from './events-channels.js';
+import { OVERVIEW_BRIDGE_METHODS } from './overview-channels.js';
 
 export const BRIDGE_METHODS = {
   hostStatus: 'host:status',
   hostEvents: 'host:events',
   clientsWindow: 'clients:window',
   requestsWindow: 'requests:window',
+  ...EVENTS_BRIDGE_METHODS,
+  ...CLIENTS_BRIDGE_METHODS,
+  ...OVERVIEW_BRIDGE_METHODS,
 } as const satisfies Record<string, InvokeChannel>;
 
 export const BRIDGE_EVENTS = {

@@ -17,11 +17,13 @@ export function createTray(service: ConsoleService, showWindow: () => BrowserWin
     ]),
   );
   tray.on('click', () => showWindow());
-  service.events.on('host:event', (e) => {
-    if (e.level === 'info' || !Notification.isSupported()) return;
-    const n = new Notification({ title: e.level === 'error' ? 'Quorum: action needed' : 'Quorum', body: e.message });
+  // What and when to notify is decided in service/notification-policy.ts; the tray only shows it.
+  service.notifications.onNotification((e) => {
+    if (!Notification.isSupported()) return;
+    const n = new Notification({ title: e.title, body: e.body });
     n.on('click', () => showWindow());
     n.show();
   });
+  service.notifications.onTrayStatus((s) => tray.setToolTip(`Quorum: ${s.line}`));
   return tray;
 }

@@ -4,8 +4,10 @@ import type { HostRuntime } from '../host/host-runtime.js';
 import { keyCovers } from '../../shared/keys/index.js';
 import { describeAddresses } from '../rpc/listener.js';
 import { buildHostKeyView } from './host-key-view.js';
+import { healthOf } from './health.js';
 
-export function buildStatusView(host: HostRuntime): HostStatusView {
+/** `storeProblem`: why the database failed its last write (the watch service checks), or null. */
+export function buildStatusView(host: HostRuntime, storeProblem: string | null = null): HostStatusView {
   const status = host.engine.status();
   const gate = host.gate();
   const productName = (id: string) => host.catalog.byId(id)?.displayName ?? id;
@@ -15,12 +17,14 @@ export function buildStatusView(host: HostRuntime): HostStatusView {
     const p = host.catalog.byId(id);
     return coverage !== undefined && (p === undefined || !keyCovers(coverage, p));
   };
+  const listening = describeAddresses(host.addresses());
+  const hostKey = buildHostKeyView(host.store.db);
   return {
     serving: gate.serving,
     notServingReason: gate.serving ? null : gate.reason,
     hostId: host.identity.hostId,
     fingerprint: host.identity.fingerprint,
-    listening: describeAddresses(host.addresses()),
+    listening,
     activationIntervalMin: status.activationIntervalMin,
     renewalIntervalMin: status.renewalIntervalMin,
     applications: status.applications.map((app) => ({
@@ -45,6 +49,7 @@ export function buildStatusView(host: HostRuntime): HostStatusView {
       ),
     },
     startedAt: host.startedAt,
-    hostKey: buildHostKeyView(host.store.db),
+    hostKey,
+    health: healthOf({ serving: gate.serving, hostKey, listening, storeProblem }),
   };
 }

@@ -11,6 +11,7 @@ import { migration005 } from './005-activation-journal.js';
 import { migration006 } from './006-client-window-indexes.js';
 import { migration007 } from './007-client-grams.js';
 import { migration008 } from './008-seen-index-text.js';
+import { migration009 } from './009-console-events-snapshots.js';
 
 export type { Migration } from './migration.js';
 export { QUORUM_APPLICATION_ID } from './migration.js';
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
