@@ -14,7 +14,7 @@ export interface CountHistoryView {
   products: string[];
   /** False when the host key covers none of them: the line is shown, but more clients never help. */
   covered: boolean;
-  /** One point per day the host stored a snapshot (UTC day start, ms), oldest first, the last 90 days. */
+  /** One point per day the host stored a snapshot (UTC day start, ms), oldest first, the last 90 days; the last is now. */
   days: { at: number; count: number }[];
   /** The count from now on if no client renews, one point per day until it reaches 0 or 30 days. */
   forecast: { at: number; count: number }[];

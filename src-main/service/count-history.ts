@@ -63,13 +63,18 @@ export function countHistory(
     const forecast = forecastCounts(seen, now);
     for (const t of app.thresholds) {
       const rows = read.all(app.applicationId, t.threshold, since) as { day: string; count: number }[];
+      // Today's point is the count now: the stored row of today is rewritten only every minute.
+      const days = rows
+        .filter((r) => r.day !== dayText(now))
+        .map((r) => ({ at: Date.parse(`${r.day}T00:00:00Z`), count: r.count }));
+      days.push({ at: now, count: app.count });
       out.push({
         applicationId: app.applicationId,
         applicationName: app.name,
         threshold: t.threshold,
         products: t.products,
         covered: t.uncovered.length < t.products.length,
-        days: rows.map((r) => ({ at: Date.parse(`${r.day}T00:00:00Z`), count: r.count })),
+        days,
         forecast,
         belowAt: t.met ? t.safeUntil : null,
       });

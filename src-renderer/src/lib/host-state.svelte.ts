@@ -50,7 +50,8 @@ export interface DisplayHealth {
 }
 
 export function displayHealth(): DisplayHealth {
-  if (connection.state === 'connecting' && hostState.status === null) return { state: 'connecting', word: 'Connecting…' };
+  if (connection.state === 'connecting' && hostState.status === null)
+    return { state: 'connecting', word: 'Connecting…' };
   if (connection.state !== 'open') {
     return {
       state: 'disconnected',
@@ -61,5 +62,11 @@ export function displayHealth(): DisplayHealth {
   const h = hostState.status?.health;
   if (!h) return { state: 'connecting', word: 'Connecting…' };
   if (h.state === 'serving') return { state: 'serving', word: 'Serving' };
-  return { state: 'not-activating', word: 'Not activating', reason: h.reason, action: h.action, actionView: h.actionView };
+  return {
+    state: 'not-activating',
+    word: 'Not activating',
+    reason: h.reason,
+    action: h.action,
+    actionView: h.actionView,
+  };
 }

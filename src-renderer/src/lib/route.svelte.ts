@@ -44,12 +44,17 @@ export function setParams(changes: Record<string, string>, options: { replace?: 
 }
 
 /** The views App.svelte registered, so a link to a view this build lacks is not offered. */
-const registered = new Set<string>();
+const registered: Record<string, string> = {};
 
-export function registerViews(ids: readonly string[]): void {
-  for (const id of ids) registered.add(id);
+export function registerViews(views: readonly { id: string; label: string }[]): void {
+  for (const v of views) registered[v.id] = v.label;
 }
 
 export function knownView(id: string): boolean {
-  return registered.has(id);
+  return Object.prototype.hasOwnProperty.call(registered, id);
+}
+
+/** The label of a registered view ("Clients"), for buttons that open it. */
+export function viewLabel(id: string): string {
+  return registered[id] ?? id;
 }
