@@ -5,7 +5,9 @@
 // and photographed for docs/console.md.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { encodeActivationRequest } from '../../shared/protocol/index.js';
 import { rpcCall } from '../../src-main/rpc/rpc-client.js';
 import { activationRequest } from '../support/activated-host.js';
@@ -48,9 +50,9 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`every view passes axe and is photographed (${scheme})`, async ({ page }) => {
-    await page.emulateMedia({ colorScheme: scheme });
-    for (const width of [1280, 800]) {
+  for (const width of [1280, 800]) {
+    test(`every view passes axe and is photographed (${scheme}, ${width} px)`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: scheme });
       await page.setViewportSize({ width, height: 800 });
       await page.goto(host.consoleUrl);
       await expect(page.getByTestId('connection')).toHaveText(/Serving/);
@@ -68,8 +70,8 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(page.getByRole('heading', { name: 'Needs attention' })).toBeVisible();
       await checkA11y(page, `events ${scheme} ${width}`);
       await shoot(page, `events-${scheme}-${width}`);
-    }
-  });
+    });
+  }
 }
 
 test('the client table: filters, details drawer with history, export, and the view in the URL', async ({ page }) => {
@@ -163,4 +165,28 @@ test('the host killed: the page says so and greys what it shows, with its time',
   await page.emulateMedia({ colorScheme: 'dark' });
   await shoot(page, 'disconnected-dark-1280');
   host = await serve(dataDir);
+});
+
+test('a host with no key: "Not activating", why, the fix, and no "needs N more"', async ({ page }) => {
+  const fresh = await serve(mkdtempSync(join(tmpdir(), 'quorum-e2e-nokey-')));
+  try {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(fresh.consoleUrl);
+      await expect(page.getByTestId('connection')).toHaveText('Not activating');
+      const banner = page.getByTestId('not-activating');
+      await expect(banner).toContainText('No host key is installed, so the host refuses every client.');
+      await expect(banner).toContainText('To fix: Install a host key and activate it');
+      await expect(page.getByText(/needs \d+ more/)).toHaveCount(0);
+      await checkA11y(page, `not activating ${scheme}`);
+      await shoot(page, `not-activating-${scheme}-1280`);
+      await page.getByRole('link', { name: /^Events/ }).click();
+      await expect(page.getByTestId('event').filter({ hasText: 'not activating clients' })).toContainText(
+        'Action needed',
+      );
+      await checkA11y(page, `not activating events ${scheme}`);
+    }
+  } finally {
+    await fresh.stop();
+  }
 });
