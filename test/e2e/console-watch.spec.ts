@@ -74,6 +74,18 @@ for (const scheme of ['light', 'dark'] as const) {
   }
 }
 
+test('at 600 px nothing overflows the page and the header stays in view', async ({ page }) => {
+  await page.setViewportSize({ width: 600, height: 700 });
+  await page.goto(host.consoleUrl);
+  for (const view of ['Overview', 'Clients', 'Events']) {
+    await page.getByRole('link', { name: new RegExp(`^${view}`) }).click();
+    await expect(page.getByRole('heading', { level: 1, name: view })).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(600);
+    await page.mouse.wheel(0, 2000);
+    await expect(page.getByRole('heading', { level: 1, name: view })).toBeInViewport();
+  }
+});
+
 test('the client table: filters, details drawer with history, export, and the view in the URL', async ({ page }) => {
   await page.goto(host.consoleUrl);
   await page.getByRole('link', { name: 'Clients' }).click();

@@ -31,7 +31,7 @@ export function readClientView(p: Record<string, string>): ClientViewState {
   return {
     text: p.text ?? '',
     productId: p.product ?? '',
-    licenseState: p.state ?? '',
+    licenseState: p.state !== undefined && p.state !== '' && isLicenseState(Number(p.state)) ? p.state : '',
     vm: p.vm === 'vm' || p.vm === 'physical' ? p.vm : '',
     seen: SEEN_WITHIN.some((s) => s.value === p.seen) ? p.seen! : '',
     sort: (CLIENT_SORT_COLUMNS as readonly string[]).includes(column ?? '') ? (column as ClientSortColumn) : 'lastSeen',
