@@ -101,18 +101,24 @@ export class EventLog {
     this.#everRaised = db.prepare('SELECT 1 FROM console_events WHERE episode_key = ? LIMIT 1');
   }
 
-  /** Opens an episode, or adds an occurrence to the open one. Returns the event as stored now. */
-  raise(e: RaisedEvent, at: number): HostEventView {
+  /**
+   * Opens an episode, or adds an occurrence to the open one. A condition (`endsOn: 'resolve'`) is
+   * re-checked every few seconds: while it goes on unchanged, that is not a new occurrence, and
+   * nothing is written. Returns the event as stored now, and whether this call changed it.
+   */
+  raise(e: RaisedEvent, at: number): { event: HostEventView; changed: boolean } {
     const open = this.#open[e.endsOn].get(e.key) as { id: number } | undefined;
-    let id: number;
     if (open) {
+      const current = this.get(open.id)!;
+      if (e.endsOn === 'resolve' && current.message === e.message && current.severity === e.severity) {
+        return { event: current, changed: false };
+      }
       this.#bump.run(at, e.message, e.severity, open.id);
-      id = open.id;
-    } else {
-      id = Number(this.#insert.run(at, at, e.kind, e.severity, e.key, e.message, e.view).lastInsertRowid);
-      this.#pruneIfFull();
+      return { event: this.get(open.id)!, changed: true };
     }
-    return this.get(id)!;
+    const id = Number(this.#insert.run(at, at, e.kind, e.severity, e.key, e.message, e.view).lastInsertRowid);
+    this.#pruneIfFull();
+    return { event: this.get(id)!, changed: true };
   }
 
   /** Whether an episode with this key was ever raised (for once-only events such as a reactivation spent). */

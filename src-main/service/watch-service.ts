@@ -81,9 +81,10 @@ export function createWatchService(
     try {
       for (const t of triggers) {
         if ('raise' in t) {
-          const e = log.raise(t.raise, at);
-          emit(e);
-          feed.offer(e);
+          const { event, changed } = log.raise(t.raise, at);
+          if (!changed) continue;
+          emit(event);
+          feed.offer(event);
         } else {
           for (const e of log.resolve(t.resolve, at)) {
             emit(e);

@@ -80,7 +80,7 @@ test('at 600 px nothing overflows the page and the header stays in view', async 
   for (const view of ['Overview', 'Clients', 'Events']) {
     await page.getByRole('link', { name: new RegExp(`^${view}`) }).click();
     await expect(page.getByRole('heading', { level: 1, name: view })).toBeVisible();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(600);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(600);
     await page.mouse.wheel(0, 2000);
     await expect(page.getByRole('heading', { level: 1, name: view })).toBeInViewport();
   }

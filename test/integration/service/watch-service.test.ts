@@ -40,6 +40,10 @@ describe('the watch service', () => {
     const open = (await s.contract['host:events']({})).filter((e) => e.kind === 'not-activating');
     expect(open).toEqual([expect.objectContaining({ severity: 'action', resolvedAt: null })]);
     expect(s.notifications.trayStatus().state).toBe('not-activating');
+    // Re-checked every tick, the condition stays one event with one occurrence while it goes on.
+    await new Promise((r) => setTimeout(r, 300));
+    const still = (await s.contract['host:events']({})).filter((e) => e.kind === 'not-activating');
+    expect(still.map((e) => [e.id, e.occurrences])).toEqual([[open[0]!.id, 1]]);
 
     activateDataDir(dataDir);
     const after = await until(
