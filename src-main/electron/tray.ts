@@ -8,14 +8,19 @@ const ICON =
 
 export function createTray(service: ConsoleService, showWindow: () => BrowserWindow, quit: () => void): Tray {
   const tray = new Tray(nativeImage.createFromDataURL(ICON));
-  tray.setToolTip('Quorum activation host');
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Open console', click: () => showWindow() },
-      { type: 'separator' },
-      { label: 'Quit Quorum (stops the host)', click: quit },
-    ]),
-  );
+  // The first line of the menu and the tooltip are the feed's one-line status (notification-feed.ts).
+  const showStatus = (line: string) => {
+    tray.setToolTip(`Quorum: ${line}`);
+    tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: line, enabled: false },
+        { label: 'Open console', click: () => showWindow() },
+        { type: 'separator' },
+        { label: 'Quit Quorum (stops the host)', click: quit },
+      ]),
+    );
+  };
+  showStatus(service.notifications.trayStatus().line);
   tray.on('click', () => showWindow());
   // What and when to notify is decided in service/notification-policy.ts; the tray only shows it.
   service.notifications.onNotification((e) => {
@@ -24,6 +29,6 @@ export function createTray(service: ConsoleService, showWindow: () => BrowserWin
     n.on('click', () => showWindow());
     n.show();
   });
-  service.notifications.onTrayStatus((s) => tray.setToolTip(`Quorum: ${s.line}`));
+  service.notifications.onTrayStatus((s) => showStatus(s.line));
   return tray;
 }
