@@ -45,7 +45,7 @@ test('a client activated from the CLI appears live in the console', async ({ pag
 
   const row = page.getByTestId('client-row').filter({ hasText: 'e2e-reception-01' });
   await expect(row).toBeVisible();
-  await expect(row).toContainText('count-insufficient');
+  await expect(row).toContainText('waiting for the count');
   await expect(page.getByTestId('clients-total')).toHaveText('1 client');
   expect(await page.evaluate(() => (globalThis as unknown as { marker?: string }).marker)).toBe('same page');
   await page.screenshot({ path: testInfo.outputPath('console-clients.png'), fullPage: true });

@@ -86,6 +86,20 @@ test('at 600 px nothing overflows the page and the header stays in view', async 
   }
 });
 
+test('the theme follows the system until the admin picks one, and the pick is kept', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(host.consoleUrl);
+  const background = () => page.evaluate<string>('getComputedStyle(document.body.parentElement).backgroundColor');
+  await expect.poll(background).toBe('rgb(14, 17, 22)');
+  await page.getByLabel('Colour theme').selectOption('light');
+  await expect.poll(background).toBe('rgb(244, 246, 249)');
+  await page.reload();
+  await expect(page.getByLabel('Colour theme')).toHaveValue('light');
+  await expect.poll(background).toBe('rgb(244, 246, 249)');
+  await page.getByLabel('Colour theme').selectOption('system');
+  await expect.poll(background).toBe('rgb(14, 17, 22)');
+});
+
 test('the client table: filters, details drawer with history, export, and the view in the URL', async ({ page }) => {
   await page.goto(host.consoleUrl);
   await page.getByRole('link', { name: 'Clients' }).click();
@@ -110,7 +124,7 @@ test('the client table: filters, details drawer with history, export, and the vi
   await page.getByLabel('Filter clients').fill('srv-');
   await expect(page.getByTestId('client-row')).toHaveCount(2);
   // The host refused them: the row says so, not only what the client reported.
-  await expect(page.getByTestId('client-row').first()).toContainText('product-not-covered');
+  await expect(page.getByTestId('client-row').first()).toContainText('refused: not covered by the key');
 
   await page.getByLabel('Filter clients').fill('pc-27');
   await expect(page.getByTestId('client-row')).toHaveCount(1);
