@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
+import './tables.css';
 import { applyTheme, theme } from './lib/theme.svelte.js';
 
 applyTheme(theme.choice);
