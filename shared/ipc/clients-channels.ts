@@ -9,8 +9,12 @@ const result = <T>(): ResultOf<T> => ({});
 
 const cmidText = uuidText.transform((s) => s.toLowerCase());
 
-/** The most rows an export of the console's view holds; the CLI (`quorum clients --csv`) exports everything. */
-export const CLIENT_EXPORT_MAX_ROWS = 100_000;
+/**
+ * The most rows an export of the console's view holds: the file crosses the transport as one message
+ * (about 10 MB at this size), under the headless socket's 16 MB limit of unread replies. The CLI
+ * (`quorum clients --csv`) streams everything.
+ */
+export const CLIENT_EXPORT_MAX_ROWS = 50_000;
 
 export interface ClientExport {
   /** A file name to offer: "quorum-clients-20261202T1200Z.csv". */

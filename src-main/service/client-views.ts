@@ -60,28 +60,27 @@ export function exportClientView(
   format: 'csv' | 'json',
   view: Pick<ClientWindowQuery, 'sort' | 'filter'>,
   now: number,
+  maxRows: number = CLIENT_EXPORT_MAX_ROWS,
 ): ClientExport {
   const rows: ClientRow[] = [];
   let after: ClientWindowQuery['after'];
-  let truncated = false;
   // Keyset pages, so the last page costs what the first does.
+  // One row past the cap is asked for, to tell "exactly the cap" from "more than the cap".
   for (;;) {
-    const window = host.store.queryClients({ ...view, offset: 0, limit: PAGE, ...(after ? { after } : {}) });
+    const limit = Math.min(PAGE, maxRows + 1 - rows.length);
+    const window = host.store.queryClients({ ...view, offset: 0, limit, ...(after ? { after } : {}) });
     rows.push(...window.rows);
-    if (rows.length >= CLIENT_EXPORT_MAX_ROWS) {
-      truncated = window.rows.length === PAGE;
-      rows.length = CLIENT_EXPORT_MAX_ROWS;
-      break;
-    }
     const last = window.rows.at(-1);
-    if (!last || window.rows.length < PAGE) break;
+    if (!last || window.rows.length < limit || rows.length > maxRows) break;
     after = clientCursorOf(last, view.sort.column);
   }
+  const truncated = rows.length > maxRows;
+  rows.length = Math.min(rows.length, maxRows);
   const flat = rows.map(flatten);
   const content =
     format === 'csv'
       ? csvLine(FIELDS) + flat.map((r) => csvLine(FIELDS.map((f) => r[f]))).join('')
-      : `${JSON.stringify(flat, null, 2)}\n`;
+      : `${JSON.stringify(flat)}\n`;
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').slice(0, 13);
   return {
     fileName: `quorum-clients-${stamp}Z.${format}`,

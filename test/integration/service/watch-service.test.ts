@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeActivationRequest } from '../../../shared/protocol/index.js';
 import { startHost, type HostRuntime } from '../../../src-main/host/host-runtime.js';
 import { rpcCall } from '../../../src-main/rpc/rpc-client.js';
+import { exportClientView } from '../../../src-main/service/client-views.js';
 import { createConsoleService, type ConsoleService } from '../../../src-main/service/console-service.js';
 import { activateDataDir, activationRequest, tempDataDir } from '../../support/activated-host.js';
 
@@ -93,6 +94,11 @@ describe('the watch service', () => {
       'hist-01',
       'other-02',
     ]);
+
+    // At the cap: exactly the cap is complete, one more is said to be cut.
+    const view = { sort: { column: 'machineName', direction: 'asc' }, filter: {} } as const;
+    expect(exportClientView(h, 'csv', view, Date.now(), 2)).toMatchObject({ rows: 2, truncated: false });
+    expect(exportClientView(h, 'csv', view, Date.now(), 1)).toMatchObject({ rows: 1, truncated: true });
 
     const pictures = await s.contract['overview:history']({});
     const desktop = pictures.find((g) => g.threshold === 25)!;
