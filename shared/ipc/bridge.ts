@@ -9,6 +9,9 @@ import { SIM_BRIDGE_EVENTS, SIM_BRIDGE_METHODS } from './sim-channels.js';
 import { KEY_BRIDGE_EVENTS, KEY_BRIDGE_METHODS } from './keys-channels.js';
 import { SETTINGS_BRIDGE_EVENTS, SETTINGS_BRIDGE_METHODS } from './settings-channels.js';
 import { DNS_BRIDGE_METHODS } from './dns-channels.js';
+import { CLIENTS_BRIDGE_METHODS } from './clients-channels.js';
+import { EVENTS_BRIDGE_METHODS } from './events-channels.js';
+import { OVERVIEW_BRIDGE_METHODS } from './overview-channels.js';
 
 export const BRIDGE_METHODS = {
   hostStatus: 'host:status',
@@ -19,6 +22,9 @@ export const BRIDGE_METHODS = {
   ...KEY_BRIDGE_METHODS,
   ...SETTINGS_BRIDGE_METHODS,
   ...DNS_BRIDGE_METHODS,
+  ...EVENTS_BRIDGE_METHODS,
+  ...CLIENTS_BRIDGE_METHODS,
+  ...OVERVIEW_BRIDGE_METHODS,
 } as const satisfies Record<string, InvokeChannel>;
 
 export const BRIDGE_EVENTS = {

@@ -5,44 +5,18 @@
  * validates every input against its schema at runtime.
  */
 import { z } from 'zod';
-import { CLIENT_SORT_COLUMNS } from '../domain/records.js';
-import type { LicenseState } from '../domain/license-state.js';
 import type { ClientWindow, RequestLogEntry } from '../domain/records.js';
 import type { HostEventView, HostStatusView } from './views.js';
 import { SIM_EVENT_CHANNELS, SIM_INVOKE_CHANNELS, type SimEventPayloads } from './sim-channels.js';
 import { KEY_CHANNELS, KEY_EVENT_CHANNELS, type KeyEventPayloads } from './keys-channels.js';
 import { SETTINGS_CHANNELS, SETTINGS_EVENT_CHANNELS, type SettingsEventPayloads } from './settings-channels.js';
 import { DNS_CHANNELS } from './dns-channels.js';
+import { clientWindowQuerySchema } from './client-query-schema.js';
+import { CLIENTS_CHANNELS } from './clients-channels.js';
+import { EVENTS_CHANNELS } from './events-channels.js';
+import { OVERVIEW_CHANNELS } from './overview-channels.js';
 
-const uuidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID');
-
-export const clientWindowQuerySchema = z
-  .object({
-    offset: z.number().int().min(0).max(100_000_000),
-    limit: z.number().int().min(1).max(1000),
-    sort: z.object({ column: z.enum(CLIENT_SORT_COLUMNS), direction: z.enum(['asc', 'desc']) }).strict(),
-    filter: z
-      .object({
-        text: z.string().max(200).optional(),
-        productId: uuidText.optional(),
-        licenseState: z
-          .union(
-            [0, 1, 2, 3, 4, 5, 6].map((n) => z.literal(n as LicenseState)) as [
-              z.ZodLiteral<LicenseState>,
-              z.ZodLiteral<LicenseState>,
-            ],
-          )
-          .optional(),
-        isVm: z.boolean().optional(),
-        seenWithinMs: z.number().int().min(0).optional(),
-      })
-      .strict(),
-    after: z
-      .object({ value: z.union([z.string().max(1000), z.number()]), cmid: uuidText.transform((s) => s.toLowerCase()) })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export { clientWindowQuerySchema };
 
 export const requestLogQuerySchema = z
   .object({
@@ -74,6 +48,9 @@ export const INVOKE_CHANNELS = {
   ...KEY_CHANNELS,
   ...SETTINGS_CHANNELS,
   ...DNS_CHANNELS,
+  ...EVENTS_CHANNELS,
+  ...CLIENTS_CHANNELS,
+  ...OVERVIEW_CHANNELS,
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE_CHANNELS;

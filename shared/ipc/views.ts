@@ -64,15 +64,68 @@ export interface HostStatusView {
   hostKey: HostKeyView | null;
   /** What the admin should fix that does not stop activation (e.g. a data directory others can read). */
   warnings?: string[];
+  /** Serving, or not activating with the cause and the fix. */
+  health: HealthView;
 }
 
-/** Something the console (and the tray) should tell the admin about. */
+/** How much an event asks of the admin: routine information, a warning, or something only they can fix. */
+export type EventSeverity = 'info' | 'warning' | 'action';
+
+export type HostEventKind =
+  | 'not-activating'
+  | 'activating'
+  | 'listener-down'
+  | 'store-failing'
+  | 'threshold-up'
+  | 'threshold-down'
+  | 'forecast-below'
+  | 'reactivation-spent'
+  | 'hosts-limit'
+  | 'activations-limit'
+  | 'product-not-covered'
+  | 'clone-suspected'
+  | 'cmids-expired'
+  | 'dns-publish-failed'
+  | 'dns-stale-record';
+
+/** The console views an event (or a notification) can open. */
+export type ConsoleViewId = 'overview' | 'clients' | 'events' | 'keys' | 'settings' | 'dns' | 'rehearse';
+
+/**
+ * Something the console (and the tray) should tell the admin about, as stored by the host: one row
+ * per episode (a condition that goes on, or repeats, raises its count and last time instead of a
+ * new row), kept across restarts until pruned.
+ */
 export interface HostEventView {
+  id: number;
+  /** When the episode began. */
   at: number;
-  level: 'info' | 'warning' | 'error';
-  kind: 'threshold-up' | 'threshold-down' | 'clone-suspected' | 'cmids-expired' | 'capacity-grew' | 'host' | 'dns';
+  /** When it last happened (equal to `at` for a single occurrence). */
+  lastAt: number;
+  occurrences: number;
+  severity: EventSeverity;
+  kind: HostEventKind;
   message: string;
+  /** The view that shows what the event is about. */
+  view: ConsoleViewId;
+  acknowledgedAt: number | null;
+  /** When the condition cleared by itself (the host activates again, the listener is back); null otherwise. */
+  resolvedAt: number | null;
 }
+
+/** Whether the host activates clients, and if not, why and what fixes it. "Disconnected" is the console's own state. */
+export type HealthView =
+  | { state: 'serving' }
+  | {
+      state: 'not-activating';
+      cause: 'no-key' | 'key-not-activated' | 'listener-down' | 'store-failing';
+      /** What is wrong, in one sentence. */
+      reason: string;
+      /** What fixes it. */
+      action: string;
+      /** The view where the admin fixes it. */
+      actionView: ConsoleViewId;
+    };
 
 /** Every invoke crosses the boundary as one of these, never as a thrown exception. */
 export type Wrapped<T> = { ok: true; value: T } | { ok: false; error: QuorumErrorInfo };

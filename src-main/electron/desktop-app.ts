@@ -111,6 +111,9 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
     return win;
   };
 
+  let statusLine: string | null = null;
+  // Set once the tray exists; the notification feed reports its first status line before that.
+  let trayRef: TrayHandle | undefined;
   const startHostHere = async (): Promise<void> => {
     try {
       // The port, addresses and admission stored by the Settings page (or quorum settings).
@@ -122,7 +125,14 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
         ? await startHost({ ...options, listen })
         : await startHostOnAllAddresses(options, storedPort);
       service = createConsoleService(host);
-      detachNotifications = attachNotifications(service, () => void showWindow());
+      detachNotifications = attachNotifications(
+        service,
+        (view) => void showWindow().loadURL(`${APP_URL}#/${view}`),
+        (line) => {
+          statusLine = line;
+          trayRef?.update(trayState());
+        },
+      );
       problem = null;
       logger.info({ addresses: host.addresses() }, 'host serving');
     } catch (e) {
@@ -131,7 +141,7 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
     }
   };
 
-  const trayState = () => ({ problem: problem !== null, openAtLogin: openAtLogin() });
+  const trayState = () => ({ problem: problem !== null, openAtLogin: openAtLogin(), statusLine });
   const closeHost = async (): Promise<void> => {
     detachNotifications();
     try {
@@ -168,6 +178,7 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
     },
     quit: () => app.quit(),
   });
+  trayRef = tray;
 
   // Faults outside a window: logged, told to the admin, and the host keeps serving.
   const fault = (kind: string) => (e: unknown) => {

@@ -1,8 +1,9 @@
 /**
- * Desktop notifications, thinly: whatever the service's "needs attention" feed marks as a warning or
- * an error becomes one notification (which events, and how often, is the feed's decision).
+ * Desktop notifications and the tray's status line, thinly: which events notify, how often, and
+ * the one-line status are the service's notification policy (service/notification-policy.ts).
  */
 import { Notification } from 'electron';
+import type { ConsoleViewId } from '../../shared/ipc/views.js';
 import type { ConsoleService } from '../service/console-service.js';
 
 export function notify(title: string, body: string, onClick: () => void): void {
@@ -12,9 +13,16 @@ export function notify(title: string, body: string, onClick: () => void): void {
   n.show();
 }
 
-export function attachNotifications(service: ConsoleService, showWindow: () => void): () => void {
-  return service.events.on('host:event', (e) => {
-    if (e.level === 'info') return;
-    notify(e.level === 'error' ? 'Quorum: action needed' : 'Quorum', e.message, showWindow);
-  });
+/** `open` shows the window on a view (a notification's click); `status` hears the tray's line. */
+export function attachNotifications(
+  service: ConsoleService,
+  open: (view: ConsoleViewId) => void,
+  status: (line: string) => void,
+): () => void {
+  const offs = [
+    service.notifications.onNotification((n) => notify(n.title, n.body, () => open(n.view))),
+    service.notifications.onTrayStatus((s) => status(s.line)),
+  ];
+  status(service.notifications.trayStatus().line);
+  return () => offs.forEach((off) => off());
 }

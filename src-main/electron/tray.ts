@@ -6,6 +6,8 @@ export interface TrayState {
   problem: boolean;
   /** Null where the platform offers no start at login. */
   openAtLogin: boolean | null;
+  /** The one-line status of the notification feed (notification-feed.ts), shown atop the menu. */
+  statusLine: string | null;
 }
 
 export interface TrayActions {
@@ -19,6 +21,7 @@ export interface TrayActions {
 
 export function trayMenu(state: TrayState, a: TrayActions): MenuItemConstructorOptions[] {
   return [
+    ...(state.statusLine && !state.problem ? [{ label: state.statusLine, enabled: false }] : []),
     { label: state.problem ? 'Open console (host not started)' : 'Open console', click: () => a.showWindow() },
     ...(state.problem ? [{ label: 'Try again', click: () => a.retryStart() }] : []),
     { label: 'Open data folder', click: () => a.openDataFolder() },
@@ -49,7 +52,13 @@ export function createTray(icon: NativeImage | string, state: TrayState, actions
   tray.setToolTip('Quorum activation host');
   tray.on('click', () => actions.showWindow());
   const update = (s: TrayState) => {
-    tray.setToolTip(s.problem ? 'Quorum: the host did not start' : 'Quorum activation host');
+    tray.setToolTip(
+      s.problem
+        ? 'Quorum: the host did not start'
+        : s.statusLine
+          ? `Quorum: ${s.statusLine}`
+          : 'Quorum activation host',
+    );
     tray.setContextMenu(Menu.buildFromTemplate(trayMenu(s, actions)));
   };
   update(state);

@@ -3,16 +3,15 @@
  * host into the contract's events. Both transports (Electron IPC, WebSocket) sit on this one object.
  */
 import type { ConsoleContract } from '../../shared/ipc/contract.js';
-import type { HostEventView } from '../../shared/ipc/views.js';
 import type { HostRuntime } from '../host/host-runtime.js';
 import { ConsoleEvents } from './console-events.js';
-import { hostEventsFrom } from './host-event-feed.js';
-import { buildStatusView } from './status-view.js';
-import { createSimService } from './sim-service.js';
+import { createDnsService } from './dns-service.js';
 import { buildHostKeyView } from './host-key-view.js';
 import { createKeyService } from './key-service.js';
+import type { NotificationFeed } from './notification-feed.js';
 import { createSettingsService } from './settings-service.js';
-import { createDnsService } from './dns-service.js';
+import { createSimService } from './sim-service.js';
+import { createWatchService, type WatchOptions } from './watch-service.js';
 
 /** Change events are coalesced so a burst of activations costs the renderer one re-read. */
 export const CHANGE_COALESCE_MS = 250;
@@ -22,22 +21,27 @@ export const CHANGE_COALESCE_MS = 250;
  * compares the status view at this pace and pushes it when it differs.
  */
 export const STATUS_CHECK_MS = 1_000;
-const MAX_EVENTS = 500;
 
 export interface ConsoleService {
   contract: ConsoleContract;
   events: ConsoleEvents;
+  /** Notifications and tray state for the desktop shell (policy in notification-policy.ts). */
+  notifications: NotificationFeed;
   close(): void;
 }
 
-export function createConsoleService(host: HostRuntime, options: { statusCheckMs?: number } = {}): ConsoleService {
+export function createConsoleService(
+  host: HostRuntime,
+  options: { statusCheckMs?: number; watch?: WatchOptions } = {},
+): ConsoleService {
   const events = new ConsoleEvents();
-  const recent: HostEventView[] = [];
+  const watch = createWatchService(host, (e) => events.emit('host:event', e), options.watch);
+  const buildStatusView = () => watch.status();
   let changed = 0;
   let flush: NodeJS.Timeout | undefined;
-  let lastStatus = JSON.stringify(buildStatusView(host));
+  let lastStatus = JSON.stringify(buildStatusView());
   const pushStatus = (force: boolean) => {
-    const view = buildStatusView(host);
+    const view = buildStatusView();
     const text = JSON.stringify(view);
     if (!force && text === lastStatus) return;
     lastStatus = text;
@@ -63,18 +67,11 @@ export function createConsoleService(host: HostRuntime, options: { statusCheckMs
     );
   });
 
-  const raise = (e: HostEventView) => {
-    recent.unshift(e);
-    recent.length = Math.min(recent.length, MAX_EVENTS);
-    events.emit('host:event', e);
-  };
-  const stopEvents = hostEventsFrom(host, raise);
-
   const sim = createSimService(events);
   const contract: ConsoleContract = {
     ...sim.contract,
-    'host:status': async () => buildStatusView(host),
-    'host:events': async () => recent.slice(),
+    ...watch.contract,
+    'host:status': async () => buildStatusView(),
     'clients:window': (query) => host.reader.queryClients(query),
     'requests:window': (query) => host.reader.queryRequestLog({ ...query, newestFirst: true }),
     // Key and settings changes go through this host's own connection and are pushed at once.
@@ -87,17 +84,18 @@ export function createConsoleService(host: HostRuntime, options: { statusCheckMs
       events.emit('settings:changed', settings);
       pushStatus(true);
     }),
-    ...createDnsService(host, raise),
+    ...createDnsService(host, (e) => watch.raise(e)),
   };
 
   return {
     contract,
     events,
+    notifications: watch.notifications,
     close: () => {
       clearTimeout(flush);
       clearInterval(statusCheck);
       stopCommits();
-      stopEvents();
+      watch.close();
       sim.close();
     },
   };

@@ -5,7 +5,7 @@
  */
 import type { ConsoleContract } from '../../shared/ipc/contract.js';
 import type { DnsListView } from '../../shared/ipc/dns-channels.js';
-import type { HostEventView } from '../../shared/ipc/views.js';
+import type { RaisedEvent } from './event-log.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 import type { HostRuntime } from '../host/host-runtime.js';
 import { checkDns } from '../dns/dns-check.js';
@@ -27,7 +27,7 @@ type DnsContract = Pick<
   'dns:list' | 'dns:add-zone' | 'dns:publish-now' | 'dns:withdraw' | 'dns:set-publishing' | 'dns:records' | 'dns:check'
 >;
 
-export function createDnsService(host: HostRuntime, emit: (e: HostEventView) => void): DnsContract {
+export function createDnsService(host: HostRuntime, raise: (e: RaisedEvent) => void): DnsContract {
   const ctx = () => host.dns.context();
   const list = (): DnsListView => {
     const { publishing, zones } = listZones(ctx());
@@ -69,10 +69,12 @@ export function createDnsService(host: HostRuntime, emit: (e: HostEventView) => 
         local: localHostOf(host.dataDir, host.store, domain),
       });
       if (report.stale > 0) {
-        emit({
-          at: Date.now(),
-          level: 'warning',
-          kind: 'dns',
+        raise({
+          kind: 'dns-stale-record',
+          severity: 'warning',
+          key: `dns-stale:${report.domain}`,
+          view: 'dns',
+          endsOn: 'acknowledge',
           message: `DNS check of ${report.domain}: ${report.stale} SRV record${report.stale === 1 ? '' : 's'} name${report.stale === 1 ? 's' : ''} a host that does not answer (${report.records
             .filter((r) => !r.reachable)
             .map((r) => `${r.target}:${r.port}`)

@@ -1,65 +1,97 @@
 /**
- * Turns the engine's events into the console's "needs attention" feed (and the tray's
- * notifications), each as a sentence that says what happened and what it means.
+ * Turns the engine's events into triggers for the console's event log (and through it the tray's
+ * notifications). Products are named by what the host key covers: a crossing that activates none
+ * of them raises nothing.
  */
 import { APPLICATIONS } from '../../shared/domain/products.js';
-import type { HostEventView } from '../../shared/ipc/views.js';
+import { coverageText, keyCovers } from '../../shared/keys/index.js';
 import type { HostRuntime } from '../host/host-runtime.js';
+import { cloneTrigger, notCoveredTrigger, thresholdTriggers, type Trigger } from './event-triggers.js';
 
-export function hostEventsFrom(host: HostRuntime, emit: (e: HostEventView) => void): () => void {
+/** A product the key does not cover touches the log at most this often (clients retry every 2 hours, fleets at once). */
+const NOT_COVERED_TOUCH_MS = 60_000;
+
+export function hostTriggersFrom(host: HostRuntime, apply: (triggers: Trigger[], at: number) => void): () => void {
   const appName = (id: string) => APPLICATIONS.find((a) => a.id === id.toLowerCase())?.name ?? 'application';
-  const products = (ids: string[]) => ids.map((id) => host.catalog.byId(id)?.displayName ?? id).join(', ');
+  const display = (id: string) => host.catalog.byId(id)?.displayName ?? id;
+  const covered = (id: string) => {
+    const gate = host.gate();
+    const p = host.catalog.byId(id);
+    if (!gate.serving || p === undefined) return false;
+    return gate.coverage === undefined || keyCovers(gate.coverage, p);
+  };
+  const lastNotCovered = new Map<string, number>();
   const offs = [
     host.engine.on('threshold-crossed', (e) =>
-      emit(
-        e.direction === 'up'
-          ? {
-              at: e.at,
-              level: 'info',
-              kind: 'threshold-up',
-              message: `${appName(e.applicationId)}: the count reached ${e.count} of ${e.threshold}; ${products(e.productIds)} clients are now activated.`,
-            }
-          : {
-              at: e.at,
-              level: 'warning',
-              kind: 'threshold-down',
-              message: `${appName(e.applicationId)}: the count fell to ${e.count}, below ${e.threshold}; ${products(e.productIds)} clients are no longer activated until ${e.threshold - e.count} more renew or join.`,
-            },
+      apply(
+        thresholdTriggers({
+          applicationId: e.applicationId,
+          applicationName: appName(e.applicationId),
+          threshold: e.threshold,
+          count: e.count,
+          direction: e.direction,
+          at: e.at,
+          coveredProducts: e.productIds.filter(covered).map(display),
+        }),
+        e.at,
       ),
     ),
     host.engine.on('clone-suspected', (e) =>
-      emit({
-        at: e.at,
-        level: 'warning',
-        kind: 'clone-suspected',
-        message: `One client ID (CMID ${e.cmid}) is used by ${e.machineNames.join(', ')} (${e.addresses.join(', ')}): these machines were probably cloned from an image that was not generalised, so they count once. Generalise the image and give each machine a new CMID.`,
-      }),
+      apply([cloneTrigger({ ...e, applicationName: appName(e.applicationId) })], e.at),
     ),
+    host.engine.on('request-handled', ({ input, decision }) => {
+      if (decision.result !== 'product-not-covered') return;
+      const gate = host.gate();
+      const last = lastNotCovered.get(input.productId) ?? -Infinity;
+      if (decision.hostTime - last < NOT_COVERED_TOUCH_MS) return;
+      lastNotCovered.set(input.productId, decision.hostTime);
+      const coverage =
+        gate.serving && gate.coverage ? coverageText(gate.coverage.family, gate.coverage.maxGeneration) : 'installed';
+      apply(
+        [notCoveredTrigger({ productId: input.productId, productName: display(input.productId), coverage })],
+        decision.hostTime,
+      );
+    }),
     host.engine.on('cmids-expired', (e) =>
-      emit({
-        at: e.at,
-        level: 'info',
-        kind: 'cmids-expired',
-        message: `${appName(e.applicationId)}: ${e.cmids.length} client${e.cmids.length === 1 ? '' : 's'} not seen for 30 days no longer count${e.cmids.length === 1 ? 's' : ''}; the count is now ${e.count}.`,
-      }),
+      apply(
+        [
+          {
+            raise: {
+              kind: 'cmids-expired',
+              severity: 'info',
+              key: `cmids-expired:${e.applicationId}:${e.at}`,
+              message: `${appName(e.applicationId)}: ${e.cmids.length} client${e.cmids.length === 1 ? '' : 's'} not seen for 30 days no longer count${e.cmids.length === 1 ? 's' : ''}; the count is now ${e.count}.`,
+              view: 'overview',
+              endsOn: 'acknowledge',
+            },
+          },
+        ],
+        e.at,
+      ),
     ),
-    host.engine.on('capacity-grew', (e) =>
-      emit({
-        at: e.at,
-        level: 'info',
-        kind: 'capacity-grew',
-        message: `${appName(e.applicationId)}: the client cache grew from ${e.from} to ${e.to} entries.`,
-      }),
-    ),
-    // A failed publish or withdrawal (the store's DNS event log has it too, from the publisher).
+    // A failed publish or withdrawal (the store's DNS event log has it too, from the publisher);
+    // one episode per zone, closed by the next success.
     host.dns.onResult((zone, r) => {
-      if (r.ok) return;
-      emit({
-        at: r.at,
-        level: 'warning',
-        kind: 'dns',
-        message: `DNS: ${r.action === 'publish' ? 'publishing to' : 'withdrawing from'} ${zone} failed: ${r.message}${r.hint ? ` ${r.hint}` : ''}`,
-      });
+      const key = `dns-publish:${zone}`;
+      if (r.ok) {
+        apply([{ resolve: key }], r.at);
+        return;
+      }
+      apply(
+        [
+          {
+            raise: {
+              kind: 'dns-publish-failed',
+              severity: 'warning',
+              key,
+              message: `DNS: ${r.action === 'publish' ? 'publishing to' : 'withdrawing from'} ${zone} failed: ${r.message}${r.hint ? ` ${r.hint}` : ''}`,
+              view: 'dns',
+              endsOn: 'resolve',
+            },
+          },
+        ],
+        r.at,
+      );
     }),
   ];
   return () => offs.forEach((off) => off());

@@ -4,8 +4,10 @@ import type { HostRuntime } from '../host/host-runtime.js';
 import { keyCovers } from '../../shared/keys/index.js';
 import { describeAddresses } from '../rpc/listener.js';
 import { buildHostKeyView } from './host-key-view.js';
+import { healthOf } from './health.js';
 
-export function buildStatusView(host: HostRuntime): HostStatusView {
+/** `storeProblem`: why the database failed its last write (the watch service checks), or null. */
+export function buildStatusView(host: HostRuntime, storeProblem: string | null = null): HostStatusView {
   const status = host.engine.status();
   const gate = host.gate();
   const productName = (id: string) => host.catalog.byId(id)?.displayName ?? id;
@@ -17,12 +19,15 @@ export function buildStatusView(host: HostRuntime): HostStatusView {
   };
   // Not only the key: a store that cannot record activations does not serve either.
   const notReady = host.notReady();
+  const storeIssue = storeProblem ?? (gate.serving ? notReady : null);
+  const listening = describeAddresses(host.addresses());
+  const hostKey = buildHostKeyView(host.store.db);
   return {
-    serving: notReady === null,
-    notServingReason: notReady,
+    serving: notReady === null && storeIssue === null,
+    notServingReason: notReady ?? storeIssue,
     hostId: host.identity.hostId,
     fingerprint: host.identity.fingerprint,
-    listening: describeAddresses(host.addresses()),
+    listening,
     activationIntervalMin: status.activationIntervalMin,
     renewalIntervalMin: status.renewalIntervalMin,
     applications: status.applications.map((app) => ({
@@ -47,7 +52,8 @@ export function buildStatusView(host: HostRuntime): HostStatusView {
       ),
     },
     startedAt: host.startedAt,
-    hostKey: buildHostKeyView(host.store.db),
+    hostKey,
     warnings: host.warnings(),
+    health: healthOf({ serving: gate.serving, hostKey, listening, storeProblem: storeIssue }),
   };
 }

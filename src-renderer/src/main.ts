@@ -1,6 +1,10 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
+import './tables.css';
+import { applyTheme, theme } from './lib/theme.svelte.js';
+
+applyTheme(theme.choice);
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');

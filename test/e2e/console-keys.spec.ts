@@ -107,7 +107,7 @@ test('a second host activates offline with the confirmation ID of quorum authori
 
 test('a reactivation is spent only after a confirmation naming it, and the meter moves', async ({ page }) => {
   await page.goto(first.consoleUrl);
-  await page.getByRole('button', { name: 'Keys' }).click();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Keys', exact: true }).click();
   await expect(page.getByTestId('meter-activations')).toHaveText('1 of 10 activations');
 
   await page.getByRole('button', { name: 'Reactivate online…' }).click();

@@ -33,7 +33,7 @@ function cliSettings(): Record<string, unknown> {
 
 test('settings are checked by the host, applied, and the same in quorum settings --json', async ({ page }) => {
   await page.goto(host.consoleUrl);
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Settings', exact: true }).click();
 
   const interval = page.getByLabel('Activation interval (minutes)');
   await expect(interval).toHaveValue('120');
@@ -49,9 +49,9 @@ test('settings are checked by the host, applied, and the same in quorum settings
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(form.getByText('The host uses 60 minutes now')).toBeVisible();
   expect(cliSettings()['activation-interval']).toBe(60);
-  await page.getByRole('button', { name: 'Overview' }).click();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Overview', exact: true }).click();
   await expect(page.getByText('1 hour')).toBeVisible();
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Settings', exact: true }).click();
 
   const ranges = page.getByLabel('Allowed client address ranges');
   await ranges.fill('192.168.1.0/24, 10.0.0.0/40');

@@ -23,7 +23,7 @@ test('a client activated from the CLI appears live in the console', async ({ pag
   expect(page.url()).not.toContain('token=');
   await expect(page.getByTestId('application-Operating systems').getByTestId('count')).toHaveText('0');
 
-  await page.getByRole('button', { name: 'Clients' }).click();
+  await page.getByRole('link', { name: 'Clients' }).click();
   await expect(page.getByText('No client has asked for activation yet')).toBeVisible();
   await page.evaluate(() => ((globalThis as unknown as { marker: string }).marker = 'same page'));
 
@@ -45,12 +45,12 @@ test('a client activated from the CLI appears live in the console', async ({ pag
 
   const row = page.getByTestId('client-row').filter({ hasText: 'e2e-reception-01' });
   await expect(row).toBeVisible();
-  await expect(row).toContainText('count-insufficient');
+  await expect(row).toContainText('waiting for the count');
   await expect(page.getByTestId('clients-total')).toHaveText('1 client');
   expect(await page.evaluate(() => (globalThis as unknown as { marker?: string }).marker)).toBe('same page');
   await page.screenshot({ path: testInfo.outputPath('console-clients.png'), fullPage: true });
 
-  await page.getByRole('button', { name: 'Overview' }).click();
+  await page.getByRole('link', { name: 'Overview' }).click();
   await expect(page.getByTestId('application-Operating systems').getByTestId('count')).toHaveText('1');
   await expect(page.getByTestId('requests-total')).toHaveText('1');
   await page.screenshot({ path: testInfo.outputPath('console-overview.png'), fullPage: true });
@@ -62,7 +62,7 @@ test('the console says so when the host is not activated', async ({ page }) => {
     await page.goto(fresh.consoleUrl);
     // A host with no key opens on the first-run page; the Overview says why it does not activate.
     await expect(page.getByRole('heading', { name: 'Set up this host' })).toBeVisible();
-    await page.getByRole('button', { name: 'Overview' }).click();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Overview', exact: true }).click();
     await expect(page.getByRole('alert')).toContainText('not activating clients');
     await expect(page.getByRole('alert')).toContainText('quorum key');
   } finally {
@@ -76,8 +76,8 @@ test('pages through the clients a page at a time, forward and back', async ({ pa
     await rpcCall({ host: '127.0.0.1', port: host.port }, 0, encodeActivationRequest(request));
   }
   await page.goto(host.consoleUrl);
-  await page.getByRole('button', { name: 'Clients' }).click();
-  await page.getByRole('button', { name: 'Machine' }).click();
+  await page.getByRole('link', { name: 'Clients' }).click();
+  await page.getByRole('button', { name: 'Machine', exact: true }).click();
   const rows = page.getByTestId('client-row');
   await expect(rows.first()).toContainText('bulk-000');
   await expect(page.getByText(/^1–50 of 12[01]$/)).toBeVisible();

@@ -48,7 +48,7 @@ test('publish, copy, check and withdraw from the DNS view', async ({ page, conte
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto(host.consoleUrl);
   await expect(page.getByTestId('connection')).toHaveText('Serving');
-  await page.getByRole('button', { name: 'DNS' }).click();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'DNS', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'DNS publishing' })).toBeVisible();
   await expect(page.getByText('No zones yet')).toBeVisible();
   await axe(page, 'empty');
@@ -98,7 +98,7 @@ test('publish, copy, check and withdraw from the DNS view', async ({ page, conte
   await expect(
     page.getByText(/DNS check of office\.test: 1 SRV record names a host that does not answer/),
   ).toBeVisible();
-  await page.getByRole('button', { name: 'DNS' }).click();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'DNS', exact: true }).click();
 
   await page.getByRole('button', { name: 'Withdraw from office.test' }).click();
   await expect(page.getByText('No zones yet')).toBeVisible();
@@ -107,7 +107,7 @@ test('publish, copy, check and withdraw from the DNS view', async ({ page, conte
 
 test('a wrong key shows the error and what to do', async ({ page }) => {
   await page.goto(host.consoleUrl);
-  await page.getByRole('button', { name: 'DNS' }).click();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'DNS', exact: true }).click();
   const form = page.getByRole('form', { name: 'Add a zone (RFC 2136 with a TSIG key)' });
   await form.getByLabel('Zone').fill('office.test');
   await form.getByLabel('DNS server (primary)').fill(bind.server);

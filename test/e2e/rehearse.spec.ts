@@ -18,7 +18,7 @@ test.afterAll(async () => {
 async function openRehearse(page: Page): Promise<void> {
   await page.goto(host.consoleUrl);
   await expect(page.getByTestId('connection')).toHaveText('Serving');
-  await page.getByRole('button', { name: 'Rehearse' }).click();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Rehearse', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Rehearse a deployment' })).toBeVisible();
 }
 

@@ -87,7 +87,11 @@ export async function serve(
           }),
       };
     }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`quorum serve did not start:\n${text}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      // A host that starts too late must not outlive the caller, holding the data directory's lock.
+      child.kill('SIGKILL');
+      throw new Error(`quorum serve did not start:\n${text}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -12,6 +12,7 @@ import { migration006 } from './006-client-window-indexes.js';
 import { migration007 } from './007-client-grams.js';
 import { migration008 } from './008-seen-index-text.js';
 import { migration009 } from './009-plain-client-indexes.js';
+import { migration010 } from './010-console-events-snapshots.js';
 
 export type { Migration } from './migration.js';
 export { QUORUM_APPLICATION_ID } from './migration.js';
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];

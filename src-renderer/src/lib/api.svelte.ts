@@ -38,7 +38,7 @@ function wsUrl(): string {
   if (fromUrl) {
     sessionStorage.setItem('quorum-token', fromUrl);
     // Keep the token out of the address bar, history and screenshots.
-    history.replaceState(null, '', location.pathname);
+    history.replaceState(null, '', location.pathname + location.hash);
   }
   const token = fromUrl ?? sessionStorage.getItem('quorum-token') ?? '';
   return `ws://${location.host}/ws?token=${encodeURIComponent(token)}`;

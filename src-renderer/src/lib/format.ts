@@ -1,4 +1,5 @@
 import { LICENSE_STATE_NAMES, type LicenseState } from '../../../shared/domain/license-state.js';
+import type { RequestResult } from '../../../shared/domain/records.js';
 
 export function formatTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
@@ -26,4 +27,20 @@ export function licenseStateName(state: number): string {
 /** A count with thousands separators, the same in every locale (tests and screenshots compare it). */
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+const RESULT_WORDS: Record<RequestResult, string> = {
+  granted: 'activated',
+  'count-insufficient': 'waiting for the count',
+  'host-not-activated': 'refused: host not activated',
+  'unknown-product': 'refused: unknown product',
+  'product-not-covered': 'refused: not covered by the key',
+  'admission-refused': 'refused: not admitted',
+  'rate-limited': 'refused: too many requests',
+  'invalid-request': 'refused: invalid request',
+};
+
+/** The host's answer in words; the code (as in the log and the CLI) goes in the element's title. */
+export function resultWords(result: RequestResult): string {
+  return RESULT_WORDS[result] ?? result;
 }

@@ -111,6 +111,10 @@ describe('dispatchInvoke validates every payload', () => {
     'dns:set-publishing': unused,
     'dns:records': unused,
     'dns:check': unused,
+    'events:acknowledge': async ({ ids }) => ({ acknowledged: ids.length }),
+    'clients:history': async () => [],
+    'clients:export': async () => ({ fileName: 'x.csv', mimeType: 'text/csv', content: '', rows: 0, truncated: false }),
+    'overview:history': async () => [],
   };
 
   it('passes a valid input through', async () => {
@@ -138,6 +142,20 @@ describe('dispatchInvoke validates every payload', () => {
       if (path) expect(outcome.error.message).toContain(path);
     }
     expect(seen.length).toBe(before);
+  });
+
+  it('refuses an empty acknowledgement and a history without a CMID', async () => {
+    expect(await dispatchInvoke(service, 'events:acknowledge', { ids: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'IPC_INVALID_INPUT' },
+    });
+    expect(await dispatchInvoke(service, 'clients:history', { cmid: 'pc-01', limit: 10 })).toMatchObject({
+      ok: false,
+      error: { code: 'IPC_INVALID_INPUT', message: expect.stringContaining('cmid') },
+    });
+    expect(
+      await dispatchInvoke(service, 'clients:export', { format: 'xlsx', sort: validQuery.sort, filter: {} }),
+    ).toMatchObject({ ok: false, error: { code: 'IPC_INVALID_INPUT', message: expect.stringContaining('format') } });
   });
 
   it('refuses an unknown channel', async () => {

@@ -1,5 +1,11 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// jsdom has no matchMedia, which the chart library reads as it loads.
+vi.hoisted(() => {
+  window.matchMedia = (query: string) =>
+    ({ matches: false, media: query, addEventListener() {}, removeEventListener() {} }) as unknown as MediaQueryList;
+});
 import Overview from '../../../src-renderer/src/views/Overview.svelte';
 import type { HostStatusView } from '../../../shared/ipc/views.js';
 
@@ -45,6 +51,7 @@ function status(overrides: Partial<HostStatusView> = {}): HostStatusView {
       activationsLimit: 10,
       pendingInstallationId: null,
     },
+    health: { state: 'serving' },
     ...overrides,
   };
 }
@@ -54,7 +61,7 @@ afterEach(() => cleanup());
 
 describe('Overview', () => {
   it('shows the count against each threshold and what is missing', () => {
-    render(Overview, { props: { status: status() } });
+    render(Overview, { props: { status: status(), history: [] } });
     expect(screen.getByTestId('count').textContent).toBe('23');
     expect(screen.getByText('needs 2 more')).toBeTruthy();
     expect(screen.getByText('activating')).toBeTruthy();
@@ -65,17 +72,32 @@ describe('Overview', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it('says why the host does not serve and what to do', () => {
+  it('says why the host does not serve and what fixes it, and asks for no more clients meanwhile', () => {
     render(Overview, {
       props: {
-        status: status({ serving: false, notServingReason: 'No host key is installed. Run: quorum key install KEY.' }),
+        status: status({
+          serving: false,
+          notServingReason: 'No host key is installed.',
+          hostKey: null,
+          health: {
+            state: 'not-activating',
+            cause: 'no-key',
+            reason: 'No host key is installed, so the host refuses every client.',
+            action: 'Install a host key and activate it (quorum key install KEY).',
+            actionView: 'keys',
+          },
+        }),
       },
     });
-    expect(screen.getByRole('alert').textContent).toContain('quorum key install');
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('refuses every client');
+    expect(alert.textContent).toContain('To fix: Install a host key');
+    expect(screen.queryByText('needs 2 more')).toBeNull();
+    expect(screen.getAllByText('not activating (see above)')).toHaveLength(2);
   });
 
   it('shows the host key, what it covers and its limits used', () => {
-    render(Overview, { props: { status: status() } });
+    render(Overview, { props: { status: status(), history: [] } });
     const card = screen.getByTestId('host-key');
     expect(card.textContent).toContain('*****-*****-*****-*****-2E7F6');
     expect(card.textContent).toContain('server and desktop, generations 1 to 3');
@@ -86,7 +108,7 @@ describe('Overview', () => {
   });
 
   it('says what to run when no key is installed, and when a confirmation ID is awaited', () => {
-    render(Overview, { props: { status: status({ hostKey: null }) } });
+    render(Overview, { props: { status: status({ hostKey: null }), history: [] } });
     expect(screen.getByTestId('host-key').textContent).toContain('quorum key install KEY');
     cleanup();
     render(Overview, {
