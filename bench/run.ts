@@ -7,7 +7,8 @@
  * machine's cores; the load client is a small C program when a C compiler is present
  * (bench/load-client.ts). Prints one JSON object; bench/README.md explains the fields.
  *
- * BENCH_SECONDS: each scenario's duration (default 4). BENCH_WARMUP_SECONDS: unmeasured warm-up of
+ * BENCH_SECONDS: each scenario's duration (default 3). BENCH_ROUNDS: rounds of every scenario,
+ * each figure a server's best (default 3). BENCH_WARMUP_SECONDS: unmeasured warm-up of
  * each server (default 6). BENCH_CLIENTS: known clients the renewal scenarios rotate through
  * (default 1000). BENCH_MANY: activations before the host's memory is read (default 100000, bounded
  * by BENCH_MANY_SECONDS, default 50).
@@ -19,15 +20,24 @@ import { join } from 'node:path';
 import { activateDataDir } from '../test/support/activated-host.js';
 import { startBenchServer } from './bench-server.js';
 import { loadClient } from './load-client.js';
-import { bootStorm, idleRss, manyActivations, measure, round, type BenchSettings } from './scenarios.js';
+import {
+  bootStorm,
+  idleRss,
+  manyActivations,
+  measureAll,
+  round,
+  type BenchSettings,
+  type Measured,
+} from './scenarios.js';
 
 const settings: BenchSettings = {
-  seconds: Number(process.env.BENCH_SECONDS ?? 4),
+  seconds: Number(process.env.BENCH_SECONDS ?? 3),
   // A host is measured as it runs for days, not in its first seconds: V8 is still compiling the
   // connection path after 2 s of new connections, so 6 s of warm-up by default.
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 6),
   clients: Number(process.env.BENCH_CLIENTS ?? 1000),
   fixedRate: 1000,
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
 };
 const MANY = Number(process.env.BENCH_MANY ?? 100_000);
 const MANY_SECONDS = Number(process.env.BENCH_MANY_SECONDS ?? 50);
@@ -36,28 +46,29 @@ const client = loadClient();
 const dataDir = mkdtempSync(join(tmpdir(), 'quorum-bench-'));
 activateDataDir(dataDir, 'desktop');
 
+// All four run at once, so each scenario measures them back to back (bench/scenarios.ts).
 const echoServer = await startBenchServer('bench/baseline-process.ts', []);
-const baseline = await measure(echoServer, 'echo', settings);
-await echoServer.stop();
-
 const protocolServer = await startBenchServer('bench/floor-process.ts', [dataDir, 'protocol']);
-const protocolFloor = await measure(protocolServer, 'qap', settings);
-await protocolServer.stop();
-
 const durableServer = await startBenchServer('bench/floor-process.ts', [dataDir, 'durable']);
-const durableFloor = await measure(durableServer, 'qap', settings);
-const durableStorm = await bootStorm(durableServer);
-await durableServer.stop();
-
 const hostServer = await startBenchServer('bench/host-process.ts', [dataDir]);
 const rssIdleAfterStartMB = await idleRss(hostServer);
-const quorum = await measure(hostServer, 'qap', settings);
+const measured = await measureAll(
+  [
+    { name: 'quorum', server: hostServer, proto: 'qap' },
+    { name: 'durableFloor', server: durableServer, proto: 'qap' },
+    { name: 'protocolFloor', server: protocolServer, proto: 'qap' },
+    { name: 'baseline', server: echoServer, proto: 'echo' },
+  ],
+  settings,
+);
+const { quorum, durableFloor, protocolFloor, baseline } = measured;
 const quorumStorm = await bootStorm(hostServer);
+const durableStorm = await bootStorm(durableServer);
 const many = await manyActivations(hostServer, MANY, MANY_SECONDS);
-await hostServer.stop();
+await Promise.all([echoServer, protocolServer, durableServer, hostServer].map((s) => s.stop()));
 rmSync(dataDir, { recursive: true, force: true });
 
-type Result = typeof quorum;
+type Result = Measured;
 const ratio = (a: number | null, b: number | null) => (a && b ? round(a / b, 3) : null);
 const rate = (r: Result, pattern: 'newConnection' | 'reusedConnection', w: 'workers1' | 'workers2') =>
   r[pattern][w].perSecond;
@@ -90,6 +101,8 @@ process.stdout.write(
       benchmark:
         'activation over TCP: Quorum host (SQLite commit before reply, Ed25519-signed) vs a protocol floor, a durable floor and a bare TCP echo',
       secondsPerScenario: settings.seconds,
+      // Every figure is a server's best of this many rounds, the servers measured back to back.
+      rounds: settings.rounds,
       warmupSeconds: settings.warmupSeconds,
       // The renewal scenarios rotate through this many known clients (activated in the warm-up);
       // firstActivations and the boot storm send only clients the server has never seen.

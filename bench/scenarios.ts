@@ -12,6 +12,8 @@ export interface BenchSettings {
   /** Known clients the renewal scenarios rotate through (activated during the warm-up). */
   clients: number;
   fixedRate: number;
+  /** Rounds of every scenario; each figure is a server's best round. */
+  rounds: number;
 }
 
 export type Proto = 'qap' | 'echo';
@@ -38,45 +40,108 @@ function summary({ result: r, serverCpuUs }: { result: LoadResult; serverCpuUs: 
   };
 }
 
-export async function measure(server: BenchServer, proto: Proto, s: BenchSettings) {
-  const templates = proto === 'qap' ? templatesFor('known', s.clients) : '';
-  const run = (spec: Omit<LoadSpec, 'port' | 'proto'>) =>
-    loadWithCpu(server, { proto, ...spec }, templates).then(summary);
-  // Unmeasured: V8 compiles the hot paths in the first seconds, which would otherwise be charged to
-  // whichever scenario runs first; it also activates the known clients, so what follows is renewals.
-  if (s.warmupSeconds > 0) {
-    await runLoad({ proto, port: server.port, seconds: s.warmupSeconds / 2, newConnection: true }, templates);
-    const half = { proto, port: server.port, seconds: s.warmupSeconds / 2, newConnection: false, concurrency: 2 };
-    await runLoad(half, templates);
+export interface Contender<N extends string = string> {
+  name: N;
+  server: BenchServer;
+  proto: Proto;
+}
+
+type ThroughputSpec = Pick<LoadSpec, 'newConnection' | 'concurrency' | 'newClients'>;
+const THROUGHPUT = {
+  newConnection: {
+    workers1: { newConnection: true, concurrency: 1 },
+    workers2: { newConnection: true, concurrency: 2 },
+  },
+  reusedConnection: {
+    workers1: { newConnection: false, concurrency: 1 },
+    workers2: { newConnection: false, concurrency: 2 },
+  },
+  // Clients the server has never seen: a new inventory row each (the costly write).
+  firstActivations: { reusedWorkers1: { newConnection: false, concurrency: 1, newClients: true } },
+} satisfies Record<string, Record<string, ThroughputSpec>>;
+
+type Throughput = ReturnType<typeof summary>;
+interface FixedLoad {
+  offeredPerSecond: number;
+  achievedPerSecond: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  errors: number;
+}
+export interface Measured {
+  newConnection: { workers1: Throughput; workers2: Throughput };
+  reusedConnection: { workers1: Throughput; workers2: Throughput };
+  firstActivations: { reusedWorkers1: Throughput };
+  fixedLoad: FixedLoad;
+  rssMB: number;
+}
+
+const templatesOf = (c: Contender, s: BenchSettings) => (c.proto === 'qap' ? templatesFor('known', s.clients) : '');
+
+/** Unmeasured: V8 compiles the hot paths in its first seconds; this also activates the known clients. */
+async function warmUp(c: Contender, s: BenchSettings): Promise<void> {
+  if (s.warmupSeconds <= 0) return;
+  const base = { proto: c.proto, port: c.server.port, seconds: s.warmupSeconds / 2 };
+  await runLoad({ ...base, newConnection: true }, templatesOf(c, s));
+  await runLoad({ ...base, newConnection: false, concurrency: 2 }, templatesOf(c, s));
+}
+
+const better = (a: Throughput | undefined, b: Throughput) => (!a || b.perSecond > a.perSecond ? b : a);
+const p99 = (f: FixedLoad) => (f.errors > 0 || f.p99Ms === null ? Infinity : f.p99Ms);
+
+/**
+ * Every scenario against every server, scenario by scenario and round by round, so the servers
+ * compared in a ratio are measured minutes apart at most, under the same load from the rest of the
+ * machine; each figure is the server's best round (interference only ever slows a run down).
+ */
+export async function measureAll<N extends string>(
+  contenders: Contender<N>[],
+  s: BenchSettings,
+): Promise<Record<N, Measured>> {
+  for (const c of contenders) await warmUp(c, s);
+  const best = new Map<string, Map<string, Throughput>>(contenders.map((c) => [c.name, new Map()]));
+  const fixed = new Map<string, FixedLoad>();
+  for (let pass = 0; pass < s.rounds; pass++) {
+    for (const [pattern, variants] of Object.entries(THROUGHPUT)) {
+      for (const [variant, spec] of Object.entries(variants as Record<string, ThroughputSpec>)) {
+        for (const c of contenders) {
+          const r = summary(
+            await loadWithCpu(c.server, { proto: c.proto, seconds: s.seconds, ...spec }, templatesOf(c, s)),
+          );
+          const key = `${pattern}.${variant}`;
+          best.get(c.name)!.set(key, better(best.get(c.name)!.get(key), r));
+        }
+      }
+    }
+    for (const c of contenders) {
+      const spec = { proto: c.proto, port: c.server.port, seconds: s.seconds, rate: s.fixedRate, newConnection: true };
+      const r = await runLoad(spec, templatesOf(c, s));
+      const f: FixedLoad = {
+        offeredPerSecond: s.fixedRate,
+        achievedPerSecond: round(r.count / (r.elapsedMs / 1000)),
+        p50Ms: r.p50Ms === null ? null : round(r.p50Ms, 3),
+        p99Ms: r.p99Ms === null ? null : round(r.p99Ms, 3),
+        errors: r.errors,
+      };
+      const before = fixed.get(c.name);
+      if (!before || p99(f) < p99(before)) fixed.set(c.name, f);
+    }
   }
-  const newConnection = {
-    workers1: await run({ seconds: s.seconds, newConnection: true, concurrency: 1 }),
-    workers2: await run({ seconds: s.seconds, newConnection: true, concurrency: 2 }),
-  };
-  const reusedConnection = {
-    workers1: await run({ seconds: s.seconds, newConnection: false, concurrency: 1 }),
-    workers2: await run({ seconds: s.seconds, newConnection: false, concurrency: 2 }),
-  };
-  const firstActivations = {
-    reusedWorkers1: await run({ seconds: s.seconds, newConnection: false, concurrency: 1, newClients: true }),
-  };
-  const fixed = await runLoad(
-    { proto, port: server.port, seconds: s.seconds, rate: s.fixedRate, newConnection: true },
-    templates,
-  );
-  return {
-    newConnection,
-    reusedConnection,
-    firstActivations,
-    fixedLoad: {
-      offeredPerSecond: s.fixedRate,
-      achievedPerSecond: round(fixed.count / (fixed.elapsedMs / 1000)),
-      p50Ms: fixed.p50Ms === null ? null : round(fixed.p50Ms, 3),
-      p99Ms: fixed.p99Ms === null ? null : round(fixed.p99Ms, 3),
-      errors: fixed.errors,
-    },
-    rssMB: round((await server.stats()).rssBytes / 2 ** 20, 1),
-  };
+  const out = {} as Record<N, Measured>;
+  for (const c of contenders) {
+    const b = best.get(c.name)!;
+    out[c.name] = {
+      newConnection: { workers1: b.get('newConnection.workers1')!, workers2: b.get('newConnection.workers2')! },
+      reusedConnection: {
+        workers1: b.get('reusedConnection.workers1')!,
+        workers2: b.get('reusedConnection.workers2')!,
+      },
+      firstActivations: { reusedWorkers1: b.get('firstActivations.reusedWorkers1')! },
+      fixedLoad: fixed.get(c.name)!,
+      rssMB: round((await c.server.stats()).rssBytes / 2 ** 20, 1),
+    };
+  }
+  return out;
 }
 
 export const STORM_CLIENTS = 2000;
