@@ -22,7 +22,7 @@ import { startBenchServer } from './bench-server.js';
 import { loadClient } from './load-client.js';
 import {
   bootStorm,
-  idleRss,
+  idleMemory,
   manyActivations,
   measureAll,
   round,
@@ -51,7 +51,7 @@ const echoServer = await startBenchServer('bench/baseline-process.ts', []);
 const protocolServer = await startBenchServer('bench/floor-process.ts', [dataDir, 'protocol']);
 const durableServer = await startBenchServer('bench/floor-process.ts', [dataDir, 'durable']);
 const hostServer = await startBenchServer('bench/host-process.ts', [dataDir]);
-const rssIdleAfterStartMB = await idleRss(hostServer);
+const idleAfterStart = await idleMemory(hostServer);
 const measured = await measureAll(
   [
     { name: 'quorum', server: hostServer, proto: 'qap' },
@@ -64,6 +64,7 @@ const measured = await measureAll(
 const { quorum, durableFloor, protocolFloor, baseline } = measured;
 const quorumStorm = await bootStorm(hostServer);
 const durableStorm = await bootStorm(durableServer);
+const afterRounds = await idleMemory(hostServer);
 const many = await manyActivations(hostServer, MANY, MANY_SECONDS);
 await Promise.all([echoServer, protocolServer, durableServer, hostServer].map((s) => s.stop()));
 rmSync(dataDir, { recursive: true, force: true });
@@ -119,7 +120,8 @@ process.stdout.write(
       durableFloor,
       baseline,
       bootStorm: { quorum: quorumStorm, durableFloor: durableStorm },
-      memory: { rssIdleAfterStartMB, ...many },
+      // Host memory: idle after start, after the rounds and the boot storms, and after BENCH_MANY new clients.
+      memory: { idleAfterStart, afterRounds, many },
       ratios: {
         newConnection1: ratio(rate(quorum, 'newConnection', 'workers1'), rate(baseline, 'newConnection', 'workers1')),
         newConnection2: ratio(rate(quorum, 'newConnection', 'workers2'), rate(baseline, 'newConnection', 'workers2')),

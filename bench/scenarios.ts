@@ -181,20 +181,31 @@ export async function bootStorm(server: BenchServer) {
   };
 }
 
-const megabytes = (bytes: number) => round(bytes / 2 ** 20, 1);
+const megabytes = (bytes: number | undefined) => (bytes === undefined ? null : round(bytes / 2 ** 20, 1));
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** RSS and, on Linux, its anonymous and file-backed parts, and the JS heap in use, in MB. */
+async function memory(server: BenchServer) {
+  const m = await server.stats();
+  return {
+    rssMB: megabytes(m.rssBytes),
+    anonMB: megabytes(m.rssAnonBytes),
+    fileMB: megabytes(m.rssFileBytes),
+    heapUsedMB: megabytes(m.heapUsedBytes),
+  };
+}
+
 /**
- * Host memory: `idleMB` is taken by the caller right after start; this runs up to `many`
- * activations of new clients (each a client the host has never seen, the growth case) on 4 reused
- * connections, bounded by `seconds`, then reads RSS at once and again after 5 s of idle.
+ * Host memory after up to `many` activations of new clients (each a client the host has never
+ * seen, the growth case) on 4 reused connections, bounded by `seconds`: read at once and again
+ * after 5 s of idle.
  */
 export async function manyActivations(server: BenchServer, many: number, seconds: number) {
   const r = await runLoad(
     { proto: 'qap', port: server.port, seconds, max: many, concurrency: 4, newConnection: false, newClients: true },
     templatesFor('many', 1000),
   );
-  const afterMB = megabytes((await server.stats()).rssBytes);
+  const after = await memory(server);
   await pause(5000);
   return {
     requested: many,
@@ -202,12 +213,13 @@ export async function manyActivations(server: BenchServer, many: number, seconds
     errors: r.errors,
     firstError: r.firstError || undefined,
     elapsedMs: round(r.elapsedMs),
-    rssAfterMB: afterMB,
-    rssAfterIdle5sMB: megabytes((await server.stats()).rssBytes),
+    after,
+    afterIdle5s: await memory(server),
   };
 }
 
-export async function idleRss(server: BenchServer): Promise<number> {
+/** Memory 2 s after start, with nothing done. */
+export async function idleMemory(server: BenchServer) {
   await pause(2000);
-  return megabytes((await server.stats()).rssBytes);
+  return memory(server);
 }
