@@ -47,10 +47,17 @@ export interface LoadClientInfo {
 
 let client: LoadClientInfo | null = null;
 
-/** Which client the bench uses, compiling the C client when it is missing or older than its source. */
+/**
+ * Which client the bench uses, compiling the C client when it is missing or older than its source.
+ * BENCH_LOAD_CLIENT=node forces the Node client.
+ */
 export function loadClient(): LoadClientInfo {
   if (client) return client;
   mkdirSync(DIR, { recursive: true });
+  if (process.env.BENCH_LOAD_CLIENT === 'node') {
+    client = { kind: 'node', note: "the Node client (BENCH_LOAD_CLIENT=node); its CPU per call is near the server's" };
+    return client;
+  }
   try {
     if (!existsSync(BINARY) || statSync(BINARY).mtimeMs < statSync(SOURCE).mtimeMs) {
       execFileSync('cc', ['-O2', '-o', BINARY, SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -80,7 +87,7 @@ export function templatesFor(population: string, clients: number): string {
   return file;
 }
 
-export function runLoad(spec: LoadSpec, templates = ''): Promise<LoadResult> {
+export function runLoad(spec: LoadSpec, templates = '', kind = loadClient().kind): Promise<LoadResult> {
   const args = [
     `proto=${spec.proto}`,
     `port=${spec.port}`,
@@ -96,9 +103,7 @@ export function runLoad(spec: LoadSpec, templates = ''): Promise<LoadResult> {
     `cmidAt=${CMID_AT}`,
   ];
   const child =
-    loadClient().kind === 'c'
-      ? spawn(BINARY, args)
-      : spawn(process.execPath, ['bin/run-ts.js', 'bench/load-worker.ts', ...args]);
+    kind === 'c' ? spawn(BINARY, args) : spawn(process.execPath, ['bin/run-ts.js', 'bench/load-worker.ts', ...args]);
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
