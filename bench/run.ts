@@ -11,7 +11,7 @@
  * each figure a server's best (default 3). BENCH_WARMUP_SECONDS: unmeasured warm-up of
  * each server (default 6). BENCH_CLIENTS: known clients the renewal scenarios rotate through
  * (default 1000). BENCH_MANY: activations before the host's memory is read (default 100000, bounded
- * by BENCH_MANY_SECONDS, default 50).
+ * by BENCH_MANY_SECONDS, default 50). BENCH_LOAD_CLIENT=node: the Node load client even where cc exists.
  */
 import { cpus } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
