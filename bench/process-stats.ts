@@ -2,11 +2,42 @@
  * A benchmark server process reports its CPU time and memory when asked on stdin, so the
  * driver can attribute server-side cost per activation.
  */
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface ProcessStats {
   cpuUs: number;
   rssBytes: number;
+  /**
+   * Linux only: RSS split into anonymous memory (the JS heap, SQLite's page cache, buffers) and
+   * file-backed pages (the memory-mapped database, code), which the kernel can drop under pressure.
+   */
+  rssAnonBytes?: number;
+  rssFileBytes?: number;
+  heapUsedBytes: number;
+}
+
+function statusKb(status: string, field: string): number | undefined {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return m ? Number(m[1]) * 1024 : undefined;
+}
+
+function stats(): ProcessStats {
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  let status = '';
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    // Not Linux: the split is left out.
+  }
+  return {
+    cpuUs: cpu.user + cpu.system,
+    rssBytes: memory.rss,
+    rssAnonBytes: statusKb(status, 'RssAnon'),
+    rssFileBytes: statusKb(status, 'RssFile'),
+    heapUsedBytes: memory.heapUsed,
+  };
 }
 
 /** Other commands a server understands on stdin (each answered with one JSON line). */
@@ -17,11 +48,7 @@ export function answerStatsOnStdin(onClose: () => Promise<void>, commands: Comma
   lines.on('line', (line) => {
     const command = commands[line];
     if (command) process.stdout.write(`${JSON.stringify(command())}\n`);
-    else if (line === 'stats') {
-      const cpu = process.cpuUsage();
-      const stats: ProcessStats = { cpuUs: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss() };
-      process.stdout.write(`${JSON.stringify({ stats })}\n`);
-    }
+    else if (line === 'stats') process.stdout.write(`${JSON.stringify({ stats: stats() })}\n`);
   });
   lines.on('close', () => void onClose().then(() => process.exit(0)));
 }

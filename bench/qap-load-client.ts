@@ -28,10 +28,12 @@ import { QAP_INTERFACE_UUID, QAP_INTERFACE_VERSION, QAP_OPNUM_ACTIVATE } from '.
 
 const MAX_FRAGMENT = 5840;
 /** In a v1 request the nonce ends the fixed part and the 8-byte client time precedes it. */
-const NONCE_AT = REQUEST_HEADER_LENGTH + REQUEST_FIXED_LENGTH - NONCE_LENGTH;
-const CLIENT_TIME_AT = NONCE_AT - 8;
+export const NONCE_AT = REQUEST_HEADER_LENGTH + REQUEST_FIXED_LENGTH - NONCE_LENGTH;
+export const CLIENT_TIME_AT = NONCE_AT - 8;
+/** The CMID follows the request's magic, version and flags. */
+export const CMID_AT = REQUEST_HEADER_LENGTH + 8;
 
-const BIND = Buffer.from(
+export const BIND = Buffer.from(
   encodeBind(1, {
     maxXmitFrag: MAX_FRAGMENT,
     maxRecvFrag: MAX_FRAGMENT,
@@ -56,9 +58,10 @@ export function requestTemplates(requests: ActivationRequest[]): Buffer[] {
     const probe = Buffer.from(pdu);
     probe.writeUIntLE(123_456_789, CLIENT_TIME_AT, 6);
     probe.fill(0xab, NONCE_AT, NONCE_AT + NONCE_LENGTH);
+    probe.fill(0xcd, CMID_AT, CMID_AT + 16);
     const back = decodeActivationRequest(probe.subarray(REQUEST_HEADER_LENGTH));
-    if (back.clientTime !== 123_456_789 || back.nonce.some((b) => b !== 0xab) || back.cmid !== req.cmid) {
-      throw new Error('the request layout moved: update NONCE_AT / CLIENT_TIME_AT');
+    if (back.clientTime !== 123_456_789 || back.nonce.some((b) => b !== 0xab) || !back.cmid.startsWith('cdcdcdcd')) {
+      throw new Error('the request layout moved: update NONCE_AT / CLIENT_TIME_AT / CMID_AT');
     }
     return pdu;
   });
@@ -95,13 +98,14 @@ export class QapLoadConnection {
     });
   }
 
-  /** One activation: `template` with a fresh nonce, the current time and the next call id. */
-  async call(template: Buffer): Promise<void> {
+  /** One activation: `template` with a fresh nonce, the current time, the next call id and, if `newClient`, a random CMID. */
+  async call(template: Buffer, newClient = false): Promise<void> {
     const callId = ++this.#callId;
     const pdu = Buffer.from(template);
     pdu.writeUInt32LE(callId, 12);
     pdu.writeUIntLE(Date.now(), CLIENT_TIME_AT, 6);
     randomFillSync(pdu, NONCE_AT, NONCE_LENGTH);
+    if (newClient) randomFillSync(pdu, CMID_AT, 16);
     let frag = await this.#exchange(pdu);
     for (;;) {
       const type = frag[2]!;

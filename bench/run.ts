@@ -1,254 +1,161 @@
 /**
- * `npm run bench`: activation throughput and latency of a real Quorum host (every activation
- * committed to SQLite before its reply, every reply signed) against a bare Node TCP server with the
- * same connection patterns, measured in the same run. Host, baseline and load workers are separate
- * processes sharing this machine's cores. Prints one JSON object.
+ * `npm run bench`: activation throughput, latency, CPU and memory of a real Quorum host (every
+ * activation committed to SQLite before its reply, every reply signed), measured in one run and
+ * with the same connection patterns against three references: the protocol floor (a minimal QAP
+ * responder: bind, signed reply), the durable floor (the same plus one durable SQLite commit per
+ * activation) and a bare TCP echo. Servers and the load client are separate processes sharing this
+ * machine's cores; the load client is a small C program when a C compiler is present
+ * (bench/load-client.ts). Prints one JSON object; bench/README.md explains the fields.
  *
- * Each load worker plays a population of known clients (BENCH_CLIENTS, default 1000), activated
- * during the warm-up, so the throughput and latency scenarios measure renewals, a real site's
- * steady state; one more scenario measures first activations (new clients, the costly write).
- * BENCH_SECONDS sets each scenario's duration (default 4); BENCH_WARMUP_SECONDS the unmeasured
- * warm-up of each server (default 6).
+ * BENCH_SECONDS: each scenario's duration (default 3). BENCH_ROUNDS: rounds of every scenario,
+ * each figure a server's best (default 3). BENCH_WARMUP_SECONDS: unmeasured warm-up of
+ * each server (default 6). BENCH_CLIENTS: known clients the renewal scenarios rotate through
+ * (default 1000). BENCH_MANY: activations before the host's memory is read (default 100000, bounded
+ * by BENCH_MANY_SECONDS, default 50). BENCH_LOAD_CLIENT=node: the Node load client even where cc exists.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { cpus } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { activateDataDir } from '../test/support/activated-host.js';
-import type { ProcessStats } from './process-stats.js';
+import { startBenchServer } from './bench-server.js';
 import { measureCliStart } from './cli-start.js';
+import { loadClient } from './load-client.js';
+import {
+  bootStorm,
+  idleMemory,
+  manyActivations,
+  measureAll,
+  fixedLoadWithConsoleReads,
+  round,
+  type BenchSettings,
+  type Measured,
+} from './scenarios.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-// A host is measured as it runs for days, not in its first seconds: at a few hundred new connections
-// a second, V8 is still compiling the connection path after 2 s (host CPU per new connection measured
-// 1,138 -> 780 -> 652 us over three consecutive 4 s runs), so 6 s of warm-up by default.
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 6);
-const FIXED_RATE = 1000;
+const settings: BenchSettings = {
+  seconds: Number(process.env.BENCH_SECONDS ?? 3),
+  // A host is measured as it runs for days, not in its first seconds: V8 is still compiling the
+  // connection path after 2 s of new connections, so 6 s of warm-up by default.
+  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 6),
+  clients: Number(process.env.BENCH_CLIENTS ?? 1000),
+  fixedRate: 1000,
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+};
+const MANY = Number(process.env.BENCH_MANY ?? 100_000);
+const MANY_SECONDS = Number(process.env.BENCH_MANY_SECONDS ?? 50);
 
-interface Server {
-  port: number;
-  stats(): Promise<ProcessStats>;
-  /** Sends a command line to the server process and returns its one-line JSON answer. */
-  command(line: string): Promise<Record<string, unknown>>;
-  stop(): Promise<void>;
-}
-
-interface WorkerResult {
-  count: number;
-  errors: number;
-  firstError: string;
-  elapsedMs: number;
-  /** The worker's own CPU time over its load loop. */
-  cpuUs: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-}
-
-function tsProcess(file: string, args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['bin/run-ts.js', file, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-}
-
-async function startServer(file: string, args: string[]): Promise<Server> {
-  const child = tsProcess(file, args);
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const waiting: { resolve: (value: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
-  lines.on('line', (line) => waiting.shift()?.resolve(JSON.parse(line) as Record<string, unknown>));
-  // One exit listener for all questions (one per question grew past the EventEmitter warning).
-  child.once('exit', () => {
-    for (const w of waiting.splice(0)) w.reject(new Error(`${file} exited: ${stderr}`));
-  });
-  const next = () => new Promise<Record<string, unknown>>((resolve, reject) => waiting.push({ resolve, reject }));
-  const { port } = (await next()) as { port: number };
-  return {
-    port,
-    stats: async () => {
-      const reply = next();
-      child.stdin.write('stats\n');
-      return (await reply).stats as ProcessStats;
-    },
-    command: async (line: string) => {
-      const reply = next();
-      child.stdin.write(`${line}\n`);
-      return reply;
-    },
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.stdin.end();
-      }),
-  };
-}
-
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
-/** New clients available to the first-activation scenario: more than it can reach in its duration. */
-const FRESH_CLIENTS = 50_000;
-
-/** Worker i of a scenario plays population `known-i`; 'fresh' is new clients every time. */
-interface Population {
-  name: string;
-  clients: number;
-}
-const known = (i: number): Population => ({ name: `known-${i}`, clients: CLIENTS });
-const FRESH: Population = { name: 'fresh', clients: FRESH_CLIENTS };
-
-function runWorker(
-  kind: string,
-  mode: string,
-  port: number,
-  seconds: number,
-  rate = 0,
-  population: Population = known(0),
-): Promise<WorkerResult> {
-  return new Promise((resolve, reject) => {
-    const child = tsProcess('bench/load-worker.ts', [
-      kind,
-      mode,
-      String(port),
-      String(seconds),
-      String(rate),
-      population.name,
-      String(population.clients),
-    ]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as WorkerResult) : reject(new Error(`load worker failed: ${err}`)),
-    );
-  });
-}
-
-const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-async function throughput(
-  server: Server,
-  kind: string,
-  mode: 'new' | 'reused',
-  workers: number,
-  population: (i: number) => Population = known,
-) {
-  const before = await server.stats();
-  const results = await Promise.all(
-    Array.from({ length: workers }, (_, i) => runWorker(kind, mode, server.port, SECONDS, 0, population(i))),
-  );
-  const after = await server.stats();
-  const count = results.reduce((s, r) => s + r.count, 0);
-  const errors = results.reduce((s, r) => s + r.errors, 0);
-  const seconds = Math.max(...results.map((r) => r.elapsedMs)) / 1000;
-  return {
-    perSecond: round(count / seconds),
-    count,
-    errors,
-    firstError: results.find((r) => r.firstError)?.firstError || undefined,
-    serverCpuUsPerActivation: count > 0 ? round((after.cpuUs - before.cpuUs) / count, 1) : null,
-    // The load client's CPU per call: it must stay well below the server's, or the client is what is measured.
-    clientCpuUsPerActivation: count > 0 ? round(results.reduce((s, r) => s + r.cpuUs, 0) / count, 1) : null,
-  };
-}
-
-async function measure(server: Server, kind: string) {
-  // Unmeasured: V8 compiles the hot paths in the first second or so, which would otherwise be
-  // charged to whichever scenario runs first.
-  // The reused-connection half also activates both known populations, so what is measured after
-  // it is renewals.
-  if (WARMUP_SECONDS > 0) {
-    await runWorker(kind, 'new', server.port, WARMUP_SECONDS / 2);
-    await Promise.all([0, 1].map((i) => runWorker(kind, 'reused', server.port, WARMUP_SECONDS / 2, 0, known(i))));
-  }
-  const result = {
-    newConnection: {
-      workers1: await throughput(server, kind, 'new', 1),
-      workers2: await throughput(server, kind, 'new', 2),
-    },
-    reusedConnection: {
-      workers1: await throughput(server, kind, 'reused', 1),
-      workers2: await throughput(server, kind, 'reused', 2),
-    },
-    firstActivations: {
-      reusedWorkers1: await throughput(server, kind, 'reused', 1, () => FRESH),
-    },
-    fixedLoad: await runWorker(kind, 'rate', server.port, SECONDS, FIXED_RATE).then((r) => ({
-      offeredPerSecond: FIXED_RATE,
-      achievedPerSecond: round(r.count / (r.elapsedMs / 1000)),
-      p50Ms: r.p50Ms === null ? null : round(r.p50Ms, 3),
-      p99Ms: r.p99Ms === null ? null : round(r.p99Ms, 3),
-      errors: r.errors,
-    })),
-    rssMB: round((await server.stats()).rssBytes / 2 ** 20, 1),
-  };
-  if (kind !== 'quorum') return result;
-  // The same fixed load while the console reads the client table in a loop: its reads run on their
-  // own thread, so the activations' p99 should not move.
-  await server.command('reads on');
-  const withReads = await runWorker(kind, 'rate', server.port, SECONDS, FIXED_RATE);
-  const { reads } = (await server.command('reads off')) as { reads: number };
-  return {
-    ...result,
-    fixedLoadWithConsoleReads: {
-      offeredPerSecond: FIXED_RATE,
-      achievedPerSecond: round(withReads.count / (withReads.elapsedMs / 1000)),
-      p50Ms: withReads.p50Ms === null ? null : round(withReads.p50Ms, 3),
-      p99Ms: withReads.p99Ms === null ? null : round(withReads.p99Ms, 3),
-      errors: withReads.errors,
-      consoleReadsPerSecond: round(reads / SECONDS, 1),
-    },
-  };
-}
-
-// First, while nothing else of the bench runs: the CLI's cold start.
-const cliStart = measureCliStart();
+const client = loadClient();
 const dataDir = mkdtempSync(join(tmpdir(), 'quorum-bench-'));
 activateDataDir(dataDir, 'desktop');
-const baselineServer = await startServer('bench/baseline-process.ts', []);
-const baseline = await measure(baselineServer, 'baseline');
-await baselineServer.stop();
-const hostServer = await startServer('bench/host-process.ts', [dataDir]);
-const quorum = await measure(hostServer, 'quorum');
-await hostServer.stop();
-rmSync(dataDir, { recursive: true, force: true });
 
+// All four run at once, so each scenario measures them back to back (bench/scenarios.ts).
+const echoServer = await startBenchServer('bench/baseline-process.ts', []);
+const protocolServer = await startBenchServer('bench/floor-process.ts', [dataDir, 'protocol']);
+const durableServer = await startBenchServer('bench/floor-process.ts', [dataDir, 'durable']);
+const hostServer = await startBenchServer('bench/host-process.ts', [dataDir]);
+const idleAfterStart = await idleMemory(hostServer);
+const measured = await measureAll(
+  [
+    { name: 'quorum', server: hostServer, proto: 'qap' },
+    { name: 'durableFloor', server: durableServer, proto: 'qap' },
+    { name: 'protocolFloor', server: protocolServer, proto: 'qap' },
+    { name: 'baseline', server: echoServer, proto: 'echo' },
+  ],
+  settings,
+);
+const { quorum, durableFloor, protocolFloor, baseline } = measured;
+const withConsoleReads = await fixedLoadWithConsoleReads(hostServer, settings);
+const quorumStorm = await bootStorm(hostServer);
+const durableStorm = await bootStorm(durableServer);
+const afterRounds = await idleMemory(hostServer);
+const many = await manyActivations(hostServer, MANY, MANY_SECONDS);
+await Promise.all([echoServer, protocolServer, durableServer, hostServer].map((s) => s.stop()));
+rmSync(dataDir, { recursive: true, force: true });
+const cliStart = measureCliStart();
+
+type Result = Measured;
 const ratio = (a: number | null, b: number | null) => (a && b ? round(a / b, 3) : null);
+const rate = (r: Result, pattern: 'newConnection' | 'reusedConnection', w: 'workers1' | 'workers2') =>
+  r[pattern][w].perSecond;
+const cpu = (r: Result, pattern: 'newConnection' | 'reusedConnection') => r[pattern].workers1.serverCpuUsPerActivation;
+const versus = (floor: Result) => ({
+  newConnection1: ratio(rate(quorum, 'newConnection', 'workers1'), rate(floor, 'newConnection', 'workers1')),
+  reusedConnection1: ratio(rate(quorum, 'reusedConnection', 'workers1'), rate(floor, 'reusedConnection', 'workers1')),
+  newConnection2: ratio(rate(quorum, 'newConnection', 'workers2'), rate(floor, 'newConnection', 'workers2')),
+  reusedConnection2: ratio(rate(quorum, 'reusedConnection', 'workers2'), rate(floor, 'reusedConnection', 'workers2')),
+  // Host CPU per activation relative to the floor's: 1.1 means Quorum spends 10% more.
+  cpuNew: ratio(cpu(quorum, 'newConnection'), cpu(floor, 'newConnection')),
+  cpuReused: ratio(cpu(quorum, 'reusedConnection'), cpu(floor, 'reusedConnection')),
+  p99AtFixedLoad: ratio(quorum.fixedLoad.p99Ms, floor.fixedLoad.p99Ms),
+});
+
+// The load client must not be what is measured: its CPU per call against the host's, per scenario.
+const clientShare = (['newConnection', 'reusedConnection'] as const).flatMap((pattern) =>
+  (['workers1', 'workers2'] as const).map((w) => {
+    const s = quorum[pattern][w];
+    return s.clientCpuUsPerActivation && s.serverCpuUsPerActivation
+      ? s.clientCpuUsPerActivation / s.serverCpuUsPerActivation
+      : 1;
+  }),
+);
+const worstShare = round(Math.max(...clientShare), 3);
+
 process.stdout.write(
   `${JSON.stringify(
     {
       benchmark:
-        'activation over TCP: Quorum host (SQLite commit before reply, Ed25519-signed) vs bare Node TCP server',
-      secondsPerScenario: SECONDS,
-      warmupSeconds: WARMUP_SECONDS,
-      // Each load worker renews this many known clients (activated in the warm-up); the
-      // firstActivations scenario sends only clients the host has never seen.
-      clientsPerWorker: CLIENTS,
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-      quorum,
+        'activation over TCP: Quorum host (SQLite commit before reply, Ed25519-signed) vs a protocol floor, a durable floor and a bare TCP echo',
+      secondsPerScenario: settings.seconds,
+      // Every figure is a server's best of this many rounds, the servers measured back to back.
+      rounds: settings.rounds,
+      warmupSeconds: settings.warmupSeconds,
+      // The renewal scenarios rotate through this many known clients (activated in the warm-up);
+      // firstActivations and the boot storm send only clients the server has never seen.
+      clientsPerWorker: settings.clients,
+      machine: { cpus: cpus().length, node: process.version },
+      loadClient: {
+        ...client,
+        // The worst ratio of the load client's CPU per call to Quorum's, over the throughput scenarios.
+        clientCpuShareOfHost: worstShare,
+        clientUnderHalfOfHost: worstShare < 0.5,
+      },
+      quorum: { ...quorum, fixedLoadWithConsoleReads: withConsoleReads },
+      protocolFloor,
+      durableFloor,
       baseline,
+      bootStorm: { quorum: quorumStorm, durableFloor: durableStorm },
+      // Host memory: idle after start, after the rounds and the boot storms, and after BENCH_MANY new clients.
+      memory: { idleAfterStart, afterRounds, many },
+      // Cold start of the built CLI against \`node -e 0\` in the same run.
+      cliStart,
       ratios: {
-        newConnection1: ratio(quorum.newConnection.workers1.perSecond, baseline.newConnection.workers1.perSecond),
-        newConnection2: ratio(quorum.newConnection.workers2.perSecond, baseline.newConnection.workers2.perSecond),
+        newConnection1: ratio(rate(quorum, 'newConnection', 'workers1'), rate(baseline, 'newConnection', 'workers1')),
+        newConnection2: ratio(rate(quorum, 'newConnection', 'workers2'), rate(baseline, 'newConnection', 'workers2')),
         reusedConnection1: ratio(
-          quorum.reusedConnection.workers1.perSecond,
-          baseline.reusedConnection.workers1.perSecond,
+          rate(quorum, 'reusedConnection', 'workers1'),
+          rate(baseline, 'reusedConnection', 'workers1'),
         ),
         reusedConnection2: ratio(
-          quorum.reusedConnection.workers2.perSecond,
-          baseline.reusedConnection.workers2.perSecond,
+          rate(quorum, 'reusedConnection', 'workers2'),
+          rate(baseline, 'reusedConnection', 'workers2'),
         ),
         firstActivations1: ratio(
           quorum.firstActivations.reusedWorkers1.perSecond,
           baseline.firstActivations.reusedWorkers1.perSecond,
         ),
         p99AtFixedLoad: ratio(quorum.fixedLoad.p99Ms, baseline.fixedLoad.p99Ms),
-        p99WithConsoleReadsVsWithout:
-          'fixedLoadWithConsoleReads' in quorum
-            ? ratio(quorum.fixedLoadWithConsoleReads.p99Ms, quorum.fixedLoad.p99Ms)
-            : null,
         rss: ratio(quorum.rssMB, baseline.rssMB),
+        // The fixed load's p99 while the console reads in a loop, against without: near 1 when reads stay off the activation thread.
+        p99WithConsoleReadsVsWithout: ratio(withConsoleReads.p99Ms, quorum.fixedLoad.p99Ms),
+        vsDurableFloor: {
+          ...versus(durableFloor),
+          firstActivations1: ratio(
+            quorum.firstActivations.reusedWorkers1.perSecond,
+            durableFloor.firstActivations.reusedWorkers1.perSecond,
+          ),
+        },
+        vsProtocolFloor: versus(protocolFloor),
       },
-      cliStart,
-      targets: { newConnectionPerSecond: 5000, reusedConnectionPerSecond: 20000, p99MsAt1000PerSecond: 2 },
     },
     null,
     2,
