@@ -1,5 +1,6 @@
-// The layering rules of the brief (product.md) are enforced here, the way VS Code enforces its
-// `code-layering` rule: each folder may import only what may run where that folder's code runs.
+// The layering rules (docs/architecture.md, "Folders and what they may import") are enforced here,
+// the way VS Code enforces its `code-layering` rule: each folder may import only what may run where
+// that folder's code runs, and inside src-main/ only the layers below it.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -22,27 +23,44 @@ const ISOMORPHIC =
   'shared/ is isomorphic: it runs in main and in the renderer, so it imports no Node, Electron or src-* code.';
 const RENDERER = 'src-renderer/ imports only shared/ and its own files; it reaches main through the api object.';
 const ELECTRON_ONLY = 'Only src-main/electron/ imports electron; everything else runs (and is tested) in plain Node.';
-const DNS_LIBRARY =
-  'src-main/dns/ is what the CLI, the console service and the host share: it imports no CLI, service, headless or Electron code.';
 const PURE_ENGINE = 'src-main/engine/ is pure: no I/O modules; time comes from the injected Clock.';
-const SIM_USERS =
-  'src-main/sim/ (the rehearsal simulator) is used only by src-main/cli/, src-main/service/ and bench/.';
-const SIM_LAYER =
-  'src-main/sim/ runs the engine, the client, DNS selection, the host responder and the store in memory; it does not reach the network, the console service, the CLI or the authority.';
 
-/** Electron stays in src-main/electron/, and the simulator is not imported from here. */
-const noSimNoElectron = {
-  'no-restricted-imports': [
-    'error',
-    {
-      paths: [{ name: 'electron', message: ELECTRON_ONLY }],
-      patterns: [
-        { group: ['electron/*'], message: ELECTRON_ONLY },
-        { group: ['**/sim/**'], message: SIM_USERS },
-      ],
-    },
-  ],
+/**
+ * src-main's layers, lowest first: each folder imports only the folders listed for it, besides
+ * shared/ and its own files. CLI, headless and Electron on top; then the console service; the
+ * simulator (which runs the host's responder); the host; the libraries (authority, client, dns;
+ * store; engine and rpc at the bottom). A rule belongs to the lowest layer that needs it.
+ */
+const SRC_MAIN_IMPORTS = {
+  engine: [],
+  rpc: [],
+  store: ['engine'],
+  authority: ['engine', 'store'],
+  client: ['rpc', 'dns'],
+  dns: ['rpc', 'store', 'client'],
+  host: ['engine', 'rpc', 'store', 'authority', 'client', 'dns'],
+  sim: ['engine', 'store', 'client', 'dns', 'host'],
+  service: ['engine', 'rpc', 'store', 'authority', 'client', 'dns', 'host', 'sim'],
+  headless: ['engine', 'rpc', 'store', 'authority', 'client', 'dns', 'host', 'service'],
+  electron: ['engine', 'rpc', 'store', 'authority', 'client', 'dns', 'host', 'service', 'headless'],
+  cli: ['engine', 'rpc', 'store', 'authority', 'client', 'dns', 'host', 'sim', 'service', 'headless'],
 };
+
+const srcMainLayers = Object.entries(SRC_MAIN_IMPORTS).map(([folder, allowed]) => {
+  const others = Object.keys(SRC_MAIN_IMPORTS).filter((f) => f !== folder && !allowed.includes(f));
+  const message = `src-main/${folder}/ imports only ${allowed.length ? allowed.map((f) => `${f}/`).join(', ') + ', ' : ''}shared/ and its own files (docs/architecture.md). ${folder === 'engine' ? PURE_ENGINE : ''}${folder === 'electron' ? '' : ELECTRON_ONLY}`;
+  const patterns = [...others.map((f) => `**/${f}/**`)];
+  const names = [];
+  if (folder !== 'electron') {
+    patterns.push('electron/*');
+    names.push('electron');
+  }
+  if (folder === 'engine') {
+    patterns.push('node:*');
+    names.push(...nodeBuiltins, 'better-sqlite3', 'ws');
+  }
+  return { files: [`src-main/${folder}/**`], rules: layer(message.trim(), patterns, names) };
+});
 
 export default tseslint.config(
   {
@@ -97,49 +115,13 @@ export default tseslint.config(
     ),
   },
   {
-    files: ['src-main/**', 'test/**', 'bench/**', 'scripts/**'],
-    ignores: ['src-main/electron/**'],
+    files: ['test/**', 'bench/**', 'scripts/**'],
     rules: layer(ELECTRON_ONLY, ['electron/*'], ['electron']),
   },
-  {
-    files: ['src-main/**'],
-    ignores: [
-      'src-main/electron/**',
-      'src-main/cli/**',
-      'src-main/service/**',
-      'src-main/sim/**',
-      'src-main/engine/**',
-    ],
-    rules: noSimNoElectron,
-  },
-  {
-    files: ['src-main/electron/**'],
-    rules: layer(SIM_USERS, ['**/sim/**']),
-  },
-  {
-    files: ['src-main/sim/**'],
-    rules: layer(
-      SIM_LAYER,
-      ['electron/*', '**/rpc/**', '**/service/**', '**/cli/**', '**/headless/**', '**/authority/**', '**/electron/**'],
-      ['electron'],
-    ),
-  },
-  {
-    files: ['src-main/dns/**'],
-    rules: layer(
-      DNS_LIBRARY,
-      ['electron/*', '**/cli/**', '**/service/**', '**/headless/**', '**/electron/**', '**/sim/**'],
-      ['electron'],
-    ),
-  },
+  ...srcMainLayers,
   {
     files: ['src-main/engine/**'],
     rules: {
-      ...layer(
-        PURE_ENGINE,
-        ['node:*', 'electron', '**/store/**', '**/rpc/**', '**/dns/**', '**/service/**', '**/sim/**'],
-        [...nodeBuiltins, 'electron', 'better-sqlite3', 'ws'],
-      ),
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: PURE_ENGINE },

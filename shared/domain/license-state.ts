@@ -1,4 +1,4 @@
-/** License states a client reports (kms-facts.md, "Client timings"). The numbers are on the wire. */
+/** License states a client reports (docs/model.md, "Client timings"). The numbers are on the wire. */
 export const LicenseState = {
   Unlicensed: 0,
   Licensed: 1,

@@ -1,5 +1,5 @@
 /**
- * The product catalogue (kms-facts.md, "Thresholds and the count"). Desktop and server products
+ * The product catalogue (docs/model.md, "Thresholds and the count"). Desktop and server products
  * share one application (one CMID table and one count); the office suite has its own.
  * Identifiers are UUIDs on the wire and never change once published.
  */

@@ -1,4 +1,4 @@
-/** Client and host timings from kms-facts.md. All durations are in minutes unless the name says otherwise. */
+/** Client and host timings from docs/model.md. All durations are in minutes unless the name says otherwise. */
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;

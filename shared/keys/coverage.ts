@@ -17,7 +17,7 @@ export const FAMILIES_COVERED: Readonly<Record<ProductFamily, readonly ProductFa
   office: ['office'],
 };
 
-/** A key covers its generation and the older ones of the families it covers (kms-facts.md). */
+/** A key covers its generation and the older ones of the families it covers (docs/model.md). */
 export function keyCovers(coverage: KeyCoverage, product: { family: ProductFamily; generation: number }): boolean {
   return FAMILIES_COVERED[coverage.family].includes(product.family) && product.generation <= coverage.maxGeneration;
 }

@@ -1,6 +1,6 @@
 /**
  * The embedded authority of one data directory: issues host keys and keeps the ledger that
- * enforces the key limits (kms-facts.md, "Host keys and their limits"): at most six distinct hosts
+ * enforces the key limits (docs/model.md, "Host keys and their limits"): at most six distinct hosts
  * per key, and per host at most ten activations (the first plus nine reactivations).
  */
 import type { Database } from 'better-sqlite3';

@@ -1,5 +1,5 @@
 /**
- * The client's license state machine (kms-facts.md, "Client timings"), as pure functions of a
+ * The client's license state machine (docs/model.md, "Client timings"), as pure functions of a
  * record and a moment: unlicensed -> initial grace (30 days) -> licensed (validity 180 days from
  * the last successful contact) -> out-of-tolerance grace (30 days) -> notification.
  * Scheduling: retry every activation interval until licensed, renew every renewal interval, and

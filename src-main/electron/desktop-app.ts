@@ -113,7 +113,7 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
 
   let statusLine: string | null = null;
   // Set once the tray exists; the notification feed reports its first status line before that.
-  let trayRef: TrayHandle | undefined;
+  const trayRef: { current?: TrayHandle } = {};
   const startHostHere = async (): Promise<void> => {
     try {
       // The port, addresses and admission stored by the Settings page (or quorum settings).
@@ -130,7 +130,7 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
         (view) => void showWindow().loadURL(`${APP_URL}#/${view}`),
         (line) => {
           statusLine = line;
-          trayRef?.update(trayState());
+          trayRef.current?.update(trayState());
         },
       );
       problem = null;
@@ -178,7 +178,7 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
     },
     quit: () => app.quit(),
   });
-  trayRef = tray;
+  trayRef.current = tray;
 
   // Faults outside a window: logged, told to the admin, and the host keeps serving.
   const fault = (kind: string) => (e: unknown) => {

@@ -1,6 +1,6 @@
 /**
  * Cloned images that were not generalised share one CMID, so the count never rises and admins find
- * it hard to see why (kms-facts.md). A CMID reported under another machine name is a clone. A CMID
+ * it hard to see why (docs/model.md). A CMID reported under another machine name is a clone. A CMID
  * reported from another address under the same name is one only when the two sightings are closer
  * than one retry interval: a single machine that moved (DHCP, VPN, Wi-Fi to cable) rarely asks
  * twice that fast, while clones in grace each retry every interval. A CMID is reported at most once

@@ -1,5 +1,5 @@
 /**
- * One application's CMID table (kms-facts.md, "Thresholds and the count"): a Map for lookup plus
+ * One application's CMID table (docs/model.md, "Thresholds and the count"): a Map for lookup plus
  * a doubly linked list in recency order, so recording, renewing, evicting the least recently seen
  * and expiring from the oldest end are all O(1) per CMID.
  */

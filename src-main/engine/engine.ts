@@ -2,7 +2,7 @@
  * The host engine: real counts over per-application CMID tables, thresholds, the cache rule, the
  * activation decision, /dlv counters and two diagnostics (cloned images, threshold forecast).
  * Pure: time comes from the injected Clock, persistence is the EngineChange list each call returns.
- * The rules are kms-facts.md's; src-main/engine/README.md explains them with the choices made here.
+ * The rules are docs/model.md's; src-main/engine/README.md explains them with the choices made here.
  */
 import { keyCovers } from '../../shared/keys/coverage.js';
 import {

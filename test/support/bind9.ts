@@ -1,6 +1,6 @@
 /**
  * A real BIND9 for tests: a foreground `named` on 127.0.0.1 at a free high port, with one primary
- * zone that accepts TSIG-signed dynamic updates (workplace.md, "BIND9 as the real DNS peer").
+ * zone that accepts TSIG-signed dynamic updates (docs/operations.md, "DNS").
  * Records can be put in the zone file at start or changed later with nsupdate.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';

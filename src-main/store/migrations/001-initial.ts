@@ -16,7 +16,7 @@ export const migration001: Migration = {
         value TEXT NOT NULL
       ) WITHOUT ROWID;
 
-      -- One row per CMID the engine counts, per application (kms-facts.md: bounded by capacity).
+      -- One row per CMID the engine counts, per application (docs/model.md: bounded by capacity).
       CREATE TABLE cmids (
         application_id TEXT NOT NULL,
         cmid           TEXT NOT NULL,

@@ -1,5 +1,5 @@
 // The key limits on real SQLite files: one data directory is the authority, each host is its own
-// data directory (kms-facts.md: six hosts per key, ten activations per host).
+// data directory (docs/model.md: six hosts per key, ten activations per host).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * kms-facts.md's worked example, run for real on one VirtualClock: the host's engine, its SQLite
+ * The worked example of docs/model.md, run for real on one VirtualClock: the host's engine, its SQLite
  * store and the client agents all read the same clock. 25 desktop clients reach the threshold;
  * two leave; 30 days later their CMIDs expire, the count is 23 and the remaining clients, still
  * licensed, retry every 2 hours; two new clients join and everything normalises.

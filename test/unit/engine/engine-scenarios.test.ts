@@ -1,5 +1,5 @@
 /**
- * kms-facts.md's worked example and the cache rules, replayed on a virtual clock with clients that
+ * The worked example of docs/model.md and the cache rules, replayed on a virtual clock with clients that
  * behave as documented: an activated client renews every renewal interval, any other retries every
  * activation interval, both taken from the host's last reply.
  */
@@ -54,7 +54,7 @@ class SimClient {
   }
 }
 
-describe("kms-facts.md's worked example", () => {
+describe('the worked example of docs/model.md', () => {
   it('25 clients; two leave; by day 30 the count is 23 and clients retry every 2 hours; two join and all is well', () => {
     const env = setup();
     const { engine, clock } = env;

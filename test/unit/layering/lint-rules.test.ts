@@ -1,4 +1,4 @@
-// The layering rules of product.md are lint rules; these cases prove each one refuses a crossing import.
+// The layering rules (docs/architecture.md) are lint rules; these cases prove each one refuses a crossing import.
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -46,6 +46,30 @@ describe('layering lint rules', () => {
       "import { startRpcListener } from '../rpc/listener.js';\nexport const x = startRpcListener;\n",
     ],
     ['src-main/sim/bad2.ts', "import { runCli } from '../cli/main.js';\nexport const x = runCli;\n"],
+    // Inside src-main, each layer imports only those below it (docs/architecture.md).
+    [
+      'src-main/host/bad2.ts',
+      "import { resolveDataDir } from '../cli/data-dir.js';\nexport const x = resolveDataDir;\n",
+    ],
+    [
+      'src-main/authority/bad.ts',
+      "import { startHost } from '../host/host-runtime.js';\nexport const x = startHost;\n",
+    ],
+    [
+      'src-main/store/bad2.ts',
+      "import { peerAddress } from '../rpc/peer-address.js';\nexport const x = peerAddress;\n",
+    ],
+    [
+      'src-main/client/bad.ts',
+      "import { loadOrCreateHostIdentity } from '../host/identity.js';\nexport const x = loadOrCreateHostIdentity;\n",
+    ],
+    ['src-main/rpc/bad.ts', "import { openStore } from '../store/open-store.js';\nexport const x = openStore;\n"],
+    ['src-main/service/bad2.ts', "import { COMMANDS } from '../cli/commands/index.js';\nexport const x = COMMANDS;\n"],
+    [
+      'src-main/headless/bad.ts',
+      "import { CliUsageError } from '../cli/cli-kit.js';\nexport const x = CliUsageError;\n",
+    ],
+    ['src-main/engine/bad5.ts', "import { openStore } from '../store/open-store.js';\nexport const x = openStore;\n"],
   ])('refuses the import in %s', async (file, code) => {
     expect(await ruleHits(file, code)).toContain('no-restricted-imports');
   });
@@ -73,6 +97,18 @@ describe('layering lint rules', () => {
         await ruleHits(user, "import { runSimulation } from '../sim/simulator.js';\nexport const x = runSimulation;\n"),
       ).toEqual([]);
     }
+    expect(
+      await ruleHits(
+        'src-main/host/ok.ts',
+        "import { openStore } from '../store/open-store.js';\nimport { startRpcListener } from '../rpc/listener.js';\nexport const x = [openStore, startRpcListener];\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await ruleHits(
+        'src-main/cli/commands/ok2.ts',
+        "import { startHost } from '../../host/host-runtime.js';\nimport { startConsoleServer } from '../../headless/console-server.js';\nexport const x = [startHost, startConsoleServer];\n",
+      ),
+    ).toEqual([]);
     expect(
       await ruleHits(
         'src-main/sim/ok.ts',
