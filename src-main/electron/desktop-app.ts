@@ -31,6 +31,8 @@ export interface DesktopOptions {
   listen?: HostOptions['listen'];
   /** Host options for tests (a clock, the housekeeping pace). */
   host?: Pick<HostOptions, 'clock' | 'housekeepingMs'>;
+  /** Console service options for tests (the notification policy's timings). */
+  service?: Parameters<typeof createConsoleService>[1];
   logDir?: string;
   /** The built app: out/renderer and out/preload below it. */
   root?: string;
@@ -124,7 +126,7 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
       host = listen?.length
         ? await startHost({ ...options, listen })
         : await startHostOnAllAddresses(options, storedPort);
-      service = createConsoleService(host);
+      service = createConsoleService(host, o.service);
       detachNotifications = attachNotifications(
         service,
         (view) => void showWindow().loadURL(`${APP_URL}#/${view}`),

@@ -12,6 +12,12 @@ export const DEFAULT_NEW_CLIENTS_PER_ADDRESS_PER_HOUR = 1_000;
 export const NEW_CLIENTS_BOUNDS = { min: 0, max: 1_000_000 } as const;
 
 const HOUR_MS = 3_600_000;
+/**
+ * New machines admitted lately, remembered by CMID: the inventory row of an admitted machine is
+ * written when the journal is applied (milliseconds later, more under load), and a renewal in
+ * between must not be taken for another new machine. Bounded: the oldest are forgotten first.
+ */
+const RECENT_ADMITTED = 10_000;
 
 export interface NewClientGuard {
   /** False when `cmid` is new and `address` has brought its allowance of new machines this hour. */
@@ -30,13 +36,20 @@ export function createNewClientGuard(options: {
   let limit = options.perHour;
   const limiterFor = (n: number) => new RateLimiter({ limit: n, windowMs: HOUR_MS, now: () => options.clock.now() });
   let limiter = limiterFor(limit);
+  const recent = new Set<string>();
+  const remember = (cmid: string) => {
+    recent.add(cmid);
+    if (recent.size > RECENT_ADMITTED) recent.delete(recent.values().next().value!);
+  };
   return {
     get limit() {
       return limit;
     },
     admit(address, cmid) {
-      if (limit <= 0 || options.isKnown(cmid)) return true;
-      return limiter.take(address);
+      if (limit <= 0 || recent.has(cmid) || options.isKnown(cmid)) return true;
+      if (!limiter.take(address)) return false;
+      remember(cmid);
+      return true;
     },
     setLimit(perHour) {
       if (perHour === limit) return;

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { INVOKE_CHANNELS } from '../../../shared/ipc/contract.js';
 import { encodeActivationRequest } from '../../../shared/protocol/index.js';
 import { rpcCall } from '../../../src-main/rpc/rpc-client.js';
@@ -32,6 +32,8 @@ beforeAll(async () => {
     logDir,
     listen: [{ host: '127.0.0.1', port: 0 }],
     host: { clock, housekeepingMs: 60_000 },
+    // Notifications at once: the policy's coalescing is tested in Node (notification-policy.test.ts).
+    service: { watch: { notifications: { coalesceMs: 0 } } },
     processEvents,
   }))!;
   port = desktop.host()!.addresses()[0]!.port;
@@ -122,9 +124,11 @@ describe('the desktop main process', () => {
     expect(record.notifications).toHaveLength(0);
     now += 31 * DAY_MS;
     desktop.host()!.engine.sweep();
-    const shown = record.notifications.filter((n) => n.shown);
-    expect(shown).toHaveLength(1);
-    expect(shown[0]!.options.body).toMatch(/fell to 0, below 5/);
+    const shown = () => record.notifications.filter((n) => n.shown);
+    await vi.waitFor(() => expect(shown()).toHaveLength(1));
+    expect(shown()[0]!.options.body).toMatch(
+      /fell to 0, below 5; Quorum Server 3, Quorum Server 2 clients are no longer activated/,
+    );
   });
 
   it('reloads the window when its renderer dies, and logs why', () => {

@@ -70,12 +70,17 @@ describe('the console DNS service', () => {
     const keyText = readFileSync(bind.keyFile, 'utf8').replace(bind.keySecret, Buffer.alloc(32, 9).toString('base64'));
     const failed = await call<DnsResultView>('dns:add-zone', { zone: 'office.test', server: bind.server, keyText });
     expect(failed).toMatchObject({ ok: true, value: { ok: false, code: 'DNS_UPDATE_BADSIG' } });
-    expect(events.at(-1)).toMatchObject({ kind: 'dns', level: 'warning' });
+    expect(events.at(-1)).toMatchObject({ kind: 'dns-publish-failed', severity: 'warning', view: 'dns' });
     expect(events.at(-1)!.message).toContain('publishing to office.test failed');
 
     const check = await call<{ stale: number }>('dns:check', { domain: 'office.test', dnsServer: bind.server });
     expect(check).toMatchObject({ ok: true, value: { stale: 1 } });
+    expect(events.at(-1)).toMatchObject({ kind: 'dns-stale-record', severity: 'warning' });
     expect(events.at(-1)!.message).toContain('gone.office.test:9');
-    expect((await call<unknown[]>('host:events', {})).ok).toBe(true);
+    // Both are stored: they outlast a restart and wait in "Needs attention" until acknowledged.
+    const stored = await call<{ kind: string }[]>('host:events', {});
+    expect(stored.ok && stored.value.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['dns-publish-failed', 'dns-stale-record']),
+    );
   });
 });
