@@ -8,20 +8,26 @@ const pkg = JSON.parse(readFileSync(here('./package.json'), 'utf8')) as { depend
 
 // The `quorum` command as one JavaScript file (out/cli/quorum.js): no TypeScript compiler at run
 // time. The production dependencies stay external (node_modules, native modules among them), so
-// `npm ci --omit=dev` plus this file is a working CLI and host.
-export default defineConfig({
+// `npm ci --omit=dev` plus this file is a working CLI and host. `--mode sim-worker` builds the
+// rehearsal's worker thread beside it (out/cli/sim-worker.js), which the console's Rehearse view
+// starts from the bundle's own folder.
+export default defineConfig(({ mode }) => ({
   build: {
-    ssr: here('./src-main/cli/entry.ts'),
+    ssr: here(mode === 'sim-worker' ? './src-main/service/sim-worker.ts' : './src-main/cli/entry.ts'),
     outDir: here('./out/cli'),
-    emptyOutDir: true,
+    emptyOutDir: mode !== 'sim-worker',
     target: 'node20',
     minify: false,
     sourcemap: false,
     reportCompressedSize: false,
     rollupOptions: {
       external: [...Object.keys(pkg.dependencies), ...builtinModules, /^node:/],
-      output: { format: 'esm', entryFileNames: 'quorum.js', codeSplitting: false },
+      output: {
+        format: 'esm',
+        entryFileNames: mode === 'sim-worker' ? 'sim-worker.js' : 'quorum.js',
+        codeSplitting: false,
+      },
     },
   },
   ssr: { target: 'node', noExternal: [] },
-});
+}));

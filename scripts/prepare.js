@@ -23,8 +23,9 @@ if (!vite) {
   process.exit(0);
 }
 
-for (const config of ['vite.renderer.config.ts', 'vite.cli.config.ts']) {
-  const r = spawnSync(process.execPath, [vite, 'build', '--config', config, '--logLevel', 'warn'], {
+const builds = [['vite.renderer.config.ts'], ['vite.cli.config.ts'], ['vite.cli.config.ts', '--mode', 'sim-worker']];
+for (const [config, ...extra] of builds) {
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', config, ...extra, '--logLevel', 'warn'], {
     stdio: 'inherit',
     cwd: root,
   });

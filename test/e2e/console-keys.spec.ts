@@ -57,7 +57,7 @@ test('first run: a typo is named by group, the corrected key installs and activa
   await expect(page.getByTestId('masked-key')).toHaveText(`*****-*****-*****-*****-${key.slice(-5)}`);
   await page.getByRole('button', { name: 'Activate online' }).click();
 
-  await expect(page.getByRole('status')).toContainText('Activated online: host 1 of 6 for this key');
+  await expect(page.getByRole('main').getByRole('status')).toContainText('Activated online: host 1 of 6 for this key');
   await expect(page.getByTestId('key-state')).toContainText('Activated online on');
   await expect(page.getByTestId('meter-hosts')).toHaveText('1 of 6 hosts');
   await expect(page.getByTestId('meter-activations')).toHaveText('1 of 10 activations');
@@ -100,7 +100,7 @@ test('a second host activates offline with the confirmation ID of quorum authori
   await screenshots(page, 'keys-offline');
 
   await page.getByRole('button', { name: 'Activate with this confirmation ID' }).click();
-  await expect(page.getByRole('status')).toContainText('Activated offline: host 2 of 6 for this key');
+  await expect(page.getByRole('main').getByRole('status')).toContainText('Activated offline: host 2 of 6 for this key');
   await expect(page.getByTestId('meter-hosts')).toHaveText('2 of 6 hosts');
   await expect(page.getByTestId('connection')).toHaveText('Serving');
 });
@@ -122,8 +122,8 @@ test('a reactivation is spent only after a confirmation naming it, and the meter
 
   await page.getByRole('button', { name: 'Reactivate online…' }).click();
   await dialog.getByRole('button', { name: 'Spend reactivation 1' }).click();
-  await expect(page.getByRole('status')).toContainText('Reactivated online');
-  await expect(page.getByRole('status')).toContainText('reactivation 1 of 9');
+  await expect(page.getByRole('main').getByRole('status')).toContainText('Reactivated online');
+  await expect(page.getByRole('main').getByRole('status')).toContainText('reactivation 1 of 9');
   await expect(page.getByTestId('meter-activations')).toHaveText('2 of 10 activations');
   // The host learns the key's host count anew at each activation: the second host is counted now.
   await expect(page.getByTestId('meter-hosts')).toHaveText('2 of 6 hosts');
@@ -141,7 +141,7 @@ test('on a single PC, first run issues a key from the embedded authority, instal
     await expect(page.getByRole('heading', { name: 'Set up this host' })).toBeVisible();
     await page.getByLabel('Products').selectOption('server');
     await page.getByRole('button', { name: 'Issue a key on this PC' }).click();
-    await expect(page.getByRole('status')).toContainText("This PC's authority issued a server key");
+    await expect(page.getByRole('main').getByRole('status')).toContainText("This PC's authority issued a server key");
     await expect(page.getByText('The key checks. It covers server and desktop, generations 1 to')).toBeVisible();
     await page.getByRole('button', { name: 'Install key' }).click();
     await page.getByRole('button', { name: 'Activate online' }).click();

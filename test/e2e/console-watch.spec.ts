@@ -198,8 +198,14 @@ test('a host with no key: "Not activating", why, the fix, and no "needs N more"'
   try {
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
+      // A host with no key opens on the first-run page; the Overview says why it is not activating.
       await page.goto(fresh.consoleUrl);
+      await expect(page.getByRole('heading', { name: 'Keys', level: 1 })).toBeVisible();
       await expect(page.getByTestId('connection')).toHaveText('Not activating');
+      await page
+        .getByRole('navigation', { name: 'Views' })
+        .getByRole('link', { name: 'Overview', exact: true })
+        .click();
       const banner = page.getByTestId('not-activating');
       await expect(banner).toContainText('No host key is installed, so the host refuses every client.');
       await expect(banner).toContainText('To fix: Install a host key and activate it');

@@ -94,7 +94,10 @@ test('publish, copy, check and withdraw from the DNS view', async ({ page, conte
   await shots(page, 'dns-view', (n) => testInfo.outputPath(n));
 
   // The stale record raised an event in the Events view.
-  await page.getByRole('button', { name: /Events/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Views' })
+    .getByRole('link', { name: /^Events/ })
+    .click();
   await expect(
     page.getByText(/DNS check of office\.test: 1 SRV record names a host that does not answer/),
   ).toBeVisible();

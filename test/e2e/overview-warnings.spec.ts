@@ -23,7 +23,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     await page.goto(host.consoleUrl);
     await expect(page.getByTestId('connection')).toHaveText('Serving');
-    const warning = page.getByRole('status').filter({ hasText: 'can be read by other users of this machine' });
+    const warning = page
+      .getByRole('main')
+      .getByRole('status')
+      .filter({ hasText: 'can be read by other users of this machine' });
     await expect(warning).toBeVisible();
     await expect(warning).toContainText(`chmod 700 ${host.dataDir}`);
     // The banner this view adds; the rest of the Overview is another view's (see the report on its contrast).

@@ -95,7 +95,7 @@ test('shows progress and cancels a long run', async ({ page }) => {
   await page.getByLabel('Days').fill('3650');
   await page.getByRole('button', { name: 'Run rehearsal' }).click();
   await expect(page.getByRole('progressbar', { name: 'Rehearsal progress' })).toBeVisible();
-  await expect(page.getByRole('status')).toContainText(/Day \d+ of 3650/);
+  await expect(page.getByRole('main').getByRole('status')).toContainText(/Day \d+ of 3650/);
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('progressbar')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Run rehearsal' })).toBeEnabled();

@@ -20,15 +20,17 @@ function newestSource(dir: string): number {
 }
 
 export function cliBuildIsCurrent(): boolean {
-  if (!existsSync(CLI_ENTRY)) return false;
+  if (!existsSync(CLI_ENTRY) || !existsSync('out/cli/sim-worker.js')) return false;
   const sources = Math.max(newestSource('src-main'), newestSource('shared'), statSync('vite.cli.config.ts').mtimeMs);
   return statSync(CLI_ENTRY).mtimeMs >= sources;
 }
 
-function viteBuild(config: string): void {
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', config, '--logLevel', 'warn'], {
-    stdio: 'inherit',
-  });
+function viteBuild(config: string, ...extra: string[]): void {
+  execFileSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--config', config, ...extra, '--logLevel', 'warn'],
+    { stdio: 'inherit' },
+  );
 }
 
 /**
@@ -36,7 +38,10 @@ function viteBuild(config: string): void {
  * packaging tests read them), when they were never built.
  */
 export default function setup(): void {
-  if (!cliBuildIsCurrent()) viteBuild('vite.cli.config.ts');
+  if (!cliBuildIsCurrent()) {
+    viteBuild('vite.cli.config.ts');
+    viteBuild('vite.cli.config.ts', '--mode', 'sim-worker');
+  }
   if (!existsSync('out/main/index.js') || !existsSync('out/preload/index.cjs')) {
     execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { stdio: 'inherit' });
   } else if (!existsSync('out/renderer/index.html')) {
