@@ -29,6 +29,21 @@ const reactivation = z.number().int().min(1).max(REACTIVATIONS_PER_HOST);
 export const keyInstallSchema = z.object({ key: keyText }).strict();
 /** `reactivation`: the reactivation the person confirmed spending; required once the host is activated. */
 export const keyActivateSchema = z.object({ reactivation: reactivation.optional() }).strict();
+/**
+ * Online activation: with the authority of this data directory, or with `authorityUrl` the
+ * vendor's authority over the network, whose key the host pins (`authorityPin`, or on first use).
+ */
+export const keyActivateOnlineSchema = z
+  .object({
+    reactivation: reactivation.optional(),
+    authorityUrl: z
+      .string()
+      .max(500)
+      .regex(/^https?:\/\/\S+$/i, 'the authority is a URL: https://HOST[:PORT]')
+      .optional(),
+    authorityPin: z.string().max(200).optional(),
+  })
+  .strict();
 export const keyCompleteOfflineSchema = z.object({ confirmationId: idText('confirmation ID') }).strict();
 export const keyIssueSchema = z
   .object({
@@ -61,7 +76,7 @@ export interface IssuedKey {
 
 export const KEY_CHANNELS = {
   'keys:install': { input: keyInstallSchema, result: result<KeyActionResult>() },
-  'keys:activate-online': { input: keyActivateSchema, result: result<KeyActionResult>() },
+  'keys:activate-online': { input: keyActivateOnlineSchema, result: result<KeyActionResult>() },
   'keys:start-offline': { input: keyActivateSchema, result: result<OfflineRequest>() },
   'keys:complete-offline': { input: keyCompleteOfflineSchema, result: result<KeyActionResult>() },
   'keys:uninstall': { input: z.object({}).strict(), result: result<KeyActionResult>() },

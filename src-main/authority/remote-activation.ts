@@ -9,7 +9,8 @@ import type { Clock } from '../../shared/domain/clock.js';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { fromBase64url } from './authority-api.js';
 import type { InstalledHostKey } from './host-key-repository.js';
-import { refuseSilentReactivation } from './host-key-operations.js';
+import { onTarget, refuseSilentReactivation, type ActivateOptions, type KeyTarget } from './host-key-operations.js';
+import { openKeyDatabase } from './key-database.js';
 import { withDb } from './key-operations.js';
 import { beginOnlineRequest, completeOnlineRequest } from './online-request.js';
 import {
@@ -57,16 +58,39 @@ export function pinnedAuthorities(dataDir: string, clock: Clock): Record<string,
   return withDb(dataDir, clock, false, (db) => readPins(db));
 }
 
+/** `quorum key activate --authority URL`: on the data directory, through a handle of its own. */
 export async function activateWithRemoteAuthority(
   dataDir: string,
   clock: Clock,
   options: RemoteActivateOptions,
 ): Promise<RemoteActivation> {
+  const db = openKeyDatabase(dataDir, clock, { create: false });
+  try {
+    return await activateWithRemoteAuthorityIn({ db, dataDir, clock }, options);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The same on an open handle: the running host's own connection (the console) or the CLI's. The
+ * request id is chosen, and the answer recorded, each in one transaction; nothing is held between.
+ */
+export async function activateWithRemoteAuthorityIn(
+  t: KeyTarget,
+  options: RemoteActivateOptions & Pick<ActivateOptions, 'confirmedReactivation'>,
+): Promise<RemoteActivation> {
+  const { db, clock } = t;
   const url = parseAuthorityUrl(options.url);
-  const given = options.pin === undefined ? undefined : normalizeFingerprint(options.pin);
-  const { request, pinned } = withDb(dataDir, clock, false, (db) => ({
+  const given = options.pin === undefined || options.pin === '' ? undefined : normalizeFingerprint(options.pin);
+  const { request, pinned } = onTarget(t, () => ({
     request: beginOnlineRequest(db, clock.now(), (installed) =>
-      refuseSilentReactivation(installed, { reactivate: options.reactivate ?? false }),
+      refuseSilentReactivation(installed, {
+        reactivate: options.reactivate ?? false,
+        ...(options.confirmedReactivation === undefined
+          ? {}
+          : { confirmedReactivation: options.confirmedReactivation }),
+      }),
     ),
     pinned: readPins(db)[url.origin],
   }));
@@ -95,7 +119,7 @@ export async function activateWithRemoteAuthority(
       'Try again; if it happens again, activate offline: quorum key activate --offline.',
     );
   }
-  const installed = withDb(dataDir, clock, false, (db) => {
+  const installed = onTarget(t, () => {
     if (pinned !== identity.fingerprint) savePin(db, url.origin, identity.fingerprint);
     return completeOnlineRequest(db, {
       method: 'online',

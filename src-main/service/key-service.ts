@@ -21,6 +21,7 @@ import {
   type KeyTarget,
 } from '../authority/index.js';
 import type { HostRuntime } from '../host/host-runtime.js';
+import { activateWithRemoteAuthorityIn } from '../authority/remote-activation.js';
 import { buildHostKeyView } from './host-key-view.js';
 
 type KeyChannels =
@@ -64,12 +65,25 @@ export function createKeyService(
           : `Installed key ${masked} (${coverageText(r.key.family, r.key.generation)}). Activate it next, online or offline.`,
       );
     },
-    'keys:activate-online': async ({ reactivation }) => {
-      const k = activateOnlineIn(target(), {
+    'keys:activate-online': async ({ reactivation, authorityUrl, authorityPin }) => {
+      const spend = {
         reactivate: reactivation !== undefined,
         ...(reactivation !== undefined ? { confirmedReactivation: reactivation } : {}),
+      };
+      const how = reactivation !== undefined ? 'Reactivated online' : 'Activated online';
+      if (authorityUrl === undefined || authorityUrl === '') return activated(activateOnlineIn(target(), spend), how);
+      const r = await activateWithRemoteAuthorityIn(target(), {
+        url: authorityUrl,
+        ...(authorityPin ? { pin: authorityPin } : {}),
+        ...spend,
       });
-      return activated(k, reactivation !== undefined ? 'Reactivated online' : 'Activated online');
+      const result = activated(r.installed, `${how} with ${new URL(authorityUrl).origin}`);
+      return r.trustedOnFirstUse
+        ? {
+            ...result,
+            message: `${result.message} Its key was trusted on first use: ${r.authorityFingerprint}; compare it with the fingerprint the vendor published.`,
+          }
+        : result;
     },
     'keys:start-offline': async ({ reactivation }) => {
       const iid = startOfflineActivationIn(target(), {

@@ -23,7 +23,7 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
       // From the top: a full-page capture of a scrolled page draws the sticky header where it was.
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: `docs/img/${name}-${colorScheme}-${width}.png`, fullPage: true });
     }
   }
