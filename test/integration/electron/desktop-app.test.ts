@@ -167,16 +167,20 @@ describe('the desktop main process', () => {
     expect(await canConnect()).toBe(false);
 
     expect(existsSync(logDir)).toBe(true);
-    const messages = logLines().map((l) => l.msg);
-    expect(messages).toEqual(
-      expect.arrayContaining([
-        'desktop app starting',
-        'host serving',
-        'console renderer gone',
-        'uncaught exception',
-        'unhandled rejection',
-        'quitting: closing the host',
-      ]),
+    // The rotating file is written by the logger's own stream: the last line lands a moment later.
+    await vi.waitFor(
+      () =>
+        expect(logLines().map((l) => l.msg)).toEqual(
+          expect.arrayContaining([
+            'desktop app starting',
+            'host serving',
+            'console renderer gone',
+            'uncaught exception',
+            'unhandled rejection',
+            'quitting: closing the host',
+          ]),
+        ),
+      { timeout: 5_000 },
     );
     expect(logLines().find((l) => l.msg === 'console renderer gone')!.reason).toBe('crashed');
   });
