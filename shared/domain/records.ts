@@ -15,6 +15,17 @@ export type RequestResult =
   | 'rate-limited'
   | 'invalid-request';
 
+export const REQUEST_RESULTS: readonly RequestResult[] = [
+  'granted',
+  'count-insufficient',
+  'host-not-activated',
+  'unknown-product',
+  'product-not-covered',
+  'admission-refused',
+  'rate-limited',
+  'invalid-request',
+];
+
 /** One row of the client inventory: one client installation (CMID) and what it last asked for. */
 export interface ClientRow {
   cmid: string;
@@ -70,6 +81,8 @@ export interface ClientWindowQuery {
     productId?: string;
     licenseState?: LicenseState;
     isVm?: boolean;
+    /** Only clients whose last request got this answer. */
+    lastResult?: RequestResult;
     /** Only clients seen within this many milliseconds before now. */
     seenWithinMs?: number;
   };

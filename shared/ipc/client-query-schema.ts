@@ -1,6 +1,6 @@
 /** The schema of a client window query (the Clients view's table), shared by the channels that take one. */
 import { z } from 'zod';
-import { CLIENT_SORT_COLUMNS } from '../domain/records.js';
+import { CLIENT_SORT_COLUMNS, REQUEST_RESULTS, type RequestResult } from '../domain/records.js';
 import type { LicenseState } from '../domain/license-state.js';
 
 export const uuidText = z
@@ -25,6 +25,7 @@ export const clientWindowQuerySchema = z
           )
           .optional(),
         isVm: z.boolean().optional(),
+        lastResult: z.enum(REQUEST_RESULTS as [RequestResult, ...RequestResult[]]).optional(),
         seenWithinMs: z.number().int().min(0).optional(),
       })
       .strict(),

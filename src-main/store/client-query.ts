@@ -130,7 +130,13 @@ export class ClientQueries {
     const rows = yield* this.#walk(q, filters);
     const window: ClientWindow = { rows, total: 0, offset: q.offset };
     if (filters.where.length === 0) window.total = yield* this.#count();
-    else if (text === undefined && cutoff === undefined && groupTotal !== undefined) window.total = groupTotal;
+    else if (
+      text === undefined &&
+      cutoff === undefined &&
+      q.filter.lastResult === undefined &&
+      groupTotal !== undefined
+    )
+      window.total = groupTotal;
     else if (textIds !== undefined && !options.wholeCount) {
       // A text in more than the cap of clients: count among the first cap + 1 it has, which
       // bounds what the console's count reads; the CLI (wholeCount) scans on instead.
@@ -161,6 +167,10 @@ export class ClientQueries {
       params.push(...group.params);
       where.push(...groupTerms(q, 'c.').where);
       params.push(...group.params);
+    }
+    if (q.filter.lastResult !== undefined) {
+      where.push('c.last_result = ?');
+      params.push(q.filter.lastResult);
     }
     if (cutoff !== undefined) {
       where.push('c.last_seen >= ?');

@@ -4,6 +4,7 @@
  */
 import {
   CLIENT_SORT_COLUMNS,
+  REQUEST_RESULTS,
   clientCursorOf,
   type ClientCursor,
   type ClientSortColumn,
@@ -48,6 +49,9 @@ export function checkClientQuery(q: ClientWindowQuery): void {
   const f = q.filter;
   if (f.licenseState !== undefined && !isLicenseState(f.licenseState)) {
     throw invalid(`licenseState filter must be 0..6; got ${f.licenseState}.`);
+  }
+  if (f.lastResult !== undefined && !(REQUEST_RESULTS as readonly string[]).includes(f.lastResult)) {
+    throw invalid(`lastResult filter must be one of ${REQUEST_RESULTS.join(', ')}; got ${String(f.lastResult)}.`);
   }
   if (f.seenWithinMs !== undefined && !(Number.isFinite(f.seenWithinMs) && f.seenWithinMs >= 0)) {
     throw invalid(`seenWithinMs must be a number >= 0; got ${f.seenWithinMs}.`);

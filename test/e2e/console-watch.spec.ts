@@ -118,6 +118,11 @@ test('the client table: filters, details drawer with history, export, and the vi
   await expect(page.getByLabel('Machine type')).toHaveValue('vm');
   await page.getByRole('button', { name: 'Clear filters' }).first().click();
   await expect(page.getByTestId('clients-total')).toHaveText('29 clients');
+  // The host's answer: the two server clients the desktop key does not cover.
+  await page.getByLabel("Host's answer").selectOption({ label: 'refused: not covered by the key' });
+  await expect(page.getByTestId('clients-total')).toHaveText('2 clients');
+  await page.getByRole('button', { name: 'Clear filters' }).first().click();
+  await expect(page.getByTestId('clients-total')).toHaveText('29 clients');
 
   await page.getByLabel('Filter clients').fill('zzz');
   await expect(page.getByText('No client matches these filters.')).toBeVisible();

@@ -2,7 +2,13 @@
  * The Clients view's state as URL parameters and back: filter, sort, page and page size. Pure, so
  * the same address always shows the same view.
  */
-import { CLIENT_SORT_COLUMNS, type ClientSortColumn, type ClientWindowQuery } from '../../../shared/domain/records.js';
+import {
+  CLIENT_SORT_COLUMNS,
+  REQUEST_RESULTS,
+  type ClientSortColumn,
+  type ClientWindowQuery,
+  type RequestResult,
+} from '../../../shared/domain/records.js';
 import { isLicenseState } from '../../../shared/domain/license-state.js';
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
@@ -18,6 +24,7 @@ export interface ClientViewState {
   productId: string;
   licenseState: string;
   vm: '' | 'vm' | 'physical';
+  result: RequestResult | '';
   seen: string;
   sort: ClientSortColumn;
   direction: 'asc' | 'desc';
@@ -33,6 +40,7 @@ export function readClientView(p: Record<string, string>): ClientViewState {
     productId: p.product ?? '',
     licenseState: p.state !== undefined && p.state !== '' && isLicenseState(Number(p.state)) ? p.state : '',
     vm: p.vm === 'vm' || p.vm === 'physical' ? p.vm : '',
+    result: (REQUEST_RESULTS as readonly string[]).includes(p.result ?? '') ? (p.result as RequestResult) : '',
     seen: SEEN_WITHIN.some((s) => s.value === p.seen) ? p.seen! : '',
     sort: (CLIENT_SORT_COLUMNS as readonly string[]).includes(column ?? '') ? (column as ClientSortColumn) : 'lastSeen',
     direction: dir === 'asc' ? 'asc' : 'desc',
@@ -47,6 +55,7 @@ export function writeClientView(s: ClientViewState): Record<string, string> {
     product: s.productId,
     state: s.licenseState,
     vm: s.vm,
+    result: s.result,
     seen: s.seen,
     sort: s.sort === 'lastSeen' && s.direction === 'desc' ? '' : `${s.sort}.${s.direction}`,
     page: s.page === 0 ? '' : String(s.page + 1),
@@ -62,6 +71,7 @@ export function filterOf(s: ClientViewState): ClientWindowQuery['filter'] {
     ...(s.productId ? { productId: s.productId } : {}),
     ...(s.licenseState !== '' && isLicenseState(state) ? { licenseState: state } : {}),
     ...(s.vm ? { isVm: s.vm === 'vm' } : {}),
+    ...(s.result ? { lastResult: s.result } : {}),
     ...(seen ? { seenWithinMs: seen.ms } : {}),
   };
 }

@@ -79,6 +79,7 @@ const queryArb: fc.Arbitrary<ClientWindowQuery> = fc.record({
       productId: fc.constantFrom(...PRODUCT_IDS),
       licenseState: fc.integer({ min: 0, max: 6 }).map((n) => n as LicenseState),
       isVm: fc.boolean(),
+      lastResult: fc.constantFrom('granted' as const, 'count-insufficient' as const),
       seenWithinMs: fc.integer({ min: 0, max: 1200 }).map((m) => m * 60_000),
     },
     { requiredKeys: [] },

@@ -90,6 +90,7 @@ export function referenceWindow(
       (f.productId === undefined || r.productId === f.productId) &&
       (f.licenseState === undefined || r.licenseState === f.licenseState) &&
       (f.isVm === undefined || r.isVm === f.isVm) &&
+      (f.lastResult === undefined || r.lastResult === f.lastResult) &&
       (f.seenWithinMs === undefined || r.lastSeen >= now - f.seenWithinMs) &&
       (!text || [r.machineName, r.address, r.cmid].some((v) => v.toLowerCase().includes(text))),
   );

@@ -1,3 +1,4 @@
+import type { RequestResult } from '../../../shared/domain/records.js';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   BRIDGE_EVENTS,
@@ -33,6 +34,7 @@ describe('the contract types', () => {
         text?: string | undefined;
         productId?: string | undefined;
         licenseState?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | undefined;
+        lastResult?: RequestResult | undefined;
         isVm?: boolean | undefined;
         seenWithinMs?: number | undefined;
       };

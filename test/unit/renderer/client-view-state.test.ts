@@ -9,6 +9,7 @@ describe('the Clients view state in the URL', () => {
       product: BUILTIN_PRODUCTS[0]!.id,
       state: '2',
       vm: 'vm',
+      result: 'count-insufficient',
       seen: '7d',
       sort: 'machineName.asc',
       page: '3',
@@ -22,19 +23,29 @@ describe('the Clients view state in the URL', () => {
       productId: BUILTIN_PRODUCTS[0]!.id,
       licenseState: 2,
       isVm: true,
+      lastResult: 'count-insufficient',
       seenWithinMs: 7 * 86_400_000,
     });
   });
 
   it('falls back to the defaults for what a hand-edited address gets wrong', () => {
-    const view = readClientView({ sort: 'password.asc', page: '-4', size: '7', state: '9', vm: 'maybe', seen: '1y' });
-    expect(view).toMatchObject({ sort: 'lastSeen', page: 0, size: 50, vm: '', seen: '', licenseState: '' });
+    const view = readClientView({
+      sort: 'password.asc',
+      page: '-4',
+      size: '7',
+      state: '9',
+      vm: 'maybe',
+      result: 'ok',
+      seen: '1y',
+    });
+    expect(view).toMatchObject({ sort: 'lastSeen', page: 0, size: 50, vm: '', result: '', seen: '', licenseState: '' });
     expect(filterOf(view)).toEqual({});
     expect(writeClientView(readClientView({}))).toEqual({
       text: '',
       product: '',
       state: '',
       vm: '',
+      result: '',
       seen: '',
       sort: '',
       page: '',
