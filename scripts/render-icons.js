@@ -24,11 +24,31 @@ for (const [file, size] of targets) {
   await page.screenshot({ path: file, omitBackground: true });
   await page.close();
 }
+// The tray shows the host's state: the icon alone when all is well, with an amber dot when
+// something needs attention, a red one when the host does not activate clients.
+const BADGES = { ATTENTION: '#d97706', NOT_ACTIVATING: '#dc2626' };
+const trayPng = async (size, badge) => {
+  const page = await browser.newPage({ viewport: { width: size, height: size } });
+  const dot = badge
+    ? `<div style="position:absolute;right:0;bottom:0;width:${size * 0.5}px;height:${size * 0.5}px;border-radius:50%;background:${badge};box-shadow:0 0 0 ${size / 16}px #fff"></div>`
+    : '';
+  await page.setContent(
+    `<html><body style="margin:0;background:transparent;position:relative;width:${size}px;height:${size}px">${svg.replace('<svg ', `<svg style="display:block;width:${size}px;height:${size}px" `)}${dot}</body></html>`,
+  );
+  const png = await page.screenshot({ omitBackground: true });
+  await page.close();
+  return `data:image/png;base64,${png.toString('base64')}`;
+};
+const lines = ['// Written by scripts/render-icons.js from build/icon.svg; do not edit.'];
+for (const [name, badge] of [['OK', null], ...Object.entries(BADGES)]) {
+  for (const [scale, size] of [
+    ['1X', 16],
+    ['2X', 32],
+  ]) {
+    lines.push(`export const TRAY_ICON_${name}_${scale} =\n  '${await trayPng(size, badge)}';`);
+  }
+}
 await browser.close();
-// The tray's icon travels inside the main bundle (16 px and its 2x), so it needs no file path.
-const dataUrl = (n) => `data:image/png;base64,${readFileSync(`build/icons/${n}x${n}.png`).toString('base64')}`;
-writeFileSync(
-  'src-main/electron/tray-icon-data.ts',
-  `// Written by scripts/render-icons.js from build/icon.svg; do not edit.\nexport const TRAY_ICON_1X =\n  '${dataUrl(16)}';\nexport const TRAY_ICON_2X =\n  '${dataUrl(32)}';\n`,
-);
+// The tray's icons travel inside the main bundle (16 px and their 2x), so they need no file path.
+writeFileSync('src-main/electron/tray-icon-data.ts', `${lines.join('\n')}\n`);
 process.stdout.write(`rendered ${targets.length} icons from build/icon.svg\n`);

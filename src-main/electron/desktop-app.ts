@@ -23,6 +23,7 @@ import { attachNotifications, notify } from './notifications.js';
 import { guardNavigation, hardenSession } from './security.js';
 import { createTray, type TrayHandle } from './tray.js';
 import { trayIcon } from './tray-icon.js';
+import type { TrayState as HostTrayState } from '../service/notification-policy.js';
 
 export interface DesktopOptions {
   dataDir?: string;
@@ -114,6 +115,7 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
   };
 
   let statusLine: string | null = null;
+  let hostState: HostTrayState = 'ok';
   // Set once the tray exists; the notification feed reports its first status line before that.
   const trayRef: { current?: TrayHandle } = {};
   const startHostHere = async (): Promise<void> => {
@@ -130,8 +132,9 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
       detachNotifications = attachNotifications(
         service,
         (view) => void showWindow().loadURL(`${APP_URL}#/${view}`),
-        (line) => {
-          statusLine = line;
+        (status) => {
+          statusLine = status.line;
+          hostState = status.state;
           trayRef.current?.update(trayState());
         },
       );
@@ -143,7 +146,12 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
     }
   };
 
-  const trayState = () => ({ problem: problem !== null, openAtLogin: openAtLogin(), statusLine });
+  const trayState = () => ({
+    problem: problem !== null,
+    openAtLogin: openAtLogin(),
+    statusLine,
+    hostState: problem !== null ? ('not-activating' as const) : hostState,
+  });
   const closeHost = async (): Promise<void> => {
     detachNotifications();
     try {
@@ -169,7 +177,7 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
   hardenSession();
   serveApp(join(root, 'out', 'renderer'), () => (problem ? startupProblemHtml(problem) : null));
   await startHostHere();
-  const tray = createTray(trayIcon(), trayState(), {
+  const tray = createTray(trayIcon, trayState(), {
     showWindow: () => void showWindow(),
     retryStart: () => void retryStart(),
     openDataFolder: () => void shell.openPath(dataDir),

@@ -5,6 +5,7 @@
 import { Notification } from 'electron';
 import type { ConsoleViewId } from '../../shared/ipc/views.js';
 import type { ConsoleService } from '../service/console-service.js';
+import type { TrayStatus } from '../service/notification-policy.js';
 
 export function notify(title: string, body: string, onClick: () => void): void {
   if (!Notification.isSupported()) return;
@@ -13,16 +14,16 @@ export function notify(title: string, body: string, onClick: () => void): void {
   n.show();
 }
 
-/** `open` shows the window on a view (a notification's click); `status` hears the tray's line. */
+/** `open` shows the window on a view (a notification's click); `status` hears the tray's state and line. */
 export function attachNotifications(
   service: ConsoleService,
   open: (view: ConsoleViewId) => void,
-  status: (line: string) => void,
+  status: (s: TrayStatus) => void,
 ): () => void {
   const offs = [
     service.notifications.onNotification((n) => notify(n.title, n.body, () => open(n.view))),
-    service.notifications.onTrayStatus((s) => status(s.line)),
+    service.notifications.onTrayStatus((s) => status(s)),
   ];
-  status(service.notifications.trayStatus().line);
+  status(service.notifications.trayStatus());
   return () => offs.forEach((off) => off());
 }

@@ -1,5 +1,6 @@
 /** The tray icon and its menu: what the admin reaches while the window is closed. */
-import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import { Menu, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import type { TrayState as HostTrayState } from '../service/notification-policy.js';
 
 export interface TrayState {
   /** Set when the host did not start: the menu offers the fixes. */
@@ -8,6 +9,8 @@ export interface TrayState {
   openAtLogin: boolean | null;
   /** The one-line status of the notification feed (notification-feed.ts), shown atop the menu. */
   statusLine: string | null;
+  /** The host's state as the icon shows it (a dot for attention or not activating). */
+  hostState: HostTrayState;
 }
 
 export interface TrayActions {
@@ -47,11 +50,20 @@ export interface TrayHandle {
   update(state: TrayState): void;
 }
 
-export function createTray(icon: NativeImage | string, state: TrayState, actions: TrayActions): TrayHandle {
-  const tray = new Tray(typeof icon === 'string' ? nativeImage.createFromPath(icon) : icon);
+export function createTray(
+  icon: (state: HostTrayState) => NativeImage,
+  state: TrayState,
+  actions: TrayActions,
+): TrayHandle {
+  const tray = new Tray(icon(state.hostState));
+  let shown = state.hostState;
   tray.setToolTip('Quorum activation host');
   tray.on('click', () => actions.showWindow());
   const update = (s: TrayState) => {
+    if (s.hostState !== shown) {
+      shown = s.hostState;
+      tray.setImage(icon(s.hostState));
+    }
     tray.setToolTip(
       s.problem
         ? 'Quorum: the host did not start'

@@ -91,9 +91,12 @@ export interface StandInMenuItem {
 export class StandInTray extends EventEmitter {
   tooltip = '';
   menu: StandInMenuItem[] = [];
-  constructor(readonly image: unknown) {
+  constructor(public image: unknown) {
     super();
     record.trays.push(this);
+  }
+  setImage(image: unknown): void {
+    this.image = image;
   }
   setToolTip(t: string): void {
     this.tooltip = t;

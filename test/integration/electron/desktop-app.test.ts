@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TRAY_ICON_ATTENTION_1X } from '../../../src-main/electron/tray-icon-data.js';
 import { INVOKE_CHANNELS } from '../../../shared/ipc/contract.js';
 import { encodeActivationRequest } from '../../../shared/protocol/index.js';
 import { rpcCall } from '../../../src-main/rpc/rpc-client.js';
@@ -126,6 +127,11 @@ describe('the desktop main process', () => {
     desktop.host()!.engine.sweep();
     const shown = () => record.notifications.filter((n) => n.shown);
     await vi.waitFor(() => expect(shown()).toHaveLength(1));
+    // The tray's icon gets its amber dot: a warning waits in "Needs attention".
+    await vi.waitFor(() => expect((record.trays[0]!.image as { source: string }).source).toBe(TRAY_ICON_ATTENTION_1X), {
+      timeout: 5_000,
+    });
+    expect(record.trays[0]!.tooltip).toMatch(/needs attention/);
     expect(shown()[0]!.options.body).toMatch(
       /fell to 0, below 5; Quorum Server 3, Quorum Server 2 clients are no longer activated/,
     );
