@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { QuorumErrorInfo } from '../domain/errors.js';
 import type { ResultOf } from './contract.js';
+import type { SimResult } from '../domain/sim-result.js';
 
 const result = <T>(): ResultOf<T> => ({});
 
@@ -79,51 +80,6 @@ export const SIM_BRIDGE_METHODS = {
 export const SIM_BRIDGE_EVENTS = { onSimProgress: 'sim:progress' } as const;
 
 /** A finished rehearsal as the console draws it (the `quorum simulate --json` result). */
-export interface SimRunResult {
-  scenario: { name: string; description: string; days: number; seed: number; start: number };
-  hosts: {
-    name: string;
-    priority: number;
-    weight: number;
-    requests: number[];
-    failed: number[];
-    unreachable: number[];
-    totalRequests: number;
-    totalFailed: number;
-  }[];
-  groups: {
-    host: string;
-    applicationId: string;
-    label: string;
-    threshold: number;
-    productNames: string[];
-    count: number[];
-    firstReachedDay: number | null;
-    firstBelowDay: number | null;
-  }[];
-  clients: {
-    present: number[];
-    activated: number[];
-    grace: number[];
-    unlicensed: number[];
-    retrying: number[];
-    away: number[];
-  };
-  requestsPerHour: number[];
-  peakHour: { at: number; day: number; requests: number };
-  moments: {
-    at: number;
-    day: number;
-    kind: string;
-    host?: string;
-    group?: string;
-    count?: number;
-    threshold?: number;
-    intervalMin?: number;
-    text: string;
-  }[];
-  totals: { requests: number; failedAttempts: number; clients: number };
-  run: { elapsedMs: number; heapUsedMb: number };
-}
+export type SimRunResult = SimResult;
 
 export type SimRunFailure = QuorumErrorInfo;
