@@ -2,7 +2,7 @@
  * The activation journal (schema 5): what a reply waits for is one appended row, not the
  * inventory's index maintenance.
  *
- * The reply's commit appends each record, serialized, to `activation_journal`. Applying it to the
+ * The reply's commit appends each record, in the compact form of journal-record.ts, to `activation_journal`. Applying it to the
  * inventory, the request log, the CMID table and the counters happens here, later, in batches: a
  * batch of hundreds shares the pages of the indexes it touches, where one activation per commit
  * rewrote ~13-28 WAL pages. Each apply transaction deletes the rows it applied, so a row found at
@@ -11,6 +11,7 @@
  * inventory older than its own acknowledged writes.
  */
 import type { Database, Statement, Transaction } from 'better-sqlite3';
+import { decodeJournalRecord, encodeJournalRecord } from './journal-record.js';
 import type { ActivationWriter, QueuedWrite } from './write-activations.js';
 
 /** A queued write and, once its journal row is committed, that row's sequence number. */
@@ -82,7 +83,7 @@ export class ActivationJournal {
 
   /** Appends the entries inside the caller's transaction and gives each its sequence number. */
   append(entries: JournalEntry[]): void {
-    for (const e of entries) e.seq = Number(this.#append.run(JSON.stringify(e.item)).lastInsertRowid);
+    for (const e of entries) e.seq = Number(this.#append.run(encodeJournalRecord(e.item)).lastInsertRowid);
   }
 
   /** The caller's append transaction committed: these entries now wait to be applied. */
@@ -116,13 +117,13 @@ export class ActivationJournal {
   static replay(options: JournalOptions): number {
     const rows = options.db
       .prepare('SELECT seq, body FROM activation_journal WHERE error IS NULL ORDER BY seq')
-      .all() as { seq: number; body: string }[];
+      .all() as { seq: number; body: Buffer | string }[];
     if (rows.length === 0) return 0;
     const journal = new ActivationJournal(options);
     for (const r of rows) {
       let item: QueuedWrite;
       try {
-        item = JSON.parse(r.body) as QueuedWrite;
+        item = decodeJournalRecord(r.body);
       } catch (e) {
         journal.#keepFailed({ item: { kind: 'engine-changes', changes: [] }, seq: r.seq }, e);
         continue;

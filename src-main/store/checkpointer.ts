@@ -22,7 +22,13 @@ export interface CheckpointerOptions {
   db: Database;
   file: string;
   busyTimeoutMs: number;
-  /** Commits after which a background checkpoint is requested (default 64). */
+  /**
+   * Commits after which a background checkpoint is requested (default 512). A checkpoint copies
+   * each page changed since the last one once, however many commits rewrote it, and syncs both
+   * files; the journal's tail, the counters and the hot index pages are rewritten by nearly every
+   * commit, so a rarer checkpoint copies them fewer times. Every commit adds at least one frame,
+   * so this is at least SQLite's own threshold of ~1,000 frames at a few frames per commit.
+   */
   commitsPerCheckpoint?: number;
   /** WAL frames above which the writer checkpoints itself (default 4096, ~16 MB). */
   walLimitFrames?: number;
@@ -77,7 +83,7 @@ export class Checkpointer {
   readonly #stats: CheckpointStats = { background: 0, inline: 0, lastWalFrames: 0 };
 
   constructor(options: CheckpointerOptions) {
-    this.#o = { commitsPerCheckpoint: 64, walLimitFrames: 4096, ...options };
+    this.#o = { commitsPerCheckpoint: 512, walLimitFrames: 4096, ...options };
     options.db.pragma('wal_autocheckpoint = 0');
   }
 

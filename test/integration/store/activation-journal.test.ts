@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
 import type { ActivationRecord } from '../../../src-main/store/types.js';
+import { encodeJournalRecord } from '../../../src-main/store/journal-record.js';
 import { activation, cmidOf, tempDir } from './fixtures.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -70,7 +71,9 @@ describe('activation journal', () => {
     insert.run(JSON.stringify({ kind: 'activation', record: activation({ n: 1 }) }));
     insert.run('{"kind": "activation", "rec');
     insert.run(JSON.stringify({ kind: 'activation', record: { at: 1 } }));
-    insert.run(JSON.stringify({ kind: 'activation', record: activation({ n: 2 }) }));
+    // This build's binary rows: one cut short, one whole.
+    insert.run(encodeJournalRecord({ kind: 'activation', record: activation({ n: 9 }) }).subarray(0, 40));
+    insert.run(encodeJournalRecord({ kind: 'activation', record: activation({ n: 2 }) }));
     raw.close();
 
     const s = openStore({ file });
@@ -80,15 +83,16 @@ describe('activation journal', () => {
       seq: number;
       error: string;
     }[];
-    expect(kept.map((k) => k.seq)).toEqual([2, 3]);
+    expect(kept.map((k) => k.seq)).toEqual([2, 3, 4]);
     expect(kept[0]!.error).toMatch(/JSON/);
-    expect(s.stats().journalFailedRows).toBe(2);
+    expect(kept[2]!.error).toMatch(/ends early/);
+    expect(s.stats().journalFailedRows).toBe(3);
 
     // A later good activation is applied past the marked rows, and they stay.
     await s.commitActivation(activation({ n: 3 }));
     s.applyPending();
     expect(s.db.prepare('SELECT COUNT(*) FROM clients').pluck().get()).toBe(3);
-    expect(s.db.prepare('SELECT COUNT(*) FROM activation_journal').pluck().get()).toBe(2);
+    expect(s.db.prepare('SELECT COUNT(*) FROM activation_journal').pluck().get()).toBe(3);
   });
 
   it('a locked database delays the apply; reads still answer, and nothing is lost once it is free', async () => {
