@@ -68,7 +68,7 @@ export const dnsPublish: Command = {
     const timeoutMs = intOption('timeout', values.timeout, 100, 60_000);
     return withDnsContext(values['data-dir'], async (base) => {
       const ctx = { ...base, timeoutMs };
-      const entry = addZone(ctx, {
+      const entry = await addZone(ctx, {
         zone: values.zone!,
         server: values.server!,
         key,
