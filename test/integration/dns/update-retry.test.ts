@@ -40,6 +40,12 @@ const records = (target: string, over: Partial<PublishedRecords> = {}): Publishe
 
 /** Long enough that BIND answers within one try even on a loaded machine; three tries at most. */
 const TIMEOUT_MS = 1500;
+/**
+ * Each test's limit: at least twice what its steps may take at worst, so a slow step fails with its
+ * own message. An update through the proxy: 3 tries, and 3 more to confirm (9 s); dig under
+ * execFile's 10 s; the longest test sends two such updates, one direct, and reads four times.
+ */
+const TEST_LIMIT_MS = 2 * (3 * 2 * 3 * TIMEOUT_MS + 4 * 10_000);
 
 async function through(options: LossyProxyOptions) {
   proxy = await startLossyProxy({ host: bind.address, port: bind.port }, options);
@@ -48,7 +54,7 @@ async function through(options: LossyProxyOptions) {
 
 const direct = () => parseHostAddress(bind.server, 53, '--server');
 
-describe('UPDATE over a lossy path', () => {
+describe('UPDATE over a lossy path', { timeout: TEST_LIMIT_MS }, () => {
   it('sends the update again when the first datagram is lost', async () => {
     const server = await through({ dropRequests: 1 });
     const r = records('lost-request.office.test');
