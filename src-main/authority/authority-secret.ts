@@ -1,7 +1,10 @@
 /**
  * The embedded authority's secret: 32 random bytes in `<dataDir>/authority-secret` (hex, mode
  * 0600), created by the first `quorum authority issue`. Whoever holds it can issue keys, so it is
- * never printed; the authority is named by a 16-bit tag derived from it.
+ * never printed; the authority is named by a 16-bit tag derived from it. The desktop app does not
+ * seal it with the OS keychain (store/secret-file.ts): `quorum authority issue`, `key activate` and
+ * `authority confirm` read it on the app's data directory (docs/keys.md), and a sealed copy lost
+ * with the OS profile would leave no key it issued verifiable.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

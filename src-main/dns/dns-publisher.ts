@@ -30,6 +30,7 @@ import {
 import { publishPlan, sameRecords, srvNameOf, withdrawPlan, type PublishedRecords } from './publish-records.js';
 import type { TsigKey } from './tsig.js';
 import { deleteZoneKey, loadZoneKey, saveZoneKey } from './tsig-key-store.js';
+import type { SecretSealer } from '../store/secret-file.js';
 import { handRecords, type HandFormat } from './hand-records.js';
 import { sendUpdate } from './update-client.js';
 
@@ -58,6 +59,8 @@ export interface DnsContext {
   store: DnsStore;
   clock: Clock;
   timeoutMs?: number;
+  /** How the TSIG keys are kept: owner-only files (default), or sealed with the OS keychain (the desktop app). */
+  secrets?: SecretSealer;
   /** Told about every outcome (the console's events, the host's log). */
   onResult?: (zone: string, result: ZoneResult) => void;
 }
@@ -124,7 +127,7 @@ export async function publishZone(ctx: DnsContext, entry: ZoneEntry, facts: Host
   const at = ctx.clock.now();
   try {
     const next = desiredRecords(entry, facts);
-    const key = loadZoneKey(ctx.dataDir, entry.zone);
+    const key = await loadZoneKey(ctx.dataDir, entry.zone, ctx.secrets);
     await send(ctx, entry, key, publishPlan(state.published, next));
     const done: ZoneState = { published: next, last: null, publishedAt: at };
     return record(ctx, entry.zone, done, { at, action: 'publish', ok: true, message: `Published ${describe(next)}.` });
@@ -149,8 +152,11 @@ async function send(
   });
 }
 
-/** Deletes exactly what this host published in the zone (nothing when it published nothing). */
-export async function withdrawRecords(ctx: DnsContext, entry: ZoneEntry): Promise<ZoneResult> {
+/**
+ * Deletes exactly what this host published in the zone (nothing when it published nothing), with
+ * the stored key or `key` (a key file given to `quorum dns withdraw`, where the stored one is sealed).
+ */
+export async function withdrawRecords(ctx: DnsContext, entry: ZoneEntry, key?: TsigKey): Promise<ZoneResult> {
   const state = readZoneState(ctx.store, entry.zone);
   const at = ctx.clock.now();
   if (!state.published) {
@@ -162,7 +168,12 @@ export async function withdrawRecords(ctx: DnsContext, entry: ZoneEntry): Promis
     });
   }
   try {
-    await send(ctx, entry, loadZoneKey(ctx.dataDir, entry.zone), withdrawPlan(state.published));
+    await send(
+      ctx,
+      entry,
+      key ?? (await loadZoneKey(ctx.dataDir, entry.zone, ctx.secrets)),
+      withdrawPlan(state.published),
+    );
     const message = `Withdrew ${describe(state.published)}.`;
     return record(
       ctx,
@@ -203,7 +214,7 @@ function checkRange(name: string, value: number | undefined, min: number, max: n
 }
 
 /** Checks the input, stores the key and the entry (publishing it needs the host's facts). */
-export function addZone(ctx: DnsContext, input: AddZoneInput): ZoneEntry {
+export async function addZone(ctx: DnsContext, input: AddZoneInput): Promise<ZoneEntry> {
   const zone = normaliseZone(input.zone);
   parseHostAddress(input.server, 53, '--server');
   const target = (input.target ?? '').trim().replace(/\.$/, '').toLowerCase();
@@ -236,7 +247,7 @@ export function addZone(ctx: DnsContext, input: AddZoneInput): ZoneEntry {
     target,
     addresses,
   };
-  saveZoneKey(ctx.dataDir, zone, input.key);
+  await saveZoneKey(ctx.dataDir, zone, input.key, ctx.secrets);
   upsertZone(ctx.store, entry);
   return entry;
 }
@@ -255,9 +266,9 @@ export function findZone(ctx: DnsContext, zone: string): ZoneEntry {
 }
 
 /** Withdraws the zone's records and takes the zone (and its key) off the list; a failed withdrawal keeps both. */
-export async function forgetZone(ctx: DnsContext, zone: string): Promise<ZoneResult> {
+export async function forgetZone(ctx: DnsContext, zone: string, key?: TsigKey): Promise<ZoneResult> {
   const entry = findZone(ctx, zone);
-  const result = await withdrawRecords(ctx, entry);
+  const result = await withdrawRecords(ctx, entry, key);
   if (result.ok) {
     removeZone(ctx.store, entry.zone);
     deleteZoneKey(ctx.dataDir, entry.zone);
@@ -278,6 +289,16 @@ export function listZones(ctx: Pick<DnsContext, 'store'>): { publishing: boolean
 }
 
 /**
+ * Whether the last failure is recent enough to wait out RETRY_MS. A key the CLI found sealed
+ * (DNS_KEY_SEALED) is no reason to wait where the keychain is at hand: the desktop app does at its
+ * next sync what the CLI could not.
+ */
+function recentFailure(ctx: DnsContext, state: ZoneState, now: number, retryMs = RETRY_MS): boolean {
+  if (state.last === null || state.last.ok || now - state.last.at >= retryMs) return false;
+  return !(state.last.code === 'DNS_KEY_SEALED' && ctx.secrets?.kind === 'os');
+}
+
+/**
  * What the running host does on start and then periodically: brings every zone to what it should
  * hold. Publishes where the records differ from what was published, where the last publish is
  * older than 24 hours, or where it failed more than RETRY_MS ago; withdraws where publishing is
@@ -294,13 +315,13 @@ export async function syncZones(
   for (const entry of readZones(ctx.store)) {
     const state = readZoneState(ctx.store, entry.zone);
     if (!wanted) {
-      if (state.published && !(state.last && !state.last.ok && now - state.last.at < (options.retryMs ?? RETRY_MS))) {
+      if (state.published && !recentFailure(ctx, state, now, options.retryMs)) {
         results.push(await withdrawRecords(ctx, entry));
       }
       continue;
     }
     const next = desiredRecords(entry, facts);
-    const failedRecently = state.last !== null && !state.last.ok && now - state.last.at < (options.retryMs ?? RETRY_MS);
+    const failedRecently = recentFailure(ctx, state, now, options.retryMs);
     const stale = state.publishedAt === null || now - state.publishedAt >= (options.refreshMs ?? REFRESH_MS);
     const changed = !sameRecords(state.published, next);
     if ((changed || stale) && !failedRecently) {

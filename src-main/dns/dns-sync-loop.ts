@@ -6,6 +6,8 @@
 import type { Clock } from '../../shared/domain/clock.js';
 import { HOST_PORT_KEY, type ZoneResult } from './publish-list.js';
 import { machineAddresses, syncZones, type DnsContext, type DnsStore, type HostFacts } from './dns-publisher.js';
+import type { SecretSealer } from '../store/secret-file.js';
+import { sealZoneKeys } from './tsig-key-store.js';
 
 export const DNS_SYNC_MS = 30_000;
 
@@ -19,6 +21,8 @@ export interface DnsSyncOptions {
   addresses?: () => string[];
   intervalMs?: number;
   timeoutMs?: number;
+  /** How the TSIG keys are kept (DnsContext.secrets); with the OS keychain, plain ones are sealed at start. */
+  secrets?: SecretSealer;
 }
 
 export interface DnsSync {
@@ -30,6 +34,21 @@ export interface DnsSync {
   /** The context the console's operations use, so their outcomes reach the same listeners. */
   context(): DnsContext;
   close(): Promise<void>;
+}
+
+/** Keys the CLI or an older build left as plain files, sealed before the first sync uses them. */
+async function sealPlainKeys(options: DnsSyncOptions): Promise<ZoneResult[]> {
+  if (options.secrets?.kind !== 'os') return [];
+  try {
+    const zones = await sealZoneKeys(options.dataDir, options.secrets);
+    if (zones.length > 0) options.log(`DNS: sealed the TSIG keys of ${zones.join(', ')} with ${options.secrets.label}`);
+  } catch (e) {
+    // They stay owner-only files, which every sync can still read.
+    options.log(
+      `DNS: could not seal the TSIG keys with ${options.secrets.label}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  return [];
 }
 
 export function startDnsSync(options: DnsSyncOptions): DnsSync {
@@ -44,12 +63,13 @@ export function startDnsSync(options: DnsSyncOptions): DnsSync {
     store: options.store,
     clock: options.clock,
     timeoutMs: options.timeoutMs,
+    secrets: options.secrets,
     onResult: (zone: string, result: ZoneResult) => {
       options.log(`DNS ${result.action} ${zone}: ${result.ok ? result.message : `${result.message} (${result.code})`}`);
       for (const l of listeners) l(zone, result);
     },
   };
-  let running: Promise<ZoneResult[]> = Promise.resolve([]);
+  let running: Promise<ZoneResult[]> = sealPlainKeys(options);
   let closed = false;
   const syncNow = (): Promise<ZoneResult[]> => {
     running = running.then(async () => {

@@ -67,12 +67,18 @@ function addressPrerequisites(name: string, previous: PublishedRecords | null, f
 export interface UpdatePlan {
   prerequisites: WireRecord[];
   updates: WireRecord[];
+  /**
+   * The same prerequisites as they stand once the update is applied (the target holds exactly
+   * `next`'s addresses): what tells an update applied twice from a conflict (update-client.ts).
+   */
+  applied: WireRecord[];
 }
 
 /** From `previous` (what this host published, or null) to `next`. */
 export function publishPlan(previous: PublishedRecords | null, next: PublishedRecords): UpdatePlan {
   const updates: WireRecord[] = [];
   const prerequisites: WireRecord[] = [];
+  const applied: WireRecord[] = [];
   if (previous && !sameSrv(previous, next)) updates.push(srv(previous, DnsClass.NONE, 0));
   const oldAddresses = previous?.addresses ?? [];
   const moved = previous !== null && previous.target.toLowerCase() !== next.target.toLowerCase();
@@ -85,19 +91,23 @@ export function publishPlan(previous: PublishedRecords | null, next: PublishedRe
   if (previous && previous.addresses.length > 0) {
     for (const ip of previous.addresses) families.add(isIP(ip) === 6 ? 6 : 4);
   }
-  if (families.size > 0 && !moved) prerequisites.push(...addressPrerequisites(next.target, previous, families));
-  if (moved && next.addresses.length > 0) {
-    prerequisites.push(
-      ...addressPrerequisites(next.target, null, new Set(next.addresses.map((ip) => (isIP(ip) === 6 ? 6 : 4)))),
-    );
+  if (families.size > 0 && !moved) {
+    prerequisites.push(...addressPrerequisites(next.target, previous, families));
+    applied.push(...addressPrerequisites(next.target, next, families));
   }
-  return { prerequisites, updates };
+  if (moved && next.addresses.length > 0) {
+    const nextFamilies = new Set(next.addresses.map((ip) => (isIP(ip) === 6 ? 6 : 4) as 4 | 6));
+    prerequisites.push(...addressPrerequisites(next.target, null, nextFamilies));
+    applied.push(...addressPrerequisites(next.target, next, nextFamilies));
+  }
+  return { prerequisites, updates, applied };
 }
 
 /** Deletes exactly the records in `published`; nothing else at those names changes. */
 export function withdrawPlan(published: PublishedRecords): UpdatePlan {
   return {
     prerequisites: [],
+    applied: [],
     updates: [
       srv(published, DnsClass.NONE, 0),
       ...published.addresses.map((ip) => address(published.target, ip, DnsClass.NONE, 0)),

@@ -1,23 +1,32 @@
 /**
- * Sends one RFC 2136 UPDATE to a DNS server over UDP, signed with TSIG when a key is given, and
- * turns the server's answer into success or a QuorumError that says what to change: the rcode
- * alone is not enough (NOTAUTH means "wrong key" with a TSIG error and "wrong zone" without one).
+ * Sends one RFC 2136 UPDATE to a DNS server, signed with TSIG when a key is given, and turns the
+ * server's answer into success or a QuorumError that says what to change: the rcode alone is not
+ * enough (NOTAUTH means "wrong key" with a TSIG error and "wrong zone" without one). The message
+ * goes over UDP, again once, then over TCP (update-transport.ts); an update that may have reached
+ * the server twice is made safe to repeat by its `applied` prerequisites.
  */
-import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
-import { isIP } from 'node:net';
 import { QuorumError } from '../../shared/domain/errors.js';
 import { encodeUpdate, layoutOf, rcodeName, WireFormatError, type WireRecord } from './dns-wire.js';
 import { formatHostAddress, type HostAddress } from './host-address.js';
 import { signMessage, verifyAnswer, type TsigKey } from './tsig.js';
+import { exchange, ExchangeError, type Exchanged } from './update-transport.js';
 
 export interface UpdateRequest {
   server: HostAddress;
   zone: string;
   prerequisites: WireRecord[];
   updates: WireRecord[];
+  /**
+   * Prerequisites that hold once this update has been applied. When the message may have reached
+   * the server twice and the answer is a failed prerequisite (the first copy changed what the
+   * second one checks), the update is sent again with these: success means it was applied, not a
+   * conflict. Without them such an answer is reported as the conflict it says.
+   */
+  applied?: WireRecord[];
   /** Null sends the update unsigned (only tests do: every server worth the name refuses it). */
   key: TsigKey | null;
+  /** How long to wait for an answer, per try (two over UDP, one over TCP); 2000 by default. */
   timeoutMs?: number;
   /** Seconds since the epoch, for TSIG; the system clock by default. */
   nowS?: () => number;
@@ -25,64 +34,66 @@ export interface UpdateRequest {
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-function exchange(server: HostAddress, message: Buffer, timeoutMs: number, tries: number): Promise<Buffer> {
-  const id = message.readUInt16BE(0);
-  return new Promise((resolve, reject) => {
-    const socket = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
-    let left = tries;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (e: Error | null, answer?: Buffer) => {
-      clearTimeout(timer);
-      socket.close();
-      if (e) reject(e);
-      else resolve(answer!);
-    };
-    const send = () => {
-      left--;
-      socket.send(message, server.port, server.host, (e) => e && finish(e));
-      timer = setTimeout(
-        () => (left > 0 ? send() : finish(Object.assign(new Error('timeout'), { code: 'ETIMEOUT' }))),
-        timeoutMs,
-      );
-    };
-    socket.on('message', (answer) => {
-      // Anything that is not the answer to this message (a late answer to an earlier one) is ignored.
-      if (answer.length >= 12 && answer.readUInt16BE(0) === id && (answer[2]! & 0x80) !== 0) finish(null, answer);
-    });
-    socket.on('error', (e) => finish(e));
-    send();
-  });
+/** YXRRSET and NXRRSET: the answers to a prerequisite that does not hold (RFC 2136 section 3.2.5). */
+const PREREQUISITE_FAILED = new Set([7, 8]);
+
+interface Attempt extends Exchanged {
+  requestMac: Buffer | null;
+}
+
+/** Encodes, signs and exchanges the update with `prerequisites`; the answer is not judged yet. */
+async function attempt(req: UpdateRequest, prerequisites: WireRecord[], now: () => number): Promise<Attempt> {
+  const where = formatHostAddress(req.server);
+  const zone = req.zone.replace(/\.$/, '');
+  const unsigned = encodeUpdate({ id: randomInt(0, 0x10000), zone, prerequisites, updates: req.updates });
+  const signed = req.key ? signMessage(unsigned, req.key, now()) : null;
+  try {
+    const exchanged = await exchange(req.server, signed?.bytes ?? unsigned, req.timeoutMs ?? 2000);
+    return { ...exchanged, requestMac: signed?.requestMac ?? null };
+  } catch (e) {
+    const timedOut = e instanceof ExchangeError && e.code === 'timeout';
+    throw updateError(
+      'DNS_UPDATE_TIMEOUT',
+      timedOut
+        ? `No answer from the DNS server ${where} to the update of ${zone} (${e.message}).`
+        : `Could not send the update of ${zone} to ${where}: ${(e as Error).message}.`,
+      `Check the server address and port (--server ADDR[:PORT]), that named runs there, and that no firewall blocks DNS (UDP and TCP ${req.server.port}) between this host and it.`,
+    );
+  }
 }
 
 function updateError(code: string, message: string, hint: string): QuorumError {
   return new QuorumError(code, message, hint);
 }
 
+function rcodeOf(answer: Buffer): number | null {
+  try {
+    return layoutOf(answer).rcode;
+  } catch {
+    return null;
+  }
+}
+
 /** Sends the update; resolves when the server applied it (NOERROR, answer signed by the same key). */
 export async function sendUpdate(req: UpdateRequest): Promise<void> {
+  const now = req.nowS ?? nowSeconds;
+  const first = await attempt(req, req.prerequisites, now);
+  const rcode = rcodeOf(first.answer);
+  if (first.repeated && rcode !== null && PREREQUISITE_FAILED.has(rcode) && req.applied && req.applied.length > 0) {
+    // Every change of an update is idempotent (adding a record that is there, deleting one that is
+    // not, change nothing); only its prerequisites are not. Sent with those of the state it makes,
+    // it succeeds exactly when an earlier copy was applied, and then changes nothing.
+    const confirm = await attempt(req, req.applied, now);
+    if (rcodeOf(confirm.answer) === 0) return judge(req, confirm, now);
+  }
+  judge(req, first, now);
+}
+
+/** Resolves (returns) when the answer says applied and is signed by the key; throws what it says otherwise. */
+function judge(req: UpdateRequest, sent: Attempt, now: () => number): void {
   const where = formatHostAddress(req.server);
   const zone = req.zone.replace(/\.$/, '');
-  const unsigned = encodeUpdate({
-    id: randomInt(0, 0x10000),
-    zone,
-    prerequisites: req.prerequisites,
-    updates: req.updates,
-  });
-  const now = req.nowS ?? nowSeconds;
-  const signed = req.key ? signMessage(unsigned, req.key, now()) : null;
-  let answer: Buffer;
-  try {
-    answer = await exchange(req.server, signed?.bytes ?? unsigned, req.timeoutMs ?? 2000, 2);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw updateError(
-      'DNS_UPDATE_TIMEOUT',
-      code === 'ETIMEOUT'
-        ? `No answer from the DNS server ${where} to the update of ${zone}.`
-        : `Could not send the update of ${zone} to ${where}: ${(e as Error).message}.`,
-      `Check the server address and port (--server ADDR[:PORT]), that named runs there, and that no firewall blocks DNS (UDP ${req.server.port}) between this host and it.`,
-    );
-  }
+  const answer = sent.answer;
   let rcode: number;
   try {
     rcode = layoutOf(answer).rcode;
@@ -94,7 +105,7 @@ export async function sendUpdate(req: UpdateRequest): Promise<void> {
     );
   }
   const keyName = req.key?.name ?? '';
-  const check = req.key && signed ? verifyAnswer(answer, req.key, signed.requestMac, now()) : null;
+  const check = req.key && sent.requestMac ? verifyAnswer(answer, req.key, sent.requestMac, now()) : null;
   const tsigError = check?.tsig?.error ?? 0;
   if (tsigError === 16 || tsigError === 17 || tsigError === 18) {
     const name = rcodeName(tsigError);

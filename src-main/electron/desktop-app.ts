@@ -3,6 +3,7 @@
  * the host engine and listener in this main process, a rotating log file. It survives what it can:
  * a renderer crash reloads the window, an uncaught error is logged and notified while the host
  * keeps serving, and a host that cannot start leaves the window up saying why and what to do.
+ * Secrets it may seal are sealed with the OS keychain (os-secret-sealer.ts).
  * main.ts runs it; test/integration/electron/ runs it against a stand-in `electron` module.
  */
 import { app, shell, type BrowserWindow } from 'electron';
@@ -20,6 +21,7 @@ import { APP_URL, registerAppScheme, serveApp, STARTUP_PROBLEM_URL } from './app
 import { createConsoleWindow } from './console-window.js';
 import { HIDDEN_ARG, openAtLogin, setOpenAtLogin } from './login-item.js';
 import { attachNotifications, notify } from './notifications.js';
+import { osSecretSealer } from './os-secret-sealer.js';
 import { guardNavigation, hardenSession } from './security.js';
 import { createTray, type TrayHandle } from './tray.js';
 import { trayIcon } from './tray-icon.js';
@@ -93,6 +95,9 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
     return fallback;
   });
   logger.info({ dataDir, port, version: app.getVersion() }, 'desktop app starting');
+  // The OS keychain seals the secrets the CLI can do without (docs/operations.md, "File permissions and secrets").
+  const secrets = await osSecretSealer();
+  logger.info({ secrets: secrets.sealer.kind }, secrets.note);
 
   const showWindow = (): BrowserWindow => {
     if (window && !window.isDestroyed()) {
@@ -123,7 +128,13 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
       // The port, addresses and admission stored by the Settings page (or quorum settings).
       const stored = readStoredNetworkSettings(dataDir);
       const storedPort = stored.port ?? port;
-      const options = { dataDir, log: hostLogLines(logger), admission: storedAdmission(stored), ...o.host };
+      const options = {
+        dataDir,
+        log: hostLogLines(logger),
+        admission: storedAdmission(stored),
+        secrets: secrets.sealer,
+        ...o.host,
+      };
       const listen = o.listen ?? stored.addresses?.map((h) => ({ host: h, port: storedPort }));
       host = listen?.length
         ? await startHost({ ...options, listen })

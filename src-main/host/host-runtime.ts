@@ -29,6 +29,7 @@ import { acquireHostLock } from './host-lock.js';
 import type { EngineChange, ServingGate } from '../engine/types.js';
 import { FaultGuard } from './fault-guard.js';
 import { directoryExposure, makeDirectoryFilesPrivate } from '../store/private-files.js';
+import type { SecretSealer } from '../store/secret-file.js';
 import { HostKeyRepository } from '../authority/index.js';
 import { startDnsSync, type DnsSync } from '../dns/dns-sync-loop.js';
 
@@ -49,6 +50,11 @@ export interface HostOptions {
   housekeepingMs?: number;
   /** DNS publishing (src-main/dns): how often the publish list is synced, and this machine's addresses. */
   dns?: { syncMs?: number; addresses?: () => string[]; timeoutMs?: number };
+  /**
+   * How secrets that may be sealed are kept (store/secret-file.ts): owner-only files by default;
+   * the desktop app gives its OS keychain, which seals the DNS publish list's TSIG keys.
+   */
+  secrets?: SecretSealer;
 }
 
 export interface HostRuntime {
@@ -284,6 +290,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
       addresses: options.dns?.addresses,
       intervalMs: options.dns?.syncMs,
       timeoutMs: options.dns?.timeoutMs,
+      secrets: options.secrets,
     });
     const startedAt = clock.now();
     return {

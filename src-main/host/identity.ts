@@ -1,7 +1,10 @@
 /**
  * The host's Ed25519 identity: every activation response is signed with it, and clients pin its
  * public key (docs/protocol.md, "Signatures and pinning"). The private key lives in the data
- * directory as PKCS#8 PEM, owner-only, created once and never replaced silently.
+ * directory as PKCS#8 PEM, owner-only, created once and never replaced silently. The desktop app
+ * does not seal it with the OS keychain (store/secret-file.ts): `quorum serve` must be able to take
+ * over the app's data directory, and a backup must restore on another machine, or every client that
+ * pinned the key refuses the host.
  *
  * Signing goes through libsodium (sodium-native) when its native module loads: node:crypto pays
  * OpenSSL's per-call setup (~65 us a signature here, ~35 us through libsodium). Ed25519 signatures

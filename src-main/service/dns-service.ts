@@ -48,7 +48,7 @@ export function createDnsService(host: HostRuntime, raise: (e: RaisedEvent) => v
     'dns:list': async () => list(),
     'dns:add-zone': async (input) => {
       const key = parseTsigKeyFile(input.keyText, 'The TSIG key given');
-      const entry = addZone(ctx(), { ...input, key, target: input.target || undefined });
+      const entry = await addZone(ctx(), { ...input, key, target: input.target || undefined });
       return notPublishing() === null ? publishZone(ctx(), entry, host.dns.facts()) : null;
     },
     'dns:publish-now': async ({ zone }) => {

@@ -4,6 +4,7 @@
  * one way secrets are written: to a temporary file, synced, then renamed (or linked) into place,
  * and the directory synced. A power loss or a full disk leaves the old file or the new one, never
  * an empty or half-written one, and a secret is never readable by others, not even for a moment.
+ * Secrets the desktop app seals with the OS keychain go through secret-file.ts, which writes here.
  */
 import { randomBytes } from 'node:crypto';
 import {

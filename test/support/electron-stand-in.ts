@@ -2,9 +2,10 @@
  * A stand-in for the `electron` module (the binary cannot run here): Vitest resolves
  * `import ... from 'electron'` to this file (vitest.config.ts), so src-main/electron/ runs in plain
  * Node and a test reads what it was asked to do: windows and their webPreferences, the tray and its
- * menu, notifications, protocol handlers, IPC handlers, quitting. Only what Quorum's main process
- * uses is here; each call is recorded, nothing is drawn.
+ * menu, notifications, protocol handlers, IPC handlers, quitting, the OS keychain. Only what
+ * Quorum's main process uses is here; each call is recorded, nothing is drawn.
  */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,15 @@ export const record = {
   quitCalls: 0,
   exitCode: null as number | null,
   loginItem: { openAtLogin: false, args: [] as string[] },
+  /** The OS keychain as safeStorage sees it; a test sets what the machine offers. */
+  keychain: {
+    available: true,
+    backend: 'gnome_libsecret' as 'basic_text' | 'gnome_libsecret' | 'kwallet' | 'kwallet5' | 'kwallet6' | 'unknown',
+    /** This user's key; replacing it is a keychain that was reset (or another machine). */
+    key: randomBytes(32),
+    sealed: 0,
+    opened: 0,
+  },
 };
 
 class StandInWebContents extends EventEmitter {
@@ -162,6 +172,36 @@ class StandInApp extends EventEmitter {
   }
 }
 
+/**
+ * safeStorage as Electron 45 offers it (the asynchronous calls Quorum uses): real AES-256-GCM
+ * under the keychain's key, so a sealed file is unreadable without it and a reset keychain cannot
+ * open what the old one sealed.
+ */
+export const safeStorage = {
+  isAsyncEncryptionAvailable: async (): Promise<boolean> => record.keychain.available,
+  getSelectedStorageBackend: () => record.keychain.backend,
+  encryptStringAsync: async (text: string): Promise<Buffer> => {
+    if (!record.keychain.available) throw new Error('Encryption is not available.');
+    record.keychain.sealed++;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', record.keychain.key, iv);
+    const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+    return Buffer.concat([Buffer.from('v11'), iv, cipher.getAuthTag(), body]);
+  },
+  decryptStringAsync: async (sealed: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }> => {
+    if (!record.keychain.available) throw new Error('Decryption is not available.');
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', record.keychain.key, sealed.subarray(3, 15));
+      decipher.setAuthTag(sealed.subarray(15, 31));
+      const result = Buffer.concat([decipher.update(sealed.subarray(31)), decipher.final()]).toString('utf8');
+      record.keychain.opened++;
+      return { result, shouldReEncrypt: false };
+    } catch {
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    }
+  },
+};
+
 export const app = new StandInApp();
 export const BrowserWindow = StandInWindow;
 export const Tray = StandInTray;
@@ -205,4 +245,17 @@ export const shell = {
 export const dialog = {
   showErrorBox: (title: string, content: string) => record.errorBoxes.push({ title, content }),
 };
-export default { app, BrowserWindow, Tray, Notification, Menu, nativeImage, protocol, ipcMain, session, shell, dialog };
+export default {
+  app,
+  BrowserWindow,
+  Tray,
+  Notification,
+  Menu,
+  nativeImage,
+  protocol,
+  ipcMain,
+  session,
+  shell,
+  dialog,
+  safeStorage,
+};

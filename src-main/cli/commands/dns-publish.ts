@@ -26,7 +26,8 @@ Options:
   --target NAME      the host name in the SRV record (default: this machine's short name in the zone)
   --address IP|auto  also publish the target's A/AAAA record (repeatable); "auto": this machine's
                      addresses, kept up to date. Default: none (the name must resolve already)
-  --timeout MS       how long to wait for the DNS server's answer, per try (default 2000; two tries)
+  --timeout MS       how long to wait for the DNS server's answer, per try (default 2000; two tries
+                     over UDP, then one over TCP)
   --port N           the activation port to publish (default: the port the host last listened on, else 1688)
 ${DNS_DATA_DIR_HELP}
   --json             print the result as JSON
@@ -67,7 +68,7 @@ export const dnsPublish: Command = {
     const timeoutMs = intOption('timeout', values.timeout, 100, 60_000);
     return withDnsContext(values['data-dir'], async (base) => {
       const ctx = { ...base, timeoutMs };
-      const entry = addZone(ctx, {
+      const entry = await addZone(ctx, {
         zone: values.zone!,
         server: values.server!,
         key,

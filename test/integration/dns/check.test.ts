@@ -8,7 +8,7 @@ import type { DnsCheckReport } from '../../../src-main/dns/dns-check.js';
 import type { HostRuntime } from '../../../src-main/host/host-runtime.js';
 import { startBind9, type Bind9 } from '../../support/bind9.js';
 import { deadPort } from '../client/support/rpc-test-host.js';
-import { portOf, publishArgs, quorumCli, startDnsHost } from './support/dns-fixtures.js';
+import { portOf, publishArgs, quorumCli, startDnsHost, succeeded } from './support/dns-fixtures.js';
 
 let bind: Bind9;
 let alive: HostRuntime;
@@ -27,9 +27,9 @@ const publish = (dataDir: string, target: string, extra: string[] = []) =>
 
 describe('quorum dns check', () => {
   it('reports the live host, a host that stopped answering, a wrong port and _vlmcs records', async () => {
-    expect((await publish(alive.dataDir, 'alpha.office.test', ['--priority', '3', '--weight', '40'])).code).toBe(0);
+    succeeded(await publish(alive.dataDir, 'alpha.office.test', ['--priority', '3', '--weight', '40']));
     const gone = await startDnsHost();
-    expect((await publish(gone.dataDir, 'gone.office.test')).code).toBe(0);
+    succeeded(await publish(gone.dataDir, 'gone.office.test'));
     const gonePort = portOf(gone);
     await gone.close();
     const wrongPort = await deadPort();
@@ -111,7 +111,7 @@ describe('quorum dns check', () => {
   it('probes a host that requires a site token with the token given, and says so without it', async () => {
     const guarded = await startDnsHost(undefined, { siteToken: 'office-secret' });
     try {
-      expect((await publish(guarded.dataDir, 'guarded.office.test', ['--priority', '9'])).code).toBe(0);
+      succeeded(await publish(guarded.dataDir, 'guarded.office.test', ['--priority', '9']));
       const args = ['dns', 'check', '--domain', 'office.test', '--dns-server', bind.server, '--json'];
       const record = async (extra: string[]) =>
         (JSON.parse((await quorumCli([...args, ...extra])).out) as DnsCheckReport).records.find(

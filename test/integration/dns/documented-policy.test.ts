@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBind9, type Bind9 } from '../../support/bind9.js';
-import { activatedDir, publishArgs, quorumCli } from './support/dns-fixtures.js';
+import { activatedDir, publishArgs, quorumCli, succeeded } from './support/dns-fixtures.js';
 
 let bind: Bind9 | undefined;
 afterEach(() => bind?.stop());
@@ -27,7 +27,7 @@ describe('the documented update-policy', () => {
 
   it('with the SRV line alone, publishes the SRV record and refuses address records as REFUSED', async () => {
     bind = await startBind9({ updatePolicy: 'grant quorum-key name _quorum._tcp.office.test. SRV;' });
-    expect((await publish(bind, [])).code).toBe(0);
+    succeeded(await publish(bind, []));
     expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toEqual(['0 100 1688 quorum1.office.test.']);
     const refused = await publish(bind, ['--address', '192.0.2.10']);
     expect(refused.code).toBe(1);
@@ -50,7 +50,7 @@ describe('the BIND lines of quorum dns records', () => {
       '--data-dir',
       activatedDir(),
     ]);
-    expect(records.code).toBe(0);
+    succeeded(records);
     const lines = records.out.split('\n').filter((l) => l.trim() !== '' && !l.startsWith(';'));
     bind = await startBind9({ records: lines });
     const srv = await bind.dig('_quorum._tcp.office.test', 'SRV');

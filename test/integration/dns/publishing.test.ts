@@ -10,7 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../src-main/client/client.js';
 import { uninstallKey } from '../../../src-main/authority/index.js';
 import { startBind9, type Bind9 } from '../../support/bind9.js';
-import { activatedDir, portOf, publishArgs as publishTo, quorumCli, startDnsHost } from './support/dns-fixtures.js';
+import {
+  activatedDir,
+  portOf,
+  publishArgs as publishTo,
+  quorumCli,
+  startDnsHost,
+  succeeded,
+} from './support/dns-fixtures.js';
 
 let bind: Bind9;
 const FOREIGN = '5 10 1999 foreign.office.test.';
@@ -30,7 +37,7 @@ describe('quorum dns publish against BIND9', () => {
     const first = portOf(host);
     const published = await quorumCli(publishArgs(dataDir, ['--priority', '1', '--weight', '70', '--ttl', '120']));
     expect(published.err).toBe('');
-    expect(published.code).toBe(0);
+    succeeded(published);
     expect(published.out).toContain(`_quorum._tcp.office.test SRV 1 70 ${first} host1.office.test`);
     expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toEqual([`1 70 ${first} host1.office.test.`, FOREIGN]);
     expect(await bind.dig('host1.office.test', 'A')).toEqual(['127.0.0.1']);
@@ -69,7 +76,7 @@ describe('quorum dns publish against BIND9', () => {
     expect(list.out).not.toContain(bind.keySecret);
 
     const withdrawn = await quorumCli(['dns', 'withdraw', '--zone', 'office.test', '--data-dir', dataDir]);
-    expect(withdrawn.code).toBe(0);
+    succeeded(withdrawn);
     expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toEqual([FOREIGN]);
     expect(await bind.dig('host1.office.test', 'A')).toEqual([]);
     expect(await bind.dig('foreign.office.test', 'A')).toEqual(['127.0.0.7']);
@@ -81,18 +88,18 @@ describe('quorum dns publish against BIND9', () => {
     const dataDir = activatedDir();
     const host = await startDnsHost(dataDir);
     const port = portOf(host);
-    expect((await quorumCli(publishArgs(dataDir, ['--target', 'host2.office.test']))).code).toBe(0);
+    succeeded(await quorumCli(publishArgs(dataDir, ['--target', 'host2.office.test'])));
     const ours = `0 100 ${port} host2.office.test.`;
     expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toEqual([ours, FOREIGN]);
 
     const off = await quorumCli(['dns', 'off', '--data-dir', dataDir]);
-    expect(off.code).toBe(0);
+    succeeded(off);
     expect(off.out).toContain('Withdrew');
     expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toEqual([FOREIGN]);
     await host.dns.syncNow();
     expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toEqual([FOREIGN]);
 
-    expect((await quorumCli(['dns', 'on', '--data-dir', dataDir])).code).toBe(0);
+    succeeded(await quorumCli(['dns', 'on', '--data-dir', dataDir]));
     expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toEqual([ours, FOREIGN]);
 
     expect(uninstallKey(dataDir, { now: () => Date.now() })).toBe(true);

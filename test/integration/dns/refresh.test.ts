@@ -13,7 +13,7 @@ import {
 import { readZoneState, readZones, upsertZone, writeZoneState } from '../../../src-main/dns/publish-list.js';
 import type { HostRuntime } from '../../../src-main/host/host-runtime.js';
 import { startBind9, type Bind9 } from '../../support/bind9.js';
-import { publishArgs, quorumCli, startDnsHost } from './support/dns-fixtures.js';
+import { publishArgs, quorumCli, startDnsHost, succeeded } from './support/dns-fixtures.js';
 
 let bind: Bind9;
 let host: HostRuntime;
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('the periodic sync', () => {
   it('refreshes after 24 hours, and retries a failure only once it is due', async () => {
-    expect((await quorumCli(publishArgs(bind, host.dataDir, 'fresh.office.test'))).code).toBe(0);
+    succeeded(await quorumCli(publishArgs(bind, host.dataDir, 'fresh.office.test')));
     const ctx: DnsContext = host.dns.context();
     const facts: HostFacts = host.dns.facts();
     expect(await syncZones(ctx, facts)).toEqual([]);

@@ -30,6 +30,11 @@ describe('publishPlan', () => {
       { name: 'quorum1.office.test', type: 'A', klass: DnsClass.NONE, ttl: 0, data: null },
       { name: 'quorum1.office.test', type: 'AAAA', klass: DnsClass.NONE, ttl: 0, data: null },
     ]);
+    // Once applied, the target holds exactly these: what a copy of the update that arrived twice finds.
+    expect(plan.applied).toEqual([
+      { name: 'quorum1.office.test', type: 'A', klass: DnsClass.IN, ttl: 0, data: '192.0.2.10' },
+      { name: 'quorum1.office.test', type: 'AAAA', klass: DnsClass.IN, ttl: 0, data: '2001:db8::10' },
+    ]);
   });
 
   it('a new port: deletes exactly the old SRV record, requires exactly the addresses it published', () => {
@@ -51,6 +56,11 @@ describe('publishPlan', () => {
       { name: mine.target, type: 'A', klass: DnsClass.IN, ttl: 0, data: '192.0.2.10' },
       { name: mine.target, type: 'AAAA', klass: DnsClass.IN, ttl: 0, data: '2001:db8::10' },
     ]);
+    // Applied, the target holds the new IPv4 address and no IPv6 one any more.
+    expect(plan.applied).toEqual([
+      { name: mine.target, type: 'A', klass: DnsClass.IN, ttl: 0, data: '192.0.2.11' },
+      { name: mine.target, type: 'AAAA', klass: DnsClass.NONE, ttl: 0, data: null },
+    ]);
     // Never a whole-name or whole-RRset deletion (class ANY).
     expect(plan.updates.some((r) => r.klass === DnsClass.ANY)).toBe(false);
   });
@@ -58,6 +68,8 @@ describe('publishPlan', () => {
   it('withdraw deletes exactly what was published', () => {
     expect(withdrawPlan(mine).updates.every((r) => r.klass === DnsClass.NONE && r.data !== null)).toBe(true);
     expect(withdrawPlan(mine).updates).toHaveLength(3);
+    // No prerequisites: sent twice, it fails nothing.
+    expect(withdrawPlan(mine)).toMatchObject({ prerequisites: [], applied: [] });
   });
 });
 

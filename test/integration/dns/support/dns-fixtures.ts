@@ -5,6 +5,7 @@ import { activateDataDir, tempDataDir } from '../../../support/activated-host.js
 import type { Bind9 } from '../../../support/bind9.js';
 
 export interface CliRun {
+  args: string[];
   code: number;
   out: string;
   err: string;
@@ -14,7 +15,20 @@ export async function quorumCli(args: string[]): Promise<CliRun> {
   let out = '';
   let err = '';
   const code = await main(args, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
+  return { args, code, out, err };
+}
+
+/**
+ * `run`, when it exited 0; otherwise an error that carries the command's stderr and stdout, so a
+ * failure in a loaded run says why (a DNS timeout, a refused update) and not only "1 is not 0".
+ */
+export function succeeded(run: CliRun): CliRun {
+  if (run.code !== 0) {
+    throw new Error(
+      `quorum ${run.args.join(' ')} exited ${run.code}:\n--- stderr ---\n${run.err}--- stdout ---\n${run.out}`,
+    );
+  }
+  return run;
 }
 
 /** An activated host on a free loopback port whose periodic DNS sync stays out of the way (tests call syncNow). */
