@@ -37,6 +37,9 @@ async function shots(page: Page, name: string, outputPath: (n: string) => string
     await page.setViewportSize({ width, height: 900 });
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
+      // From the top, as an admin opens the view: a full-page capture of a page scrolled down
+      // draws the sticky bar and table head where the scroll left them, over the content.
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: outputPath(`${name}-${width}-${colorScheme}.png`), fullPage: true });
     }
   }
