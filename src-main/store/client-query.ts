@@ -5,13 +5,15 @@
  * (migration 4) names a client's product, state and VM in one small integer, so a walk tests those
  * filters in the index entry and reads only matching rows.
  *
- * One rule decides how a window is read. Each filter that can name its matches cheaply does so,
- * up to COUNT_CAP: the text, the product (with state and VM) through client_totals and the group
- * index, the seen-within cutoff through the last-seen index. The smallest of those lists is read,
- * tested against the other filters and sorted: the window and its total are exact. Without one,
- * matches are dense, and the window walks the sort column's index, testing each entry, and stops
- * after offset + limit matches; its total is then exact where client_totals knows it, and counted
- * up to COUNT_CAP otherwise.
+ * One rule decides how a window is read. A filter that can name its matches cheaply lists them,
+ * up to COUNT_CAP when it is the window's only filter and up to one client in LIST_SHARE when
+ * others are tested against it: the seen-within cutoff through the last-seen index (first: its
+ * entries hold what the other filters test), else the smaller of the text's candidates and the
+ * product's clients (with state and VM, through client_totals and the group index). A listed
+ * window is read, tested and sorted, and its total is exact. Without a list, matches are dense,
+ * and the window walks the sort column's index, testing each entry, and stops after offset +
+ * limit matches; its total is then exact where client_totals knows it, and counted up to
+ * COUNT_CAP otherwise.
  */
 import type { Database } from 'better-sqlite3';
 import type { ClientRow, ClientWindow } from '../../shared/domain/records.js';
@@ -36,6 +38,14 @@ export {
  */
 export const COUNT_CAP = 10_000;
 
+/**
+ * A filter that the window's other filters are tested against may list up to one client in this
+ * many (at least COUNT_CAP). Filters that are rare together, however common each is, make a walk
+ * of the sort index read far, up to all of it; a list of a fixed share of the clients costs a
+ * fixed share of that.
+ */
+export const LIST_SHARE = 20;
+
 interface Filters {
   where: string[];
   params: Param[];
@@ -43,12 +53,8 @@ interface Filters {
 
 /** A small, exactly known set of candidate rows, and the SQL that lists them. */
 interface Listing {
-  /** Candidates at most; the smallest listing is read. */
-  size: number;
   from: string;
   params: Param[];
-  /** The entries it reads hold group_key (an index of the table), so the filters test it first. */
-  groupKey: boolean;
 }
 
 export class ClientQueries {
@@ -93,14 +99,26 @@ export class ClientQueries {
     const groupTotal = yield* this.#groupTotal(q);
     if (groupTotal === 0) return { rows: [], total: 0, offset: q.offset };
 
-    const matches = text === undefined ? undefined : yield* textCandidates(text, this.#cap + 1);
-    const listings = [
-      matches && matches.ids.length <= this.#cap ? idListing(matches.ids) : undefined,
-      groupTotal !== undefined && groupTotal <= this.#cap ? this.#groupListing(q, groupTotal) : undefined,
-      cutoff !== undefined ? yield* this.#seenListing(cutoff) : undefined,
-    ].filter((l): l is Listing => l !== undefined);
-    const listing = listings.sort((a, b) => a.size - b.size)[0];
-    if (listing) return yield* this.#readListed(q, listing, this.#filters(q, text, cutoff, listing.groupKey));
+    // One filter alone with more matches than the cap is dense, and a walk of the sort index soon
+    // fills the window. Filters together may be rare however common each is, and a walk would
+    // read until it has found the window or reached the index's end: they list more.
+    const filterCount = [text, groupTotal, cutoff, f.lastResult].filter((x) => x !== undefined).length;
+    const bound = filterCount > 1 ? Math.max(this.#cap, Math.floor((yield* this.#count()) / LIST_SHARE)) : this.#cap;
+    // The clients seen since a cutoff are read from the last-seen index, whose entries hold what
+    // the other filters test (group_key, name, address, CMID): when they fit, nothing else is listed.
+    const seen = cutoff === undefined ? undefined : yield* this.#seenListing(cutoff, bound);
+    if (seen) return yield* this.#readListed(q, seen, this.#filters(q, text, cutoff, true));
+    // Else the smaller of the product's clients and the text's; the text is listed only when smaller.
+    const group = groupTotal !== undefined && groupTotal <= bound && f.productId !== undefined ? groupTotal : undefined;
+    const textBound = Math.min(group ?? bound, bound);
+    const matches = text === undefined ? undefined : yield* textCandidates(text, Math.max(textBound, this.#cap) + 1);
+    const listing =
+      matches && matches.ids.length <= textBound
+        ? idListing(matches.ids)
+        : group !== undefined
+          ? groupListing()
+          : undefined;
+    if (listing) return yield* this.#readListed(q, listing, this.#filters(q, text, cutoff, false));
 
     const filters = this.#filters(q, text, cutoff, true);
     const rows = yield* this.#walk(q, filters);
@@ -116,7 +134,13 @@ export class ClientQueries {
       window.total =
         only && matches.exact
           ? this.#cap
-          : Math.min(yield* this.#countIn(idListing(matches.ids), this.#filters(q, text, cutoff, false)), this.#cap);
+          : Math.min(
+              yield* this.#countIn(
+                idListing(matches.ids.slice(0, this.#cap + 1)),
+                this.#filters(q, text, cutoff, false),
+              ),
+              this.#cap,
+            );
       window.totalIsLowerBound = true;
     } else {
       // The last-seen index holds the most of what filters test (group_key, name, address, CMID).
@@ -173,20 +197,14 @@ export class ClientQueries {
     return (yield* getRow<{ n: number }>(sql, params))!.n;
   }
 
-  /** The rows of one product (with state and VM) through the group index; only with a product. */
-  #groupListing(q: ClientPageQuery, size: number): Listing | undefined {
-    if (q.filter.productId === undefined) return undefined;
-    return { size, from: 'clients AS c INDEXED BY clients_by_group', params: [], groupKey: false };
-  }
-
-  /** The clients seen since the cutoff, when the last-seen index holds at most the cap of them. */
-  *#seenListing(cutoff: number): Steps<Listing | undefined> {
+  /** The clients seen since the cutoff, when the last-seen index holds at most `bound` of them. */
+  *#seenListing(cutoff: number, bound: number): Steps<Listing | undefined> {
     const n = (yield* getRow<{ n: number }>(
       'SELECT COUNT(*) AS n FROM (SELECT 1 FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ? LIMIT ?)',
-      [cutoff, this.#cap + 1],
+      [cutoff, bound + 1],
     ))!.n;
-    if (n > this.#cap) return undefined;
-    return { size: n, from: 'clients AS c INDEXED BY clients_by_last_seen', params: [], groupKey: true };
+    if (n > bound) return undefined;
+    return { from: 'clients AS c INDEXED BY clients_by_last_seen', params: [] };
   }
 
   /** ORDER BY and the keyset test, on `c`'s columns or, in `names`, on the columns a read renamed them to. */
@@ -275,13 +293,13 @@ function groupTerms(q: ClientPageQuery, prefix: string): Filters {
   return { where, params };
 }
 
+/** The rows of one product (with state and VM) through the group index; only with a product. */
+function groupListing(): Listing {
+  return { from: 'clients AS c INDEXED BY clients_by_group', params: [] };
+}
+
 function idListing(ids: number[]): Listing {
-  return {
-    size: ids.length,
-    from: 'json_each(?) AS j CROSS JOIN clients AS c ON c.rowid = j.value',
-    params: [JSON.stringify(ids)],
-    groupKey: false,
-  };
+  return { from: 'json_each(?) AS j CROSS JOIN clients AS c ON c.rowid = j.value', params: [JSON.stringify(ids)] };
 }
 
 function prefixed(columns: string): string {

@@ -82,8 +82,9 @@ describe('quorum clients --text', () => {
     } as const;
     expect(store.queryClients(query)).toMatchObject({ total: want });
     expect(store.queryClients(query).totalIsLowerBound).toBeUndefined();
-    // Without a product, a VM filter: the console counts among the first COUNT_CAP + 1 the index
-    // lists (a lower bound), the CLI counts on through the table.
+    // A VM filter instead: the text's matches, more than the count cap, are listed only when they
+    // are a small share of the clients; here they are all of them, so the console counts the VMs
+    // among the first COUNT_CAP + 1 (a lower bound) and the CLI counts on through the table.
     const vms = { ...query, filter: { isVm: true, text: 'seed-0' } } as const;
     const allVms = store.db.prepare(`SELECT COUNT(*) FROM clients WHERE is_vm = 1`).pluck().get() as number;
     expect(store.queryClients(vms)).toMatchObject({ totalIsLowerBound: true });
