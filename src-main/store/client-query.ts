@@ -113,11 +113,7 @@ export class ClientQueries {
     const textBound = Math.min(group ?? bound, bound);
     const matches = text === undefined ? undefined : yield* textCandidates(text, Math.max(textBound, this.#cap) + 1);
     const listing =
-      matches && matches.ids.length <= textBound
-        ? idListing(matches.ids)
-        : group !== undefined
-          ? groupListing()
-          : undefined;
+      matches && matches.count <= textBound ? idListing(matches.ids) : group !== undefined ? groupListing() : undefined;
     if (listing) return yield* this.#readListed(q, listing, this.#filters(q, text, cutoff, false));
 
     const filters = this.#filters(q, text, cutoff, true);
@@ -135,10 +131,7 @@ export class ClientQueries {
         only && matches.exact
           ? this.#cap
           : Math.min(
-              yield* this.#countIn(
-                idListing(matches.ids.slice(0, this.#cap + 1)),
-                this.#filters(q, text, cutoff, false),
-              ),
+              yield* this.#countIn(idListing(matches.ids, this.#cap + 1), this.#filters(q, text, cutoff, false)),
               this.#cap,
             );
       window.totalIsLowerBound = true;
@@ -298,8 +291,13 @@ function groupListing(): Listing {
   return { from: 'clients AS c INDEXED BY clients_by_group', params: [] };
 }
 
-function idListing(ids: number[]): Listing {
-  return { from: 'json_each(?) AS j CROSS JOIN clients AS c ON c.rowid = j.value', params: [JSON.stringify(ids)] };
+/** The clients of a JSON array of rowids (its first `first` only, when given). */
+function idListing(ids: string, first?: number): Listing {
+  const list = first === undefined ? 'json_each(?)' : '(SELECT value FROM json_each(?) LIMIT ?)';
+  return {
+    from: `${list} AS j CROSS JOIN clients AS c ON c.rowid = j.value`,
+    params: first === undefined ? [ids] : [ids, first],
+  };
 }
 
 function prefixed(columns: string): string {

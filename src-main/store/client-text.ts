@@ -9,7 +9,7 @@
  * keeps on each of them: "pc" finds "PC-0042", not "mpc-1". Either way ASCII letters match in
  * either case and other characters exactly, as SQLite's LIKE does.
  */
-import { pluckAll, type Param, type Steps } from './sql-steps.js';
+import { getRow, type Param, type Steps } from './sql-steps.js';
 
 /** Code points a text needs for the full-text index (its tokens are trigrams). */
 export const MIN_FTS_TEXT = 3;
@@ -49,32 +49,44 @@ export function textTest(text: string): { where: string; params: Param[] } {
   };
 }
 
+/** Clients that may have a text: how many (at most the limit asked for) and their rowids as a JSON array. */
+export interface TextCandidates {
+  count: number;
+  ids: string;
+  /** Whether each of them has it (a prefix range); else LIKE decides (the full-text index folds more case). */
+  exact: boolean;
+}
+
 /**
- * Up to `limit` rowids of clients that may have the text, and whether each of them does (a prefix
- * range is exact; the full-text index folds more case than LIKE, so its rows are candidates).
+ * Up to `limit` clients that may have the text. The rowids stay JSON text, listed and read back
+ * by SQLite (json_each): on the console reader's thread, this thread never holds them as numbers.
  */
-export function* textCandidates(text: string, limit: number): Steps<{ ids: number[]; exact: boolean }> {
+export function* textCandidates(text: string, limit: number): Steps<TextCandidates> {
+  const listed = (sql: string, params: Param[]) =>
+    getRow<{ n: number; ids: string }>(`SELECT COUNT(*) AS n, json_group_array(id) AS ids FROM (${sql})`, params);
   if (!isShortText(text)) {
-    const ids = yield* pluckAll<number>('SELECT rowid FROM clients_text WHERE clients_text MATCH ? LIMIT ?', [
+    const r = yield* listed('SELECT rowid AS id FROM clients_text WHERE clients_text MATCH ? LIMIT ?', [
       `"${text.replace(/"/g, '""')}"`,
       limit,
     ]);
-    return { ids, exact: false };
+    return { count: r!.n, ids: r!.ids, exact: false };
   }
-  const found = new Set<number>();
+  // One index range per column and spelling, each read only up to the limit; UNION drops a client
+  // found twice (its name and its address both start with the text).
+  const ranges: string[] = [];
+  const params: Param[] = [];
   for (const column of textColumns(text)) {
     for (const prefix of caseVariants(text)) {
       const upper = successor(prefix);
-      const range = upper === undefined ? `${column} >= ?` : `${column} >= ? AND ${column} < ?`;
-      const ids = yield* pluckAll<number>(
-        `SELECT rowid FROM clients INDEXED BY clients_by_${column} WHERE ${range} LIMIT ?`,
-        upper === undefined ? [prefix, limit] : [prefix, upper, limit],
+      ranges.push(
+        `SELECT id FROM (SELECT rowid AS id FROM clients INDEXED BY clients_by_${column}` +
+          ` WHERE ${column} >= ?${upper === undefined ? '' : ` AND ${column} < ?`} LIMIT ?)`,
       );
-      for (const id of ids) found.add(id);
-      if (found.size >= limit) return { ids: [...found].slice(0, limit), exact: true };
+      params.push(prefix, ...(upper === undefined ? [] : [upper]), limit);
     }
   }
-  return { ids: [...found].sort((a, b) => a - b), exact: true };
+  const r = yield* listed(`${ranges.join(' UNION ')} LIMIT ?`, [...params, limit]);
+  return { count: r!.n, ids: r!.ids, exact: true };
 }
 
 /** Every spelling of the text that LIKE takes for it: each ASCII letter in either case. */
