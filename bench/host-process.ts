@@ -29,7 +29,7 @@ async function readLoop(): Promise<void> {
       offset: 0,
       limit: 100,
       sort: { column: sorts[i % sorts.length]!, direction: i % 2 ? 'asc' : 'desc' },
-      filter: { text: ['pc', 'bench', '10.', '-1'][i % 4]! },
+      filter: { text: ['pc', 'bench', '10.', '-12'][i % 4]! },
     });
     reads++;
   }

@@ -12,17 +12,26 @@
  * each server (default 6). BENCH_CLIENTS: known clients the renewal scenarios rotate through
  * (default 1000). BENCH_MANY: activations before the host's memory is read (default 100000, bounded
  * by BENCH_MANY_SECONDS, default 50). BENCH_LOAD_CLIENT=node: the Node load client even where cc exists.
+ *
+ * `npm run bench -- --only console-reads`: only the host, with BENCH_CONSOLE_CLIENTS clients
+ * (default 100000) written into its database first, and only the fixed load without and with the
+ * console's read loop (ratios.p99WithConsoleReadsVsWithout).
  */
 import { cpus } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { databasePath } from '../src-main/store/open-store.js';
 import { activateDataDir } from '../test/support/activated-host.js';
 import { startBenchServer } from './bench-server.js';
+import { seedClients } from './seed-clients.js';
 import { measureCliStart } from './cli-start.js';
 import { loadClient } from './load-client.js';
 import {
   bootStorm,
+  consoleReadsAlone,
   idleMemory,
   manyActivations,
   measureAll,
@@ -44,9 +53,48 @@ const settings: BenchSettings = {
 const MANY = Number(process.env.BENCH_MANY ?? 100_000);
 const MANY_SECONDS = Number(process.env.BENCH_MANY_SECONDS ?? 50);
 
+const { values: args } = parseArgs({ options: { only: { type: 'string' } } });
+if (args.only !== undefined && args.only !== 'console-reads') {
+  console.error(`--only takes console-reads, not ${args.only}`);
+  process.exit(2);
+}
+
 const client = loadClient();
 const dataDir = mkdtempSync(join(tmpdir(), 'quorum-bench-'));
 activateDataDir(dataDir, 'desktop');
+
+if (args.only === 'console-reads') {
+  const clients = Number(process.env.BENCH_CONSOLE_CLIENTS ?? 100_000);
+  const db = new Database(databasePath(dataDir));
+  seedClients(db, clients, Date.now());
+  db.close();
+  const host = await startBenchServer('bench/host-process.ts', [dataDir]);
+  const r = await consoleReadsAlone(host, settings);
+  await host.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  const ratio =
+    r.fixedLoad.p99Ms && r.fixedLoadWithConsoleReads.p99Ms
+      ? r.fixedLoadWithConsoleReads.p99Ms / r.fixedLoad.p99Ms
+      : null;
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        benchmark: 'activation p99 at a fixed load, without and with the console reading the client table in a loop',
+        secondsPerScenario: settings.seconds,
+        rounds: settings.rounds,
+        warmupSeconds: settings.warmupSeconds,
+        seededClients: clients,
+        machine: { cpus: cpus().length, node: process.version },
+        loadClient: client,
+        quorum: r,
+        ratios: { p99WithConsoleReadsVsWithout: ratio === null ? null : round(ratio, 3) },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  process.exit(0);
+}
 
 // All four run at once, so each scenario measures them back to back (bench/scenarios.ts).
 const echoServer = await startBenchServer('bench/baseline-process.ts', []);

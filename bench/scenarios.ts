@@ -86,6 +86,19 @@ async function warmUp(c: Contender, s: BenchSettings): Promise<void> {
   await runLoad({ ...base, newConnection: false, concurrency: 2 }, templatesOf(c, s));
 }
 
+/** `s.fixedRate` activations a second offered in an open loop, a new connection each. */
+async function fixedLoad(c: Contender, s: BenchSettings): Promise<FixedLoad> {
+  const spec = { proto: c.proto, port: c.server.port, seconds: s.seconds, rate: s.fixedRate, newConnection: true };
+  const r = await runLoad(spec, templatesOf(c, s));
+  return {
+    offeredPerSecond: s.fixedRate,
+    achievedPerSecond: round(r.count / (r.elapsedMs / 1000)),
+    p50Ms: r.p50Ms === null ? null : round(r.p50Ms, 3),
+    p99Ms: r.p99Ms === null ? null : round(r.p99Ms, 3),
+    errors: r.errors,
+  };
+}
+
 const better = (a: Throughput | undefined, b: Throughput) => (!a || b.perSecond > a.perSecond ? b : a);
 const p99 = (f: FixedLoad) => (f.errors > 0 || f.p99Ms === null ? Infinity : f.p99Ms);
 
@@ -114,15 +127,7 @@ export async function measureAll<N extends string>(
       }
     }
     for (const c of contenders) {
-      const spec = { proto: c.proto, port: c.server.port, seconds: s.seconds, rate: s.fixedRate, newConnection: true };
-      const r = await runLoad(spec, templatesOf(c, s));
-      const f: FixedLoad = {
-        offeredPerSecond: s.fixedRate,
-        achievedPerSecond: round(r.count / (r.elapsedMs / 1000)),
-        p50Ms: r.p50Ms === null ? null : round(r.p50Ms, 3),
-        p99Ms: r.p99Ms === null ? null : round(r.p99Ms, 3),
-        errors: r.errors,
-      };
+      const f = await fixedLoad(c, s);
       const before = fixed.get(c.name);
       if (!before || p99(f) < p99(before)) fixed.set(c.name, f);
     }
@@ -150,17 +155,28 @@ export async function measureAll<N extends string>(
  */
 export async function fixedLoadWithConsoleReads(server: BenchServer, s: BenchSettings) {
   await server.command('reads on');
-  const spec = { proto: 'qap' as const, port: server.port, seconds: s.seconds, rate: s.fixedRate, newConnection: true };
-  const r = await runLoad(spec, templatesFor('known', s.clients));
+  const f = await fixedLoad({ name: 'quorum', server, proto: 'qap' }, s);
   const { reads } = (await server.command('reads off')) as { reads: number };
-  return {
-    offeredPerSecond: s.fixedRate,
-    achievedPerSecond: round(r.count / (r.elapsedMs / 1000)),
-    p50Ms: r.p50Ms === null ? null : round(r.p50Ms, 3),
-    p99Ms: r.p99Ms === null ? null : round(r.p99Ms, 3),
-    errors: r.errors,
-    consoleReadsPerSecond: round(reads / s.seconds, 1),
-  };
+  return { ...f, consoleReadsPerSecond: round(reads / s.seconds, 1) };
+}
+
+/**
+ * `npm run bench -- --only console-reads`: the host alone, warmed up, then the fixed load without
+ * and with the console's read loop, alternated for `s.rounds` rounds; each figure is its best
+ * round, as in the whole bench.
+ */
+export async function consoleReadsAlone(server: BenchServer, s: BenchSettings) {
+  const host: Contender = { name: 'quorum', server, proto: 'qap' };
+  await warmUp(host, s);
+  let without: FixedLoad | undefined;
+  let withReads: Awaited<ReturnType<typeof fixedLoadWithConsoleReads>> | undefined;
+  for (let pass = 0; pass < s.rounds; pass++) {
+    const a = await fixedLoad(host, s);
+    if (!without || p99(a) < p99(without)) without = a;
+    const b = await fixedLoadWithConsoleReads(server, s);
+    if (!withReads || p99(b) < p99(withReads)) withReads = b;
+  }
+  return { fixedLoad: without!, fixedLoadWithConsoleReads: withReads! };
 }
 
 export const STORM_CLIENTS = 2000;

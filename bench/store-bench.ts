@@ -12,7 +12,6 @@
  */
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +19,7 @@ import { APPLICATION_OS, BUILTIN_PRODUCTS, DAY_MS, type ClientWindowQuery } from
 import { ClientQueries, cursorOf, type ClientPageQuery } from '../src-main/store/client-query.js';
 import { openStore } from '../src-main/store/open-store.js';
 import type { ActivationRecord } from '../src-main/store/types.js';
+import { seedClients, structuredCmidOf } from './seed-clients.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH_DIR = resolve(ROOT, '.bench');
@@ -41,14 +41,8 @@ const { values } = parseArgs({
   },
 });
 
-/** A random-looking version 4 GUID, the same for the same n (as real clients' CMIDs look). */
-function randomCmidOf(n: number): string {
-  const h = createHash('sha1').update(String(n)).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 function cmidOf(n: number): string {
-  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+  return structuredCmidOf(n);
 }
 
 function record(n: number, at: number): ActivationRecord {
@@ -136,37 +130,8 @@ function buildBig(file: string, clients: number): number {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -200000');
-  const ins = db.prepare(`INSERT INTO clients (cmid, machine_name, address, addresses, product_id, product_name,
-    application_id, license_state, is_vm, first_seen, last_seen, request_count, last_result) VALUES
-    (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const results = ['granted', 'granted', 'granted', 'count-insufficient'];
+  seedClients(db, clients, NOW, values.cmids === 'random' ? 'random' : 'structured');
   db.transaction(() => {
-    for (let n = 0; n < clients; n++) {
-      const p = BUILTIN_PRODUCTS[n % BUILTIN_PRODUCTS.length]!;
-      // A spread-out fleet: last seen within 200 days, names and addresses in no particular order.
-      const h = (n * 2654435761) >>> 0;
-      const lastSeen = NOW - (h % ((200 * DAY_MS) / 1000)) * 1000;
-      const address = `10.${(h >> 16) & 255}.${(h >> 8) & 255}.${h & 255}`;
-      ins.run(
-        values.cmids === 'random' ? randomCmidOf(h) : cmidOf(h),
-        `pc-${(h % 10_000_000).toString().padStart(7, '0')}-${n}`,
-        address,
-        address,
-        p.id,
-        p.displayName,
-        p.applicationId,
-        h % 7,
-        n % 3 === 0 ? 1 : 0,
-        lastSeen - 90 * DAY_MS,
-        lastSeen,
-        1 + (h % 60),
-        results[h % 4]!,
-      );
-    }
-    db.exec(`INSERT INTO clients_text (rowid, machine_name, address, cmid)
-      SELECT rowid, machine_name, address, cmid FROM clients`);
-    db.exec(`INSERT INTO client_totals (product_id, license_state, is_vm, n)
-      SELECT product_id, license_state, is_vm, COUNT(*) FROM clients GROUP BY 1, 2, 3`);
     const cm = db.prepare('INSERT INTO cmids VALUES (?, ?, ?, ?, ?, ?)');
     for (let i = 0; i < 50; i++)
       cm.run(APPLICATION_OS.id, cmidOf(i), NOW - i * 1000, `pc-${i}`, '10.0.0.1', BUILTIN_PRODUCTS[0]!.id);

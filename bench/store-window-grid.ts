@@ -6,16 +6,21 @@
  * (20 ms up to 100,000 clients, 100 ms beyond), or longer than a second, percentiles, the slowest.
  *
  * Run after store-bench.ts has built the database:
- *   npm run bench:grid [-- --clients 100000] [-- --cmids random]
+ *   npm run bench:grid [-- --clients 100000] [-- --cmids random] [-- --out windows.json]
+ * `--out` also writes every window's time and total to a file, slowest first.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILTIN_PRODUCTS, DAY_MS, type ClientWindowQuery } from '../shared/domain/index.js';
 import { openStore } from '../src-main/store/open-store.js';
 
 const { values } = parseArgs({
-  options: { cmids: { type: 'string', default: 'structured' }, clients: { type: 'string', default: '1000000' } },
+  options: {
+    cmids: { type: 'string', default: 'structured' },
+    clients: { type: 'string', default: '1000000' },
+    out: { type: 'string' },
+  },
 });
 // The database store-bench.ts built with the same --clients and --cmids.
 const FILE = resolve(
@@ -77,6 +82,16 @@ for (const text of TEXTS) {
 }
 store.close();
 const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+results.sort((a, b) => b.ms - a.ms);
+if (values.out)
+  writeFileSync(
+    values.out,
+    `${JSON.stringify(
+      results.map((r) => ({ ...r, ms: Math.round(r.ms * 10) / 10 })),
+      null,
+      1,
+    )}\n`,
+  );
 const at = (p: number) => Math.round(ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]! * 10) / 10;
 console.log(
   JSON.stringify(
@@ -91,10 +106,7 @@ console.log(
       p95Ms: at(0.95),
       p99Ms: at(0.99),
       maxMs: at(1),
-      slowest: results
-        .sort((a, b) => b.ms - a.ms)
-        .slice(0, 15)
-        .map((r) => ({ ms: Math.round(r.ms * 10) / 10, total: r.total, window: r.window })),
+      slowest: results.slice(0, 15).map((r) => ({ ms: Math.round(r.ms * 10) / 10, total: r.total, window: r.window })),
     },
     null,
     2,

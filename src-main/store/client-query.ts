@@ -1,23 +1,26 @@
 /**
  * Windowed reads of the client inventory for the console's live table and the CLI, on plain
- * SQLite: an index per sort column (column, cmid, group_key) for keyset paging, the trigram
- * full-text table `clients_text` for the text filter, and `client_totals` for exact counts of
- * product, state and VM. `group_key` (migration 4) names a client's product, state and VM in one
- * small integer, so a walk tests those filters in the index entry and reads only matching rows.
+ * SQLite: an index per sort column (column, cmid, group_key) for keyset paging, the text rule of
+ * client-text.ts, and `client_totals` for exact counts of product, state and VM. `group_key`
+ * (migration 4) names a client's product, state and VM in one small integer, so a walk tests those
+ * filters in the index entry and reads only matching rows.
  *
- * One rule decides how a window is read. Each filter that can name its matches cheaply does so,
- * up to COUNT_CAP: the text through the full-text index, the product (with state and VM) through
- * client_totals and the group index, the seen-within cutoff through the last-seen index. When one
- * of them has at most COUNT_CAP matches, those rows are read, tested against the other filters and
- * sorted: the window and its total are exact. Otherwise matches are dense, and the window walks the
- * sort column's index, testing each row, and stops after offset + limit matches; its total is then
- * exact where client_totals knows it, and counted up to COUNT_CAP otherwise.
+ * One rule decides how a window is read. A filter that can name its matches cheaply lists them,
+ * up to COUNT_CAP when it is the window's only filter and up to one client in LIST_SHARE when
+ * others are tested against it: the seen-within cutoff through the last-seen index (first: its
+ * entries hold what the other filters test), else the smaller of the text's candidates and the
+ * product's clients (with state and VM, through client_totals and the group index). A listed
+ * window is read, tested and sorted, and its total is exact. Without a list, matches are dense,
+ * and the window walks the sort column's index, testing each entry, and stops after offset +
+ * limit matches; its total is then exact where client_totals knows it, and counted up to
+ * COUNT_CAP otherwise.
  */
 import type { Database } from 'better-sqlite3';
 import type { ClientRow, ClientWindow } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
 import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
-import { allRows, getRow, pluckAll, SyncSteps, type Param, type Steps } from './sql-steps.js';
+import { allRows, getRow, SyncSteps, type Param, type Steps } from './sql-steps.js';
+import { textCandidates, textTest } from './client-text.js';
 import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
 
 export { CLIENT_COLUMNS, toClientRow, type ClientDbRow } from './client-row.js';
@@ -35,37 +38,13 @@ export {
  */
 export const COUNT_CAP = 10_000;
 
-/** Text shorter than a trigram cannot use the full-text index; it is tested row by row. */
-const MIN_FTS_TEXT = 3;
-
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-function ftsPhrase(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-/** A CMID is stored only as GUID text, so only such a text can be in one. */
-const CMID_TEXT = /^[0-9a-f-]+$/i;
-/** An address is stored as IPv4 or IPv6 without a zone (normalizeAddress), or "unknown". */
-const ADDRESS_TEXT = /^[0-9a-f.:]+$/i;
-
 /**
- * The columns a text can be in at all, known from the text alone: "pc-1" cannot be in a CMID or
- * an address. A walk of the machine-name index then tests the text in the entry, reading no row.
+ * A filter that the window's other filters are tested against may list up to one client in this
+ * many (at least COUNT_CAP). Filters that are rare together, however common each is, make a walk
+ * of the sort index read far, up to all of it; a list of a fixed share of the clients costs a
+ * fixed share of that.
  */
-function textColumns(text: string): string[] {
-  const columns = ['c.machine_name'];
-  if (ADDRESS_TEXT.test(text) || 'unknown'.includes(text.toLowerCase())) columns.push('c.address');
-  if (CMID_TEXT.test(text)) columns.push('c.cmid');
-  return columns;
-}
-
-/** Three characters as the trigram tokenizer counts them: code points, not UTF-16 units. */
-function searchable(text: string): boolean {
-  return Array.from(text).length >= MIN_FTS_TEXT;
-}
+export const LIST_SHARE = 20;
 
 interface Filters {
   where: string[];
@@ -117,31 +96,44 @@ export class ClientQueries {
     const f = q.filter;
     const text = f.text?.trim() || undefined;
     const cutoff = f.seenWithinMs === undefined ? undefined : now - f.seenWithinMs;
-    const filters = this.#filters(q, text, cutoff);
     const groupTotal = yield* this.#groupTotal(q);
     if (groupTotal === 0) return { rows: [], total: 0, offset: q.offset };
 
-    const textIds = text !== undefined && searchable(text) ? yield* this.#textMatches(text) : undefined;
+    // One filter alone with more matches than the cap is dense, and a walk of the sort index soon
+    // fills the window. Filters together may be rare however common each is, and a walk would
+    // read until it has found the window or reached the index's end: they list more.
+    const filterCount = [text, groupTotal, cutoff, f.lastResult].filter((x) => x !== undefined).length;
+    const bound = filterCount > 1 ? Math.max(this.#cap, Math.floor((yield* this.#count()) / LIST_SHARE)) : this.#cap;
+    // The clients seen since a cutoff are read from the last-seen index, whose entries hold what
+    // the other filters test (group_key, name, address, CMID): when they fit, nothing else is listed.
+    const seen = cutoff === undefined ? undefined : yield* this.#seenListing(cutoff, bound);
+    if (seen) return yield* this.#readListed(q, seen, this.#filters(q, text, cutoff, true));
+    // Else the smaller of the product's clients and the text's; the text is listed only when smaller.
+    const group = groupTotal !== undefined && groupTotal <= bound && f.productId !== undefined ? groupTotal : undefined;
+    const textBound = Math.min(group ?? bound, bound);
+    const matches = text === undefined ? undefined : yield* textCandidates(text, Math.max(textBound, this.#cap) + 1);
     const listing =
-      (textIds !== undefined && textIds.length <= this.#cap ? idListing(textIds) : undefined) ??
-      (groupTotal !== undefined && groupTotal <= this.#cap ? this.#groupListing(q) : undefined) ??
-      (cutoff !== undefined ? yield* this.#seenListing(cutoff) : undefined);
-    if (listing) return yield* this.#readListed(q, listing, filters);
+      matches && matches.count <= textBound ? idListing(matches.ids) : group !== undefined ? groupListing() : undefined;
+    if (listing) return yield* this.#readListed(q, listing, this.#filters(q, text, cutoff, false));
+
+    const filters = this.#filters(q, text, cutoff, true);
     const rows = yield* this.#walk(q, filters);
     const window: ClientWindow = { rows, total: 0, offset: q.offset };
     if (filters.where.length === 0) window.total = yield* this.#count();
-    else if (
-      text === undefined &&
-      cutoff === undefined &&
-      q.filter.lastResult === undefined &&
-      groupTotal !== undefined
-    )
+    else if (text === undefined && cutoff === undefined && f.lastResult === undefined && groupTotal !== undefined)
       window.total = groupTotal;
-    else if (textIds !== undefined && !options.wholeCount) {
+    else if (matches !== undefined && !options.wholeCount) {
       // A text in more than the cap of clients: count among the first cap + 1 it has, which
-      // bounds what the console's count reads; the CLI (wholeCount) scans on instead.
-      const listed = idListing(textIds);
-      window.total = Math.min(yield* this.#countIn(listed, filters), this.#cap);
+      // bounds what the console's count reads; the CLI (wholeCount) scans on instead. When the
+      // text is the only filter and those are exact matches, there is nothing to read.
+      const only = groupTotal === undefined && cutoff === undefined && f.lastResult === undefined;
+      window.total =
+        only && matches.exact
+          ? this.#cap
+          : Math.min(
+              yield* this.#countIn(idListing(matches.ids, this.#cap + 1), this.#filters(q, text, cutoff, false)),
+              this.#cap,
+            );
       window.totalIsLowerBound = true;
     } else {
       // The last-seen index holds the most of what filters test (group_key, name, address, CMID).
@@ -153,18 +145,23 @@ export class ClientQueries {
     return window;
   }
 
-  /** Every filter as a test on a clients row (`c`). */
-  #filters(q: ClientPageQuery, text: string | undefined, cutoff: number | undefined): Filters {
+  /**
+   * Every filter as a test on a clients row (`c`). `groupKey`: the rows are read through entries
+   * that hold group_key, which is tested first so that most rows are ruled out without being read;
+   * elsewhere the key is computed from the row and costs more than the columns it packs.
+   */
+  #filters(q: ClientPageQuery, text: string | undefined, cutoff: number | undefined, groupKey: boolean): Filters {
     const where: string[] = [];
     const params: Param[] = [];
     const group = groupTerms(q, '');
     if (group.where.length) {
-      // First the key, which the sort indexes hold, so most rows are ruled out without being read;
-      // then the columns themselves, as two products may share a key.
-      where.push(
-        `c.group_key IN (SELECT DISTINCT ${GROUP_KEY_SQL} FROM client_totals WHERE n > 0 AND ${group.where.join(' AND ')})`,
-      );
-      params.push(...group.params);
+      if (groupKey) {
+        where.push(
+          `c.group_key IN (SELECT DISTINCT ${GROUP_KEY_SQL} FROM client_totals WHERE n > 0 AND ${group.where.join(' AND ')})`,
+        );
+        params.push(...group.params);
+      }
+      // The columns themselves, as two products may share a key.
       where.push(...groupTerms(q, 'c.').where);
       params.push(...group.params);
     }
@@ -177,10 +174,10 @@ export class ClientQueries {
       params.push(cutoff);
     }
     if (text !== undefined) {
-      // LIKE is the definition of a match (ASCII case folding); the full-text index only narrows.
-      const columns = textColumns(text);
-      where.push(`(${columns.map((col) => `${col} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
-      params.push(...columns.map(() => likePattern(text)));
+      // LIKE is the definition of a match; the indexes only narrow.
+      const test = textTest(text);
+      where.push(test.where);
+      params.push(...test.params);
     }
     return { where, params };
   }
@@ -193,57 +190,58 @@ export class ClientQueries {
     return (yield* getRow<{ n: number }>(sql, params))!.n;
   }
 
-  /** Up to the cap + 1 rowids whose text may hold `text` (the full-text index folds more case than LIKE). */
-  *#textMatches(text: string): Steps<number[]> {
-    return yield* pluckAll<number>('SELECT rowid AS id FROM clients_text WHERE clients_text MATCH ? LIMIT ?', [
-      ftsPhrase(text),
-      this.#cap + 1,
-    ]);
-  }
-
-  /** The rows of one product (with state and VM) through the group index; only with a product. */
-  #groupListing(q: ClientPageQuery): Listing | undefined {
-    if (q.filter.productId === undefined) return undefined;
-    return { from: 'clients AS c INDEXED BY clients_by_group', params: [] };
-  }
-
-  /** The clients seen since the cutoff, when the last-seen index holds at most the cap of them. */
-  *#seenListing(cutoff: number): Steps<Listing | undefined> {
+  /** The clients seen since the cutoff, when the last-seen index holds at most `bound` of them. */
+  *#seenListing(cutoff: number, bound: number): Steps<Listing | undefined> {
     const n = (yield* getRow<{ n: number }>(
       'SELECT COUNT(*) AS n FROM (SELECT 1 FROM clients INDEXED BY clients_by_last_seen WHERE last_seen >= ? LIMIT ?)',
-      [cutoff, this.#cap + 1],
-    ))!;
-    if (n.n > this.#cap) return undefined;
+      [cutoff, bound + 1],
+    ))!.n;
+    if (n > bound) return undefined;
     return { from: 'clients AS c INDEXED BY clients_by_last_seen', params: [] };
   }
 
-  #order(q: ClientPageQuery): { order: string; keyset: string; keysetParams: Param[] } {
-    const col = `c.${SQL_COLUMN[q.sort.column]}`;
+  /** ORDER BY and the keyset test, on `c`'s columns or, in `names`, on the columns a read renamed them to. */
+  #order(
+    q: ClientPageQuery,
+    prefix = 'c.',
+    names = { column: SQL_COLUMN[q.sort.column], cmid: 'cmid' },
+  ): { order: string; keyset: string; keysetParams: Param[] } {
+    const col = `${prefix}${names.column}`;
+    const cmid = `${prefix}${names.cmid}`;
     const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
-    const order = `ORDER BY ${col} ${dir}, c.cmid ${dir}`;
+    const order = `ORDER BY ${col} ${dir}, ${cmid} ${dir}`;
     if (q.after === undefined) return { order, keyset: '', keysetParams: [] };
     const op = q.sort.direction === 'asc' ? '>' : '<';
     return {
       order,
-      keyset: `(${col} ${op} ? OR (${col} = ? AND c.cmid ${op} ?))`,
+      keyset: `(${col} ${op} ? OR (${col} = ? AND ${cmid} ${op} ?))`,
       keysetParams: [q.after.value, q.after.value, q.after.cmid],
     };
   }
 
-  /** A known small set: read it, test it, sort it. The total is exact. */
+  /**
+   * A known small set: read it, test it, sort it. Each candidate row is read once: the sort key and
+   * rowid of those that pass are kept (a materialized CTE), counted for the exact total, sorted,
+   * and only the window's rows are read again for their columns.
+   */
   *#readListed(q: ClientPageQuery, listing: Listing, filters: Filters): Steps<ClientWindow> {
-    const { order, keyset, keysetParams } = this.#order(q);
+    const { order, keyset, keysetParams } = this.#order(q, 'm.', { column: 'k', cmid: 'cm' });
     const where = filters.where.length ? filters.where.join(' AND ') : '1';
-    const total = yield* this.#countIn(listing, filters);
-    const rows = yield* allRows<ClientDbRow>(
-      `SELECT ${prefixed(CLIENT_COLUMNS)} FROM ${listing.from} WHERE ${where}${keyset ? ` AND ${keyset}` : ''} ${order} LIMIT ? OFFSET ?`,
+    const rows = yield* allRows<ClientDbRow & { total_n: number }>(
+      `WITH m AS MATERIALIZED (SELECT c.rowid AS id, c.${SQL_COLUMN[q.sort.column]} AS k, c.cmid AS cm` +
+        ` FROM ${listing.from} WHERE ${where})` +
+        ` SELECT ${prefixed(CLIENT_COLUMNS)}, (SELECT COUNT(*) FROM m) AS total_n` +
+        ` FROM (SELECT * FROM m${keyset ? ` WHERE ${keyset}` : ''} ${order} LIMIT ? OFFSET ?) AS m` +
+        ` CROSS JOIN clients AS c ON c.rowid = m.id ${order}`,
       [...listing.params, ...filters.params, ...keysetParams, q.limit, q.offset],
     );
+    // No row to carry the count (a page past the end, or no room in the window): count alone.
+    const total = rows.length > 0 ? rows[0]!.total_n : yield* this.#countIn(listing, filters);
     return { rows: rows.map(toClientRow), total, offset: q.offset };
   }
 
   /** Rows of `from` that pass every filter, counted up to `limit` when given. */
-  *#countIn(from: Listing, filters: Filters, limit?: number): Steps<number> {
+  *#countIn(from: { from: string; params: Param[] }, filters: Filters, limit?: number): Steps<number> {
     const where = filters.where.length ? filters.where.join(' AND ') : '1';
     const sql =
       limit === undefined
@@ -288,8 +286,18 @@ function groupTerms(q: ClientPageQuery, prefix: string): Filters {
   return { where, params };
 }
 
-function idListing(ids: number[]): Listing {
-  return { from: 'json_each(?) AS j CROSS JOIN clients AS c ON c.rowid = j.value', params: [JSON.stringify(ids)] };
+/** The rows of one product (with state and VM) through the group index; only with a product. */
+function groupListing(): Listing {
+  return { from: 'clients AS c INDEXED BY clients_by_group', params: [] };
+}
+
+/** The clients of a JSON array of rowids (its first `first` only, when given). */
+function idListing(ids: string, first?: number): Listing {
+  const list = first === undefined ? 'json_each(?)' : '(SELECT value FROM json_each(?) LIMIT ?)';
+  return {
+    from: `${list} AS j CROSS JOIN clients AS c ON c.rowid = j.value`,
+    params: first === undefined ? [ids] : [ids, first],
+  };
 }
 
 function prefixed(columns: string): string {

@@ -20,6 +20,14 @@ import type { RequestLogQuery, RequestLogWindow } from './types.js';
 // Plain CommonJS so the worker needs no TypeScript loader, in tests, the CLI and Electron alike.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+// On Linux this thread's own nice value (its task id is a pid to setpriority): a read, however
+// long, gives the CPU to the thread that answers activations whenever that thread wants it.
+if (workerData.nice) {
+  try {
+    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+    require('node:os').setPriority(tid, workerData.nice);
+  } catch {}
+}
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: workerData.busyTimeoutMs, ...workerData.sqlite });
 const cache = new Map();
@@ -50,6 +58,9 @@ parentPort.on('message', (m) => {
   }
 });
 `;
+
+/** The reader thread's nice value: below every thread of the process it belongs to (0 unless set). */
+const READER_NICE = 10;
 
 type Message = { type: 'begin' | 'end' } | { type: 'step'; step: SqlStep };
 type Reply = { id: number; result?: unknown; error?: { message: string; code?: string } };
@@ -141,6 +152,7 @@ export class ConsoleReader {
           file: this.#o.file,
           busyTimeoutMs: this.#o.busyTimeoutMs ?? 5000,
           sqlite: sqliteOptions(),
+          nice: process.platform === 'linux' ? READER_NICE : 0,
         },
       });
       worker.unref();

@@ -31,7 +31,8 @@ Options:
   --json             every client as a JSON array
   --limit N          rows in the table (1..1000, default 50)
   --product P        only this product, by short name (${BUILTIN_PRODUCTS.map((p) => p.name).join(', ')}) or id
-  --text T           only clients whose machine name, address or CMID contains T (any case)
+  --text T           only clients whose machine name, address or CMID contains T (any case);
+                     a T of one or two characters only at their start
 
 Examples:
   quorum clients --data-dir ./office-host

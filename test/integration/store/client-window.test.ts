@@ -75,7 +75,7 @@ const queryArb: fc.Arbitrary<ClientWindowQuery> = fc.record({
   sort: fc.record({ column: fc.constantFrom(...CLIENT_SORT_COLUMNS), direction: fc.constantFrom('asc', 'desc') }),
   filter: fc.record(
     {
-      text: fc.constantFrom('lab', 'KIOSK-1', 'fd00::', '10.1.', '-4', '%', '_', 'zzz', ' ws '),
+      text: fc.constantFrom('lab', 'KIOSK-1', 'fd00::', '10.1.', '-4', '%', '_', 'zzz', ' ws ', 'La', 'fd', '1', '0'),
       productId: fc.constantFrom(...PRODUCT_IDS),
       licenseState: fc.integer({ min: 0, max: 6 }).map((n) => n as LicenseState),
       isVm: fc.boolean(),
@@ -121,7 +121,7 @@ describe('windowed client queries', () => {
     );
   });
 
-  it('find the same clients by any piece of a name, address or CMID, in any case', () => {
+  it('find the same clients by any piece of a name, address or CMID (a short one at its start), in any case', () => {
     const fields = ['machineName', 'address', 'cmid'] as const;
     fc.assert(
       fc.property(

@@ -30,8 +30,8 @@ afterAll(() => tmp.cleanup());
 
 describe('quorum clients --text', () => {
   it('says "more than" the cap for a text in very many clients, and shows the most recent', async () => {
-    // Two characters: no full-text search, so the matches are counted one by one up to the cap.
-    const r = await run('clients', '--data-dir', tmp.dir, '--text', 'EE', '--limit', '3');
+    // Two characters: found at the start of a name, address or CMID, here every name's.
+    const r = await run('clients', '--data-dir', tmp.dir, '--text', 'SE', '--limit', '3');
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
     expect(lines.slice(1, 4).map((l) => l.split(/\s+/)[0])).toEqual(
@@ -82,8 +82,9 @@ describe('quorum clients --text', () => {
     } as const;
     expect(store.queryClients(query)).toMatchObject({ total: want });
     expect(store.queryClients(query).totalIsLowerBound).toBeUndefined();
-    // Without a product, a VM filter: the console counts among the first COUNT_CAP + 1 the index
-    // lists (a lower bound), the CLI counts on through the table.
+    // A VM filter instead: the text's matches, more than the count cap, are listed only when they
+    // are a small share of the clients; here they are all of them, so the console counts the VMs
+    // among the first COUNT_CAP + 1 (a lower bound) and the CLI counts on through the table.
     const vms = { ...query, filter: { isVm: true, text: 'seed-0' } } as const;
     const allVms = store.db.prepare(`SELECT COUNT(*) FROM clients WHERE is_vm = 1`).pluck().get() as number;
     expect(store.queryClients(vms)).toMatchObject({ totalIsLowerBound: true });
@@ -95,6 +96,15 @@ describe('quorum clients --text', () => {
     expect(r.out.trim().split('\n').at(-1)).toBe(
       `${want.toLocaleString('en-US')} clients, the 5 most recently seen shown. Export all with --csv or --json.`,
     );
+  });
+
+  it('finds a text of one or two characters at the start of a name, address or CMID only', async () => {
+    // "ee" is in every name ("seed-"), at the start of none; "10" starts every address.
+    const inside = await run('clients', '--data-dir', tmp.dir, '--text', 'ee');
+    expect(inside.code).toBe(0);
+    expect(inside.out.trim()).toBe('No clients match "ee".');
+    const start = await run('clients', '--data-dir', tmp.dir, '--text', '10', '--limit', '1');
+    expect(start.out.trim().split('\n').at(-1)).toMatch(/^At least 10,000 clients/);
   });
 
   it('refuses --text with an export', async () => {

@@ -2,6 +2,7 @@
  * The console's reads run on their own thread and connection: an activation is answered while a
  * deliberately slow console read is still running, and console windows are those the store gives.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeSignedResponse, encodeActivationRequest, QapStatus } from '../../../shared/protocol/index.js';
 import type { HostRuntime } from '../../../src-main/host/host-runtime.js';
@@ -56,6 +57,20 @@ describe('the console reader', () => {
     expect(fromReader).toEqual(host.store.queryClients(query));
     const log = await host.reader.queryRequestLog({ offset: 0, limit: 10 });
     expect(log).toEqual(host.store.queryRequestLog({ offset: 0, limit: 10, newestFirst: true }));
+  });
+
+  it.runIf(process.platform === 'linux')('reads on a thread that yields the CPU to activations (nice 10)', async () => {
+    const niceOfThreads = () =>
+      readdirSync('/proc/self/task').map((tid) => {
+        // The comm field may hold spaces; the fields after its closing parenthesis do not.
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    host = await startActivatedHost();
+    await host.reader.read('a slow read', slowRead());
+    expect(niceOfThreads()).toContain(10);
+    // This thread, which answers activations, keeps its own.
+    expect(niceOfThreads()[0]).toBe(0);
   });
 
   it('reports a failed read as a store error and keeps reading', async () => {

@@ -77,7 +77,11 @@ export function activation(spec: RecordSpec): ActivationRecord {
   };
 }
 
-/** The window a correct store returns, computed in memory from every row: the window tests' oracle. */
+/**
+ * The window a correct store returns, computed in memory from every row: the window tests' oracle.
+ * A text is found anywhere in the name, address or CMID, in any case; one of fewer than three
+ * characters only at their start.
+ */
 export function referenceWindow(
   all: readonly ClientRow[],
   q: ClientWindowQuery,
@@ -85,6 +89,8 @@ export function referenceWindow(
 ): { rows: string[]; total: number } {
   const f = q.filter;
   const text = f.text?.trim().toLowerCase();
+  const has =
+    text && Array.from(text).length < 3 ? (v: string) => v.startsWith(text) : (v: string) => v.includes(text!);
   const matches = all.filter(
     (r) =>
       (f.productId === undefined || r.productId === f.productId) &&
@@ -92,7 +98,7 @@ export function referenceWindow(
       (f.isVm === undefined || r.isVm === f.isVm) &&
       (f.lastResult === undefined || r.lastResult === f.lastResult) &&
       (f.seenWithinMs === undefined || r.lastSeen >= now - f.seenWithinMs) &&
-      (!text || [r.machineName, r.address, r.cmid].some((v) => v.toLowerCase().includes(text))),
+      (!text || [r.machineName, r.address, r.cmid].some((v) => has(v.toLowerCase()))),
   );
   const col = q.sort.column;
   const sign = q.sort.direction === 'asc' ? 1 : -1;
