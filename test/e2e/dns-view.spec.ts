@@ -39,9 +39,9 @@ async function shots(page: Page, name: string, outputPath: (n: string) => string
       await page.emulateMedia({ colorScheme });
       // From the top, as an admin opens the view: a full-page capture of a page scrolled down
       // draws the sticky bar and table head where the scroll left them, over the content.
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate('window.scrollTo(0, 0)');
       // The view fits the window: no sideways scrolling at 800 px.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
       await page.screenshot({ path: outputPath(`${name}-${width}-${colorScheme}.png`), fullPage: true });
     }
   }

@@ -59,8 +59,8 @@ test('runs a built-in scenario with changed hosts and shows the charts and momen
     for (const width of [1280, 800]) {
       await page.setViewportSize({ width, height: 900 });
       // The charts follow the window (ResizeObserver): once they have, nothing is wider than it.
-      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await expect.poll(() => page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+      await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: testInfo.outputPath(`rehearse-${scheme}-${width}.png`), fullPage: true });
     }
   }
