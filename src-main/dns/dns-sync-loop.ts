@@ -30,6 +30,12 @@ export interface DnsSync {
   onResult(listener: (zone: string, result: ZoneResult) => void): () => void;
   /** Runs a sync now (after the one running, if any). */
   syncNow(): Promise<ZoneResult[]>;
+  /**
+   * Runs `operation` when no sync or other operation is running, and holds them off until it is
+   * done: two updates of one zone at once (a console's publish and the loop's) would each find
+   * the other's records against their prerequisites and report a conflict that is not one.
+   */
+  exclusive<T>(operation: () => Promise<T>): Promise<T>;
   facts(): HostFacts;
   /** The context the console's operations use, so their outcomes reach the same listeners. */
   context(): DnsContext;
@@ -69,10 +75,16 @@ export function startDnsSync(options: DnsSyncOptions): DnsSync {
       for (const l of listeners) l(zone, result);
     },
   };
-  let running: Promise<ZoneResult[]> = sealPlainKeys(options);
   let closed = false;
-  const syncNow = (): Promise<ZoneResult[]> => {
-    running = running.then(async () => {
+  // Every publish, withdrawal and sync runs on this one chain, in turn.
+  let queue: Promise<unknown> = sealPlainKeys(options);
+  const exclusive = <T>(operation: () => Promise<T>): Promise<T> => {
+    const done = queue.then(operation);
+    queue = done.catch(() => undefined);
+    return done;
+  };
+  const syncNow = (): Promise<ZoneResult[]> =>
+    exclusive(async () => {
       if (closed) return [];
       try {
         const port = String(options.port());
@@ -83,8 +95,6 @@ export function startDnsSync(options: DnsSyncOptions): DnsSync {
         return [];
       }
     });
-    return running;
-  };
   void syncNow();
   const timer = setInterval(() => void syncNow(), options.intervalMs ?? DNS_SYNC_MS);
   timer.unref();
@@ -94,12 +104,13 @@ export function startDnsSync(options: DnsSyncOptions): DnsSync {
       return () => listeners.delete(l);
     },
     syncNow,
+    exclusive,
     facts,
     context: () => ctx,
     close: async () => {
       clearInterval(timer);
       closed = true;
-      await running;
+      await queue;
     },
   };
 }

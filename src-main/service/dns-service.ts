@@ -46,21 +46,26 @@ export function createDnsService(host: HostRuntime, raise: (e: RaisedEvent) => v
   };
   return {
     'dns:list': async () => list(),
+    // Publishing operations take their turn with the host's own sync (DnsSync.exclusive).
     'dns:add-zone': async (input) => {
       const key = parseTsigKeyFile(input.keyText, 'The TSIG key given');
-      const entry = await addZone(ctx(), { ...input, key, target: input.target || undefined });
-      return notPublishing() === null ? publishZone(ctx(), entry, host.dns.facts()) : null;
+      return host.dns.exclusive(async () => {
+        const entry = await addZone(ctx(), { ...input, key, target: input.target || undefined });
+        return notPublishing() === null ? publishZone(ctx(), entry, host.dns.facts()) : null;
+      });
     },
-    'dns:publish-now': async ({ zone }) => {
-      const why = notPublishing();
-      if (why) throw new QuorumError('DNS_NOT_PUBLISHING', why);
-      return publishZone(ctx(), findZone(ctx(), zone), host.dns.facts());
-    },
-    'dns:withdraw': async ({ zone }) => forgetZone(ctx(), zone),
-    'dns:set-publishing': async ({ on }) => {
-      setPublishing(host.store, on);
-      return syncZones(ctx(), host.dns.facts(), { retryMs: 0 });
-    },
+    'dns:publish-now': async ({ zone }) =>
+      host.dns.exclusive(async () => {
+        const why = notPublishing();
+        if (why) throw new QuorumError('DNS_NOT_PUBLISHING', why);
+        return publishZone(ctx(), findZone(ctx(), zone), host.dns.facts());
+      }),
+    'dns:withdraw': async ({ zone }) => host.dns.exclusive(() => forgetZone(ctx(), zone)),
+    'dns:set-publishing': async ({ on }) =>
+      host.dns.exclusive(async () => {
+        setPublishing(host.store, on);
+        return syncZones(ctx(), host.dns.facts(), { retryMs: 0 });
+      }),
     'dns:records': async ({ zone, format }) => handRecordsFor(host.store, host.dns.facts(), zone, format),
     'dns:check': async ({ domain, dnsServer }) => {
       const report = await checkDns({

@@ -45,7 +45,7 @@ describe('the console DNS service', () => {
       target: 'console-host.office.test',
       addresses: ['127.0.0.1'],
     });
-    expect(added).toMatchObject({ ok: true, value: { ok: true, action: 'publish' } });
+    expect(added, JSON.stringify(added)).toMatchObject({ ok: true, value: { ok: true, action: 'publish' } });
     expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toContain(
       `2 30 ${portOf(host)} console-host.office.test.`,
     );
@@ -57,6 +57,19 @@ describe('the console DNS service', () => {
       last: { ok: true },
     });
     expect(JSON.stringify(list)).not.toContain(bind.keySecret);
+  });
+
+  it("a console publish waits its turn behind the host's own sync, so the two never race", async () => {
+    let release!: () => void;
+    const held = host.dns.exclusive(() => new Promise<void>((r) => (release = r)));
+    let settled = false;
+    const publishing = call<DnsResultView>('dns:publish-now', { zone: 'office.test' }).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(settled).toBe(false);
+    release();
+    await held;
+    const published = await publishing;
+    expect(published, JSON.stringify(published)).toMatchObject({ ok: true, value: { ok: true } });
   });
 
   it('refuses a key that is not a key file, naming what is wrong', async () => {
