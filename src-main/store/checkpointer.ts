@@ -79,6 +79,12 @@ export class Checkpointer {
   /** Commits since the WAL was last known to be fully copied (then it restarts at the next commit). */
   #behind = 0;
   #walFrames = 0;
+  /**
+   * No inline checkpoint before `#behind` reaches this. A reader that holds an old snapshot (the
+   * console reading in a loop) stops any checkpoint short of the newest frames; trying again at
+   * every commit would put a checkpoint and its syncs on every reply until the reader moves on.
+   */
+  #inlineAfter = 0;
   #closed = false;
   readonly #stats: CheckpointStats = { background: 0, inline: 0, lastWalFrames: 0 };
 
@@ -99,7 +105,8 @@ export class Checkpointer {
     // While the worker checkpoints, this one finds the checkpoint lock taken and returns at once.
     // Counting commits bounds the WAL also while the worker starts or lags, before it reports:
     // every commit adds at least one frame, so this many commits are at least the frame limit.
-    if (this.#walFrames >= this.#o.walLimitFrames || this.#behind >= this.#o.walLimitFrames) {
+    const overLimit = this.#walFrames >= this.#o.walLimitFrames || this.#behind >= this.#o.walLimitFrames;
+    if (overLimit && this.#behind >= this.#inlineAfter) {
       this.#checkpointInline();
     } else if (!this.#inFlight && this.#commits >= this.#o.commitsPerCheckpoint) this.#request();
   }
@@ -150,7 +157,7 @@ export class Checkpointer {
         this.#stats.background++;
         // `log` is the WAL as the checkpoint found it; commits since then came after it, so the
         // WAL is known to be fully copied (and restarts at the next commit) only without them.
-        if (m.checkpointed === m.log && this.#commits === 0) this.#behind = 0;
+        if (m.checkpointed === m.log && this.#commits === 0) this.#behind = this.#inlineAfter = 0;
         this.#walFrames = this.#behind === 0 ? 0 : m.log;
       });
       worker.on('error', () => this.#fallBack());
@@ -180,6 +187,8 @@ export class Checkpointer {
       this.#commits = 0;
       if (r.checkpointed === r.log) this.#behind = 0;
       this.#walFrames = this.#behind === 0 ? 0 : r.log;
+      // Stopped short by a reader: the next inline try waits for as many commits again.
+      this.#inlineAfter = this.#behind === 0 ? 0 : this.#behind + this.#o.walLimitFrames;
     } catch {
       // A failed checkpoint loses nothing; the next commit's turn tries again.
     }

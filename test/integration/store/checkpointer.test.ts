@@ -58,4 +58,29 @@ describe('Checkpointer', () => {
       check.close();
     }
   });
+  it('a reader that keeps an old snapshot does not turn every commit into an inline checkpoint', async () => {
+    const { db, file } = writer();
+    const cp = new Checkpointer({ db, file, busyTimeoutMs: 1000, commitsPerCheckpoint: 64, walLimitFrames: 300 });
+    // The console reading in a loop: a read transaction open almost all the time.
+    const reader = new Database(file, { readonly: true });
+    const read = reader.prepare('SELECT COUNT(*) FROM t').pluck();
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    for (let i = 0; i < 3000; i++) {
+      if (i % 10 === 0) {
+        if (reader.inTransaction) reader.exec('COMMIT');
+        reader.exec('BEGIN');
+        read.get();
+      }
+      insert.run('x'.repeat(200));
+      cp.committed();
+      if (i % 4 === 0) await turn();
+    }
+    reader.exec('COMMIT');
+    reader.close();
+    // Past the limit, one try per 300 commits at most: not one per commit.
+    expect(cp.stats.inline).toBeLessThanOrEqual(3000 / 300);
+    cp.close();
+    db.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
 });
