@@ -3,12 +3,11 @@
  * dns-packet to the server a check uses (or the system's first resolver). Best effort: a check
  * still reports the records when this fails, with the TTL unknown.
  */
-import { createSocket } from 'node:dgram';
 import { getServers } from 'node:dns';
 import { randomInt } from 'node:crypto';
-import { isIP } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { parseHostAddress, type HostAddress } from './host-address.js';
+import { exchangeUdp } from './update-transport.js';
 
 export interface SrvWithTtl {
   target: string;
@@ -33,18 +32,11 @@ export async function srvTtls(name: string, dnsServer: string | undefined, timeo
     flags: dnsPacket.RECURSION_DESIRED,
     questions: [{ type: 'SRV', name, class: 'IN' }],
   });
-  const answer = await new Promise<Buffer | null>((resolve) => {
-    const socket = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
-    const timer = setTimeout(() => done(null), timeoutMs);
-    const done = (b: Buffer | null) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(b);
-    };
-    socket.on('message', (m) => m.length >= 2 && m.readUInt16BE(0) === id && done(m));
-    socket.on('error', () => done(null));
-    socket.send(query, server.port, server.host);
-  });
+  // One copy: a lost answer only leaves the TTLs unknown.
+  const answer = await exchangeUdp(server, query, timeoutMs, 1).then(
+    (r) => r.answer,
+    () => null,
+  );
   if (!answer) return [];
   try {
     return (

@@ -1,5 +1,6 @@
 /**
- * How one UPDATE message reaches a DNS server and its answer comes back: over UDP, sent again
+ * How one DNS message reaches a server and its answer comes back (the check's SRV query uses the
+ * UDP half with one try). An UPDATE goes over UDP, sent again
  * once when no answer came (an answer to either copy counts), then once over TCP, which every
  * RFC 2136 server accepts and which cannot lose the answer. The caller is told whether the server
  * may have received the message more than once: an update applied by the first copy fails its
