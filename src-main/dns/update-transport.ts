@@ -1,11 +1,10 @@
 /**
  * How one DNS message reaches a server and its answer comes back (the check's SRV query uses the
- * UDP half with one try). An UPDATE goes over UDP, sent again
- * once when no answer came (an answer to either copy counts), then once over TCP, which every
- * RFC 2136 server accepts and which cannot lose the answer. The caller is told whether the server
- * may have received the message more than once: an update applied by the first copy fails its
- * own prerequisites when applied again, and only the caller knows how to tell that apart from a
- * real conflict (update-client.ts).
+ * UDP half with one try). An UPDATE goes over UDP, sent again once when no answer came (an answer
+ * to either copy counts), then once over TCP, which every RFC 2136 server accepts and which
+ * cannot lose the answer. The caller is told whether the server may have received the message
+ * more than once: an update applied by the first copy fails its own prerequisites when applied
+ * again, and only the caller knows how to tell that apart from a real conflict (update-client.ts).
  */
 import { createSocket } from 'node:dgram';
 import { connect, isIP } from 'node:net';
