@@ -15,11 +15,25 @@ export interface ProcessStats {
   rssAnonBytes?: number;
   rssFileBytes?: number;
   heapUsedBytes: number;
+  /**
+   * Linux only: CPU time of the process's main thread alone, the one that answers activations
+   * (its worker threads, the console reader's among them, are left out).
+   */
+  mainThreadCpuUs?: number;
 }
 
 function statusKb(status: string, field: string): number | undefined {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
   return m ? Number(m[1]) * 1024 : undefined;
+}
+
+/** The main thread's time on a CPU, from the scheduler's own count in nanoseconds. */
+function mainThreadCpuUs(): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1000;
+  } catch {
+    return undefined;
+  }
 }
 
 function stats(): ProcessStats {
@@ -37,6 +51,7 @@ function stats(): ProcessStats {
     rssAnonBytes: statusKb(status, 'RssAnon'),
     rssFileBytes: statusKb(status, 'RssFile'),
     heapUsedBytes: memory.heapUsed,
+    mainThreadCpuUs: mainThreadCpuUs(),
   };
 }
 

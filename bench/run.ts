@@ -76,6 +76,11 @@ if (args.only === 'console-reads') {
     r.fixedLoad.p99Ms && r.fixedLoadWithConsoleReads.p99Ms
       ? r.fixedLoadWithConsoleReads.p99Ms / r.fixedLoad.p99Ms
       : null;
+  const threadCpu = (f: { activationThreadCpuUsPerActivation: number | null }) => f.activationThreadCpuUsPerActivation;
+  const cpuRatio =
+    threadCpu(r.fixedLoad) && threadCpu(r.fixedLoadWithConsoleReads)
+      ? threadCpu(r.fixedLoadWithConsoleReads)! / threadCpu(r.fixedLoad)!
+      : null;
   process.stdout.write(
     `${JSON.stringify(
       {
@@ -87,7 +92,10 @@ if (args.only === 'console-reads') {
         machine: { cpus: cpus().length, node: process.version },
         loadClient: client,
         quorum: r,
-        ratios: { p99WithConsoleReadsVsWithout: ratio === null ? null : round(ratio, 3) },
+        ratios: {
+          p99WithConsoleReadsVsWithout: ratio === null ? null : round(ratio, 3),
+          activationThreadCpuWithConsoleReadsVsWithout: cpuRatio === null ? null : round(cpuRatio, 3),
+        },
       },
       null,
       2,
@@ -195,6 +203,10 @@ process.stdout.write(
         rss: ratio(quorum.rssMB, baseline.rssMB),
         // The fixed load's p99 while the console reads in a loop, against without: near 1 when reads stay off the activation thread.
         p99WithConsoleReadsVsWithout: ratio(withConsoleReads.p99Ms, quorum.fixedLoad.p99Ms),
+        activationThreadCpuWithConsoleReadsVsWithout: ratio(
+          withConsoleReads.activationThreadCpuUsPerActivation,
+          quorum.fixedLoad.activationThreadCpuUsPerActivation,
+        ),
         vsDurableFloor: {
           ...versus(durableFloor),
           firstActivations1: ratio(

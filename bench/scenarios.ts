@@ -25,7 +25,11 @@ async function loadWithCpu(server: BenchServer, spec: Omit<LoadSpec, 'port'>, te
   const before = await server.stats();
   const result = await runLoad({ ...spec, port: server.port }, templates);
   const after = await server.stats();
-  return { result, serverCpuUs: after.cpuUs - before.cpuUs };
+  const mainThreadCpuUs =
+    after.mainThreadCpuUs === undefined || before.mainThreadCpuUs === undefined
+      ? undefined
+      : after.mainThreadCpuUs - before.mainThreadCpuUs;
+  return { result, serverCpuUs: after.cpuUs - before.cpuUs, mainThreadCpuUs };
 }
 
 function summary({ result: r, serverCpuUs }: { result: LoadResult; serverCpuUs: number }) {
@@ -67,6 +71,9 @@ interface FixedLoad {
   p50Ms: number | null;
   p99Ms: number | null;
   errors: number;
+  /** The host's CPU per activation, all threads; and its main thread's alone (Linux), the one that answers. */
+  hostCpuUsPerActivation: number | null;
+  activationThreadCpuUsPerActivation: number | null;
 }
 export interface Measured {
   newConnection: { workers1: Throughput; workers2: Throughput };
@@ -88,14 +95,17 @@ async function warmUp(c: Contender, s: BenchSettings): Promise<void> {
 
 /** `s.fixedRate` activations a second offered in an open loop, a new connection each. */
 async function fixedLoad(c: Contender, s: BenchSettings): Promise<FixedLoad> {
-  const spec = { proto: c.proto, port: c.server.port, seconds: s.seconds, rate: s.fixedRate, newConnection: true };
-  const r = await runLoad(spec, templatesOf(c, s));
+  const spec = { proto: c.proto, seconds: s.seconds, rate: s.fixedRate, newConnection: true };
+  const { result: r, serverCpuUs, mainThreadCpuUs } = await loadWithCpu(c.server, spec, templatesOf(c, s));
+  const perActivation = (us: number | undefined) => (r.count > 0 && us !== undefined ? round(us / r.count, 1) : null);
   return {
     offeredPerSecond: s.fixedRate,
     achievedPerSecond: round(r.count / (r.elapsedMs / 1000)),
     p50Ms: r.p50Ms === null ? null : round(r.p50Ms, 3),
     p99Ms: r.p99Ms === null ? null : round(r.p99Ms, 3),
     errors: r.errors,
+    hostCpuUsPerActivation: perActivation(serverCpuUs),
+    activationThreadCpuUsPerActivation: perActivation(mainThreadCpuUs),
   };
 }
 

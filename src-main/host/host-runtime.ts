@@ -277,7 +277,7 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     const reader = new ConsoleReader({
       file: store.file,
       runHere: (steps) => store.readSteps('reading for the console', steps),
-      beforeRead: () => store.applyPending(),
+      beforeRead: () => store.whenApplied(),
       now: () => clock.now(),
     });
     const dns = startDnsSync({

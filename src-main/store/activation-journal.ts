@@ -46,6 +46,12 @@ export interface JournalStats {
   failedRows: number;
 }
 
+/** A read waiting until the row `seq` (the newest committed when it asked) is applied. */
+interface Waiter {
+  seq: number;
+  resolve: () => void;
+}
+
 /** After a batch failed as a whole (a full disk, a lock), wait this long before trying again. */
 const RETRY_AFTER_MS = 1_000;
 
@@ -61,6 +67,8 @@ export class ActivationJournal {
   #immediate: NodeJS.Immediate | null = null;
   #blockedUntil = 0;
   #lastFault: unknown = null;
+  /** Reads waiting for the rows committed before they began (whenApplied). */
+  #waiters: Waiter[] = [];
   readonly #stats = { applies: 0, appliedItems: 0 };
 
   constructor(options: JournalOptions) {
@@ -97,16 +105,31 @@ export class ActivationJournal {
     this.#cancelScheduled();
     while (this.#pending.length > 0) {
       if (!this.#applyNext()) {
+        this.#wake(true);
         this.#schedule();
         return false;
       }
     }
+    this.#wake(false);
     return true;
+  }
+
+  /**
+   * Settles once every row committed so far is applied, by the batches already scheduled: a
+   * console read then sees every reply sent before it began without adding an apply transaction
+   * of its own to the thread that answers activations. Settles too when an apply fails as a whole,
+   * and the read goes ahead with what is applied (the rows stay pending, as with applyAll).
+   */
+  whenApplied(): Promise<void> {
+    const last = this.#pending.at(-1);
+    if (!last) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ seq: last.seq, resolve }));
   }
 
   /** Stops scheduling; what is pending stays in the journal for the next start. */
   stop(): void {
     this.#cancelScheduled();
+    this.#wake(true);
   }
 
   /**
@@ -161,7 +184,7 @@ export class ActivationJournal {
     this.#timer = null;
     this.#immediate = null;
     // One batch per turn, so replies waiting on the event loop go out between batches.
-    this.#applyNext();
+    this.#wake(!this.#applyNext());
     this.#schedule();
   }
 
@@ -210,6 +233,18 @@ export class ActivationJournal {
     } catch {
       // Unmarked, it is tried again at the next start; nothing is lost either way.
     }
+  }
+
+  /** Settles the waiters whose rows are applied; `all`: every waiter (an apply failed, or stopped). */
+  #wake(all: boolean): void {
+    if (this.#waiters.length === 0) return;
+    const oldestPending = all ? Infinity : (this.#pending[0]?.seq ?? Infinity);
+    const waiting: Waiter[] = [];
+    for (const w of this.#waiters) {
+      if (w.seq < oldestPending) w.resolve();
+      else waiting.push(w);
+    }
+    this.#waiters = waiting;
   }
 
   #done(entries: JournalEntry[]): void {

@@ -70,8 +70,8 @@ export interface ConsoleReaderOptions {
   busyTimeoutMs?: number;
   /** Runs steps on the caller's thread: the fallback, and what a read does before the worker is up. */
   runHere: <T>(steps: Steps<T>) => T;
-  /** Before each read: the writer applies what its journal holds, so a read sees every reply sent. */
-  beforeRead?: () => void;
+  /** Before each read: settles once the writer has applied what its journal holds, so a read sees every reply sent. */
+  beforeRead?: () => Promise<void>;
   now: () => number;
 }
 
@@ -107,7 +107,7 @@ export class ConsoleReader {
   read<T>(doing: string, steps: Steps<T>): Promise<T> {
     const run = async (): Promise<T> => {
       if (!this.#worker) return this.#o.runHere(steps);
-      this.#o.beforeRead?.();
+      await this.#o.beforeRead?.();
       await this.#send({ type: 'begin' });
       try {
         let next = steps.next();

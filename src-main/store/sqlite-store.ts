@@ -259,6 +259,11 @@ export class SqliteStore implements ActivationStore {
     this.#journal?.applyAll();
   }
 
+  /** Settles once what the journal holds now is applied by its own batches (the console reader's wait). */
+  whenApplied(): Promise<void> {
+    return this.#journal?.whenApplied() ?? Promise.resolve();
+  }
+
   stats(): StoreStats {
     this.applyPending();
     const s = this.#committer.stats;

@@ -117,6 +117,39 @@ describe('activation journal', () => {
     expect(count(file, 'SELECT COUNT(*) FROM activation_journal')).toBe(0);
   });
 
+  it('a reader waits for the scheduled batch instead of applying one of its own', async () => {
+    const file = freshFile();
+    const s = openStore({ file });
+    stores.push(s);
+    await s.whenApplied(); // nothing pending: settles at once
+    await Promise.all([1, 2].map((n) => s.commitActivation(activation({ n }))));
+    expect(count(file, 'SELECT COUNT(*) FROM activation_journal')).toBe(2);
+    let settled = false;
+    const wait = s.whenApplied().then(() => (settled = true));
+    // Asking added no transaction: the rows are still pending on this turn.
+    expect(count(file, 'SELECT COUNT(*) FROM clients')).toBe(0);
+    await s.commitActivation(activation({ n: 3 }));
+    await wait;
+    expect(settled).toBe(true);
+    expect(count(file, 'SELECT COUNT(*) FROM clients')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a reader waiting on a locked database goes ahead with what is applied', async () => {
+    const file = freshFile();
+    const s = openStore({ file, busyTimeoutMs: 50, onJournalError: () => undefined });
+    stores.push(s);
+    await s.commitActivation(activation({ n: 1 }));
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await s.whenApplied();
+      expect(s.stats().journalPending).toBe(1);
+    } finally {
+      other.exec('COMMIT');
+      other.close();
+    }
+  });
+
   it('close applies what is pending, so a clean stop leaves the journal empty', async () => {
     const file = freshFile();
     const s = openStore({ file });
