@@ -1,6 +1,8 @@
 /**
  * The Clients view's reads beyond its window: one client's request history (the details drawer),
  * and the export of the view the admin has on screen (its filter and sort, every page of it).
+ * Both read on the console reader's thread, as the windows do: an export of tens of thousands of
+ * rows never holds up an activation.
  */
 import { LICENSE_STATE_NAMES } from '../../shared/domain/license-state.js';
 import {
@@ -10,19 +12,58 @@ import {
   type RequestLogEntry,
 } from '../../shared/domain/records.js';
 import { CLIENT_EXPORT_MAX_ROWS, type ClientExport } from '../../shared/ipc/clients-channels.js';
+import { ClientQueries } from '../store/client-query.js';
 import { csvLine } from '../store/csv.js';
 import { REQUEST_LOG_COLUMNS, toRequestLogEntry } from '../store/request-log.js';
+import { allRows, type Steps } from '../store/sql-steps.js';
 import type { HostRuntime } from '../host/host-runtime.js';
 
 const PAGE = 1000;
+/** Rows formatted per turn of the event loop, so replies to activations go out between chunks. */
+const FORMAT_CHUNK = 2000;
 
 /** Newest first; an index range on (cmid, id), schema 9. */
-export function clientHistory(host: HostRuntime, cmid: string, limit: number): RequestLogEntry[] {
-  host.store.applyPending();
-  const rows = host.store.db
-    .prepare(`SELECT ${REQUEST_LOG_COLUMNS} FROM request_log WHERE cmid = ? ORDER BY id DESC LIMIT ?`)
-    .all(cmid, limit) as Parameters<typeof toRequestLogEntry>[0][];
+export async function clientHistory(host: HostRuntime, cmid: string, limit: number): Promise<RequestLogEntry[]> {
+  const rows = await host.reader.read(
+    "reading a client's history",
+    allRows<Parameters<typeof toRequestLogEntry>[0]>(
+      `SELECT ${REQUEST_LOG_COLUMNS} FROM request_log WHERE cmid = ? ORDER BY id DESC LIMIT ?`,
+      [cmid, limit],
+    ),
+  );
   return rows.map(toRequestLogEntry);
+}
+
+/**
+ * Up to `limit` rows of the view, in its order, in one snapshot: keyset pages, so the last page
+ * costs what the first does.
+ */
+function* viewRows(view: Pick<ClientWindowQuery, 'sort' | 'filter'>, now: number, limit: number): Steps<ClientRow[]> {
+  const queries = new ClientQueries();
+  const rows: ClientRow[] = [];
+  let after: ClientWindowQuery['after'];
+  for (;;) {
+    const size = Math.min(PAGE, limit - rows.length);
+    const window = yield* queries.windowSteps({ ...view, offset: 0, limit: size, ...(after ? { after } : {}) }, now);
+    rows.push(...window.rows);
+    const last = window.rows.at(-1);
+    if (!last || window.rows.length < size || rows.length >= limit) return rows;
+    after = clientCursorOf(last, view.sort.column);
+  }
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function formatRows(format: 'csv' | 'json', rows: readonly ClientRow[]): Promise<string> {
+  const chunks: string[] = [];
+  for (let i = 0; i < rows.length; i += FORMAT_CHUNK) {
+    if (i > 0) await nextTurn();
+    const flat = rows.slice(i, i + FORMAT_CHUNK).map(flatten);
+    chunks.push(
+      format === 'csv' ? flat.map((r) => csvLine(FIELDS.map((f) => r[f]))).join('') : JSON.stringify(flat).slice(1, -1),
+    );
+  }
+  return format === 'csv' ? csvLine(FIELDS) + chunks.join('') : `[${chunks.join(',')}]\n`;
 }
 
 const FIELDS = [
@@ -55,32 +96,18 @@ function flatten(r: ClientRow): Record<(typeof FIELDS)[number], string | number 
   };
 }
 
-export function exportClientView(
+export async function exportClientView(
   host: HostRuntime,
   format: 'csv' | 'json',
   view: Pick<ClientWindowQuery, 'sort' | 'filter'>,
   now: number,
   maxRows: number = CLIENT_EXPORT_MAX_ROWS,
-): ClientExport {
-  const rows: ClientRow[] = [];
-  let after: ClientWindowQuery['after'];
-  // Keyset pages, so the last page costs what the first does.
+): Promise<ClientExport> {
   // One row past the cap is asked for, to tell "exactly the cap" from "more than the cap".
-  for (;;) {
-    const limit = Math.min(PAGE, maxRows + 1 - rows.length);
-    const window = host.store.queryClients({ ...view, offset: 0, limit, ...(after ? { after } : {}) });
-    rows.push(...window.rows);
-    const last = window.rows.at(-1);
-    if (!last || window.rows.length < limit || rows.length > maxRows) break;
-    after = clientCursorOf(last, view.sort.column);
-  }
+  const rows = await host.reader.read('exporting the client table', viewRows(view, now, maxRows + 1));
   const truncated = rows.length > maxRows;
   rows.length = Math.min(rows.length, maxRows);
-  const flat = rows.map(flatten);
-  const content =
-    format === 'csv'
-      ? csvLine(FIELDS) + flat.map((r) => csvLine(FIELDS.map((f) => r[f]))).join('')
-      : `${JSON.stringify(flat)}\n`;
+  const content = await formatRows(format, rows);
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').slice(0, 13);
   return {
     fileName: `quorum-clients-${stamp}Z.${format}`,

@@ -97,8 +97,8 @@ describe('the watch service', () => {
 
     // At the cap: exactly the cap is complete, one more is said to be cut.
     const view = { sort: { column: 'machineName', direction: 'asc' }, filter: {} } as const;
-    expect(exportClientView(h, 'csv', view, Date.now(), 2)).toMatchObject({ rows: 2, truncated: false });
-    expect(exportClientView(h, 'csv', view, Date.now(), 1)).toMatchObject({ rows: 1, truncated: true });
+    expect(await exportClientView(h, 'csv', view, Date.now(), 2)).toMatchObject({ rows: 2, truncated: false });
+    expect(await exportClientView(h, 'csv', view, Date.now(), 1)).toMatchObject({ rows: 1, truncated: true });
 
     const pictures = await s.contract['overview:history']({});
     const desktop = pictures.find((g) => g.threshold === 25)!;

@@ -7,8 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeSignedResponse, encodeActivationRequest, QapStatus } from '../../../shared/protocol/index.js';
 import type { HostRuntime } from '../../../src-main/host/host-runtime.js';
 import { rpcCall } from '../../../src-main/rpc/rpc-client.js';
+import { clientHistory, exportClientView } from '../../../src-main/service/client-views.js';
 import { allRows } from '../../../src-main/store/sql-steps.js';
 import { activationRequest, startActivatedHost } from '../../support/activated-host.js';
+import { activation, cmidOf } from './fixtures.js';
 
 let host: HostRuntime | undefined;
 afterEach(async () => {
@@ -84,5 +86,36 @@ describe('the console reader', () => {
       filter: {},
     });
     expect(ok.total).toBe(0);
+  });
+
+  it('exports a view and reads a history on the reader thread, in its queue, while activations are answered', async () => {
+    host = await startActivatedHost();
+    const h = host;
+    // More rows than one formatting chunk, so the export's pieces are joined.
+    await Promise.all(
+      Array.from({ length: 4500 }, (_, n) => h.store.commitActivation(activation({ n, at: Date.now() - n }))),
+    );
+    const slow = h.reader.read('a slow read', slowRead());
+    let exported = false;
+    const view = { sort: { column: 'machineName', direction: 'asc' }, filter: {} } as const;
+    const exporting = exportClientView(h, 'json', view, Date.now()).then((e) => {
+      exported = true;
+      return e;
+    });
+    const history = clientHistory(h, cmidOf(7), 10);
+    // Queued behind the slow read on the reader's thread, the export has not run; this thread answers.
+    expect(await activate(h)).toBe(QapStatus.Ok);
+    expect(exported).toBe(false);
+    await slow;
+    const e = await exporting;
+    const names = (JSON.parse(e.content) as { machineName: string }[]).map((r) => r.machineName);
+    expect(e.rows).toBeGreaterThanOrEqual(4500);
+    expect(names).toHaveLength(e.rows);
+    expect(names).toEqual([...names].sort());
+    expect(names).toContain('pc-04499');
+    expect((await history).map((r) => r.cmid)).toEqual([cmidOf(7)]);
+
+    const csv = await exportClientView(h, 'csv', view, Date.now());
+    expect(csv.content.trimEnd().split('\n')).toHaveLength(csv.rows + 1);
   });
 });
