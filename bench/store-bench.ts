@@ -1,8 +1,7 @@
 /**
  * Store benchmark (issue 5). Prints one JSON object:
- * - writes/s with group commit vs one transaction per activation, same workload, same run; and with
- *   the sort indexes as they were before migration 4 (no group_key) and without migration 6's two
- *   indexes, alternated, to show what they cost (replies, and the journal applied to the inventory);
+ * - writes/s with group commit vs one transaction per activation, same workload, same run (replies,
+ *   and the journal applied to the inventory);
  * - the time to upgrade the million-client database, when it was built by an older schema;
  * - time of 100-row windows, sorted and filtered, over 1,000,000 clients;
  * - open + engine-snapshot time and RSS of a fresh process on that database.

@@ -1,9 +1,7 @@
 /**
  * Windowed reads of the client inventory for the console's live table and the CLI, on plain
- * SQLite: an index per sort column (column, cmid, group_key) for keyset paging, the text rule of
- * client-text.ts, and `client_totals` for exact counts of product, state and VM. `group_key`
- * (migration 4) names a client's product, state and VM in one small integer, so a walk tests those
- * filters in the index entry and reads only matching rows.
+ * SQLite: an index per sort column (column, cmid) for keyset paging, the text rule of
+ * client-text.ts, and `client_totals` for exact counts of product, state and VM.
  *
  * One rule decides how a window is read. A filter that can name its matches cheaply lists them,
  * up to COUNT_CAP when it is the window's only filter and up to one client in LIST_SHARE when
@@ -18,10 +16,9 @@
 import type { Database } from 'better-sqlite3';
 import type { ClientRow, ClientWindow } from '../../shared/domain/records.js';
 import { checkClientQuery, checkCursor, type ClientPageQuery } from './client-window-query.js';
-import { CLIENT_COLUMNS, SQL_COLUMN, toClientRow, type ClientDbRow } from './client-row.js';
+import { CLIENT_COLUMNS, SQL_COLUMN, sortIndex, toClientRow, type ClientDbRow } from './client-row.js';
 import { allRows, getRow, SyncSteps, type Param, type Steps } from './sql-steps.js';
 import { textCandidates, textTest } from './client-text.js';
-import { GROUP_KEY_SQL } from './migrations/004-client-group-key.js';
 
 export { CLIENT_COLUMNS, toClientRow, type ClientDbRow } from './client-row.js';
 export {
@@ -105,18 +102,18 @@ export class ClientQueries {
     const filterCount = [text, groupTotal, cutoff, f.lastResult].filter((x) => x !== undefined).length;
     const bound = filterCount > 1 ? Math.max(this.#cap, Math.floor((yield* this.#count()) / LIST_SHARE)) : this.#cap;
     // The clients seen since a cutoff are read from the last-seen index, whose entries hold what
-    // the other filters test (group_key, name, address, CMID): when they fit, nothing else is listed.
+    // the text tests (name, address, CMID): when they fit, nothing else is listed.
     const seen = cutoff === undefined ? undefined : yield* this.#seenListing(cutoff, bound);
-    if (seen) return yield* this.#readListed(q, seen, this.#filters(q, text, cutoff, true));
+    if (seen) return yield* this.#readListed(q, seen, this.#filters(q, text, cutoff));
     // Else the smaller of the product's clients and the text's; the text is listed only when smaller.
     const group = groupTotal !== undefined && groupTotal <= bound && f.productId !== undefined ? groupTotal : undefined;
     const textBound = Math.min(group ?? bound, bound);
     const matches = text === undefined ? undefined : yield* textCandidates(text, Math.max(textBound, this.#cap) + 1);
     const listing =
       matches && matches.count <= textBound ? idListing(matches.ids) : group !== undefined ? groupListing() : undefined;
-    if (listing) return yield* this.#readListed(q, listing, this.#filters(q, text, cutoff, false));
+    if (listing) return yield* this.#readListed(q, listing, this.#filters(q, text, cutoff));
 
-    const filters = this.#filters(q, text, cutoff, true);
+    const filters = this.#filters(q, text, cutoff);
     const rows = yield* this.#walk(q, filters);
     const window: ClientWindow = { rows, total: 0, offset: q.offset };
     if (filters.where.length === 0) window.total = yield* this.#count();
@@ -131,12 +128,12 @@ export class ClientQueries {
         only && matches.exact
           ? this.#cap
           : Math.min(
-              yield* this.#countIn(idListing(matches.ids, this.#cap + 1), this.#filters(q, text, cutoff, false)),
+              yield* this.#countIn(idListing(matches.ids, this.#cap + 1), this.#filters(q, text, cutoff)),
               this.#cap,
             );
       window.totalIsLowerBound = true;
     } else {
-      // The last-seen index holds the most of what filters test (group_key, name, address, CMID).
+      // The last-seen index holds the most of what filters test (name, address, CMID).
       const everyClient = { from: 'clients AS c INDEXED BY clients_by_last_seen', params: [] };
       const n = yield* this.#countIn(everyClient, filters, this.#cap + 1);
       window.total = Math.min(n, this.#cap);
@@ -145,26 +142,9 @@ export class ClientQueries {
     return window;
   }
 
-  /**
-   * Every filter as a test on a clients row (`c`). `groupKey`: the rows are read through entries
-   * that hold group_key, which is tested first so that most rows are ruled out without being read;
-   * elsewhere the key is computed from the row and costs more than the columns it packs.
-   */
-  #filters(q: ClientPageQuery, text: string | undefined, cutoff: number | undefined, groupKey: boolean): Filters {
-    const where: string[] = [];
-    const params: Param[] = [];
-    const group = groupTerms(q, '');
-    if (group.where.length) {
-      if (groupKey) {
-        where.push(
-          `c.group_key IN (SELECT DISTINCT ${GROUP_KEY_SQL} FROM client_totals WHERE n > 0 AND ${group.where.join(' AND ')})`,
-        );
-        params.push(...group.params);
-      }
-      // The columns themselves, as two products may share a key.
-      where.push(...groupTerms(q, 'c.').where);
-      params.push(...group.params);
-    }
+  /** Every filter as a test on a clients row (`c`). */
+  #filters(q: ClientPageQuery, text: string | undefined, cutoff: number | undefined): Filters {
+    const { where, params } = groupTerms(q, 'c.');
     if (q.filter.lastResult !== undefined) {
       where.push('c.last_result = ?');
       params.push(q.filter.lastResult);
@@ -255,7 +235,7 @@ export class ClientQueries {
   /** Dense matches: walk the sort column's index, testing each row, and stop after the window. */
   *#walk(q: ClientPageQuery, filters: Filters): Steps<ClientRow[]> {
     const { order, keyset, keysetParams } = this.#order(q);
-    const index = ` INDEXED BY clients_by_${SQL_COLUMN[q.sort.column]}`;
+    const index = ` INDEXED BY ${sortIndex(SQL_COLUMN[q.sort.column])}`;
     const conds = [...filters.where, ...(keyset ? [keyset] : [])];
     const where = conds.length ? conds.join(' AND ') : '1';
     const rows = yield* allRows<ClientDbRow>(

@@ -5,7 +5,7 @@
 import type { ClientRow, ClientSortColumn, RequestResult } from '../../shared/domain/records.js';
 import type { LicenseState } from '../../shared/domain/license-state.js';
 
-/** The column of each sort; every one has an index `clients_by_<column>` (column, cmid, group_key). */
+/** The column of each sort; each is read in order from the index sortIndex() names. */
 export const SQL_COLUMN: Readonly<Record<ClientSortColumn, string>> = {
   machineName: 'machine_name',
   address: 'address',
@@ -18,6 +18,14 @@ export const SQL_COLUMN: Readonly<Record<ClientSortColumn, string>> = {
   lastResult: 'last_result',
   cmid: 'cmid',
 };
+
+/**
+ * The index a sort walks: `clients_by_<column>` (column, cmid), or for the CMID the primary key's
+ * own index, which SQLite names after the table (migration 1 made it; migration 11 dropped the copy).
+ */
+export function sortIndex(column: string): string {
+  return column === 'cmid' ? 'sqlite_autoindex_clients_1' : `clients_by_${column}`;
+}
 
 export const CLIENT_COLUMNS =
   'cmid, machine_name, address, product_id, product_name, application_id, license_state, is_vm, first_seen, last_seen, request_count, last_result';

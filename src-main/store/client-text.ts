@@ -9,6 +9,7 @@
  * keeps on each of them: "pc" finds "PC-0042", not "mpc-1". Either way ASCII letters match in
  * either case and other characters exactly, as SQLite's LIKE does.
  */
+import { sortIndex } from './client-row.js';
 import { getRow, type Param, type Steps } from './sql-steps.js';
 
 /** Code points a text needs for the full-text index (its tokens are trigrams). */
@@ -79,7 +80,7 @@ export function* textCandidates(text: string, limit: number): Steps<TextCandidat
     for (const prefix of caseVariants(text)) {
       const upper = successor(prefix);
       ranges.push(
-        `SELECT id FROM (SELECT rowid AS id FROM clients INDEXED BY clients_by_${column}` +
+        `SELECT id FROM (SELECT rowid AS id FROM clients INDEXED BY ${sortIndex(column)}` +
           ` WHERE ${column} >= ?${upper === undefined ? '' : ` AND ${column} < ?`} LIMIT ?)`,
       );
       params.push(prefix, ...(upper === undefined ? [] : [upper]), limit);

@@ -18,8 +18,8 @@ import type { Migration } from './migration.js';
 
 const hexDigit = (i: number) => `instr('0123456789abcdef', substr(product_id, ${i}, 1))`;
 
-/** The expression of `clients.group_key`; also valid over `client_totals`, whose columns share the names. */
-export const GROUP_KEY_SQL = `((((${hexDigit(1)} * 17 + ${hexDigit(2)}) * 17 + ${hexDigit(3)}) * 17 + ${hexDigit(4)}) * 14 + license_state * 2 + is_vm)`;
+/** The expression of `clients.group_key` (dropped again by migration 11). */
+const GROUP_KEY_SQL = `((((${hexDigit(1)} * 17 + ${hexDigit(2)}) * 17 + ${hexDigit(3)}) * 17 + ${hexDigit(4)}) * 14 + license_state * 2 + is_vm)`;
 
 /** Sort indexes of version 1, (column, cmid), rebuilt as (column, cmid, group_key). */
 const SORT_COLUMNS = [

@@ -13,6 +13,7 @@ import { migration007 } from './007-client-grams.js';
 import { migration008 } from './008-seen-index-text.js';
 import { migration009 } from './009-plain-client-indexes.js';
 import { migration010 } from './010-console-events-snapshots.js';
+import { migration011 } from './011-plain-sort-indexes.js';
 
 export type { Migration } from './migration.js';
 export { QUORUM_APPLICATION_ID } from './migration.js';
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];

@@ -16,8 +16,8 @@ import { activation, everyClient, referenceWindow, tempDir } from './fixtures.js
 const clock = new VirtualClock(Date.UTC(2026, 5, 1));
 const N = 400;
 /**
- * Products outside the catalog: one whose id starts like the built-in desktop's (their group_key
- * hashes collide, so the reader must not trust the key for either), one that is not hex at all.
+ * Products outside the catalog: one whose id starts like the built-in desktop's (schemas 4-10 packed
+ * both into the same filter key), one that is not hex at all.
  */
 const DESKTOP = BUILTIN_PRODUCTS[0]!.id;
 const LOOKALIKE = `${DESKTOP.slice(0, 4)}ffff-0000-4000-8000-000000000001`;

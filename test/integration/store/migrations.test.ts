@@ -121,23 +121,28 @@ describe('migrations', () => {
           .pluck()
           .get();
         expect(gone).toBe(0);
-        // Version 4: every sort index carries group_key, computed for the old rows too; version 6
-        // adds clients_by_cmid (cmid, group_key): ten sort indexes.
+        // Version 11: group_key (version 4) is gone, and the sort indexes are (column, cmid) again;
+        // the CMID sort reads the primary key's index, so nine sort indexes remain.
+        expect(s.db.prepare('SELECT name FROM pragma_table_xinfo(?)').pluck().all('clients')).not.toContain(
+          'group_key',
+        );
         const sortIndexes = s.db
           .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'clients_by_%' AND name <> 'clients_by_group'",
           )
           .pluck()
           .all() as string[];
-        expect(sortIndexes).toHaveLength(10);
+        expect(sortIndexes).toHaveLength(9);
         for (const index of sortIndexes) {
           const cols = s.db.prepare(`SELECT name FROM pragma_index_info(?)`).pluck().all(index);
           // Version 8: the last-seen index also holds the name and the address.
           if (index === 'clients_by_last_seen') {
-            expect(cols).toEqual(['last_seen', 'cmid', 'group_key', 'machine_name', 'address']);
-          } else expect(cols.slice(-2)).toEqual(['cmid', 'group_key']);
+            expect(cols).toEqual(['last_seen', 'cmid', 'machine_name', 'address']);
+          } else expect(cols).toEqual([index.slice('clients_by_'.length), 'cmid']);
         }
-        expect(s.db.prepare('SELECT COUNT(*) FROM clients INDEXED BY clients_by_cmid').pluck().get()).toBe(30);
+        expect(s.db.prepare('SELECT COUNT(*) FROM clients INDEXED BY sqlite_autoindex_clients_1').pluck().get()).toBe(
+          30,
+        );
         const vmByCmid = s.queryClients({
           offset: 2,
           limit: 100,
@@ -155,8 +160,6 @@ describe('migrations', () => {
           filter: { isVm: true, licenseState: 1 },
         });
         expect(vmByName.rows.map((r) => r.cmid)).toEqual([0, 6, 12, 18, 24].map((n) => cmidOf(n)));
-        const keys = s.db.prepare('SELECT DISTINCT group_key % 14 AS k FROM clients ORDER BY 1').pluck().all();
-        expect(keys).toEqual([2, 3, 4, 5]); // license state 1 or 2, VM or not
         const snap = s.loadEngineSnapshot();
         expect(snap.cmids.map((c) => c.cmid)).toEqual([cmidOf(0)]);
         expect(snap.capacities[APPLICATION_OS.id]).toBe(50);
