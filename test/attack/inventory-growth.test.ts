@@ -68,6 +68,8 @@ describe('attack: one address invents machines to grow the inventory', () => {
     );
     expect(other.response.status).toBe(QapStatus.Ok);
 
+    // The inventory is written by the journal's next batch, as a console read would see it.
+    await host.store.whenApplied();
     const rows = host.store.db.prepare('SELECT COUNT(*) AS n FROM clients WHERE address = ?').get(ATTACKER) as {
       n: number;
     };
