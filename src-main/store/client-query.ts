@@ -43,6 +43,13 @@ export const COUNT_CAP = 10_000;
  */
 export const LIST_SHARE = 20;
 
+export interface WindowOptions {
+  /** Count a dense filter up to the cap however far that reads (the CLI, where a person waits). */
+  wholeCount?: boolean;
+  /** false: the rows only, for a reader that pages through them all (an export); the total is a lower bound. */
+  count?: false;
+}
+
 interface Filters {
   where: string[];
   params: Param[];
@@ -81,13 +88,12 @@ export class ClientQueries {
     return (yield* getRow<{ n: number }>('SELECT COALESCE(SUM(n), 0) AS n FROM client_totals'))!.n;
   }
 
-  /** `wholeCount`: count a dense filter up to the cap however far that reads (the CLI, where a person waits). */
-  window(q: ClientPageQuery, now: number, options: { wholeCount?: boolean } = {}): ClientWindow {
+  window(q: ClientPageQuery, now: number, options: WindowOptions = {}): ClientWindow {
     return this.#run(this.windowSteps(q, now, options));
   }
 
   /** The statements of one window, for a runner on another thread (console-reader.ts). */
-  *windowSteps(q: ClientPageQuery, now: number, options: { wholeCount?: boolean } = {}): Steps<ClientWindow> {
+  *windowSteps(q: ClientPageQuery, now: number, options: WindowOptions = {}): Steps<ClientWindow> {
     checkClientQuery(q);
     if (q.after !== undefined) checkCursor(q.after, q.sort.column);
     const f = q.filter;
@@ -116,6 +122,7 @@ export class ClientQueries {
     const filters = this.#filters(q, text, cutoff);
     const rows = yield* this.#walk(q, filters);
     const window: ClientWindow = { rows, total: 0, offset: q.offset };
+    if (options.count === false) return { ...window, total: q.offset + rows.length, totalIsLowerBound: true };
     if (filters.where.length === 0) window.total = yield* this.#count();
     else if (text === undefined && cutoff === undefined && f.lastResult === undefined && groupTotal !== undefined)
       window.total = groupTotal;
@@ -189,14 +196,16 @@ export class ClientQueries {
     const col = `${prefix}${names.column}`;
     const cmid = `${prefix}${names.cmid}`;
     const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
-    const order = `ORDER BY ${col} ${dir}, ${cmid} ${dir}`;
+    // Sorted by CMID alone, the tie-break would be the same column again.
+    const byCmid = q.sort.column === 'cmid';
+    const order = byCmid ? `ORDER BY ${col} ${dir}` : `ORDER BY ${col} ${dir}, ${cmid} ${dir}`;
     if (q.after === undefined) return { order, keyset: '', keysetParams: [] };
     const op = q.sort.direction === 'asc' ? '>' : '<';
-    return {
-      order,
-      keyset: `(${col} ${op} ? OR (${col} = ? AND ${cmid} ${op} ?))`,
-      keysetParams: [q.after.value, q.after.value, q.after.cmid],
-    };
+    // A row value, which SQLite seeks to in the (column, cmid) index: spelled out with OR, the same
+    // test makes it scan the index from its start, and a deep page costs what its depth does.
+    return byCmid
+      ? { order, keyset: `${col} ${op} ?`, keysetParams: [q.after.cmid] }
+      : { order, keyset: `(${col}, ${cmid}) ${op} (?, ?)`, keysetParams: [q.after.value, q.after.cmid] };
   }
 
   /**

@@ -10,6 +10,7 @@ import {
 } from '../../../shared/domain/index.js';
 import { ClientQueries, cursorOf, type ClientPageQuery } from '../../../src-main/store/client-query.js';
 import { databasePath, openStore, type SqliteStore } from '../../../src-main/store/open-store.js';
+import { SyncSteps } from '../../../src-main/store/sql-steps.js';
 import type { ActivationRecord } from '../../../src-main/store/types.js';
 import { activation, everyClient, referenceWindow, tempDir } from './fixtures.js';
 
@@ -197,6 +198,34 @@ describe('windowed client queries', () => {
       }),
       { numRuns: 150, seed: 99 },
     );
+  });
+
+  it("seek to a cursor in the sort column's index, so a deep page costs what the first does", () => {
+    const queries = new ClientQueries();
+    for (const column of CLIENT_SORT_COLUMNS) {
+      for (const direction of ['asc', 'desc'] as const) {
+        const row = all[all.length >> 1]!;
+        const q: ClientPageQuery = {
+          offset: 0,
+          limit: 50,
+          sort: { column, direction },
+          filter: {},
+          after: cursorOf(row, column),
+        };
+        const steps = queries.windowSteps(q, clock.now());
+        const plans: string[] = [];
+        for (let next = steps.next(); !next.done; ) {
+          const { sql, params } = next.value;
+          if (sql.includes('INDEXED BY')) {
+            const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+            plans.push(...plan.map((p) => p.detail));
+          }
+          next = steps.next(new SyncSteps(store.db).execute(next.value));
+        }
+        expect(plans.join('; '), `${column} ${direction}`).toMatch(/^SEARCH c USING (COVERING )?INDEX \S+ \(/);
+        expect(plans.join('; '), `${column} ${direction}`).not.toMatch(/SCAN|TEMP B-TREE/);
+      }
+    }
   });
 
   it('refuse a cursor whose value does not fit the sort column', () => {
