@@ -4,3 +4,4 @@ export * from './products.js';
 export * from './timings.js';
 export * from './errors.js';
 export * from './records.js';
+export * from './client-filters.js';

@@ -4,16 +4,17 @@
  * Both read on the console reader's thread, as the windows do: an export of tens of thousands of
  * rows never holds up an activation.
  */
-import { LICENSE_STATE_NAMES } from '../../shared/domain/license-state.js';
-import {
-  clientCursorOf,
-  type ClientRow,
-  type ClientWindowQuery,
-  type RequestLogEntry,
-} from '../../shared/domain/records.js';
+import type { RequestLogEntry } from '../../shared/domain/records.js';
 import { CLIENT_EXPORT_MAX_ROWS, type ClientExport } from '../../shared/ipc/clients-channels.js';
-import { ClientQueries } from '../store/client-query.js';
-import { csvLine } from '../store/csv.js';
+import {
+  CLIENT_EXPORT_FIELDS,
+  clientExportPage,
+  flattenClient,
+  formatter,
+  type ClientExportRow,
+  type ClientView,
+  type ExportFormat,
+} from '../store/export.js';
 import { REQUEST_LOG_COLUMNS, toRequestLogEntry } from '../store/request-log.js';
 import { allRows, type Steps } from '../store/sql-steps.js';
 import type { HostRuntime } from '../host/host-runtime.js';
@@ -34,72 +35,40 @@ export async function clientHistory(host: HostRuntime, cmid: string, limit: numb
   return rows.map(toRequestLogEntry);
 }
 
-/**
- * Up to `limit` rows of the view, in its order, in one snapshot: keyset pages, so the last page
- * costs what the first does.
- */
-function* viewRows(view: Pick<ClientWindowQuery, 'sort' | 'filter'>, now: number, limit: number): Steps<ClientRow[]> {
-  const queries = new ClientQueries();
-  const rows: ClientRow[] = [];
-  let after: ClientWindowQuery['after'];
+/** Up to `limit` rows of the view, in its order, in one snapshot: export pages, read back to back. */
+function* viewRows(view: ClientView, now: number, limit: number): Steps<ClientExportRow[]> {
+  const rows: ClientExportRow[] = [];
   for (;;) {
     const size = Math.min(PAGE, limit - rows.length);
-    const window = yield* queries.windowSteps({ ...view, offset: 0, limit: size, ...(after ? { after } : {}) }, now);
-    rows.push(...window.rows);
-    const last = window.rows.at(-1);
-    if (!last || window.rows.length < size || rows.length >= limit) return rows;
-    after = clientCursorOf(last, view.sort.column);
+    const page = yield* clientExportPage(view, now, size, rows.at(-1));
+    rows.push(...page);
+    if (page.length < size || rows.length >= limit) return rows;
   }
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function formatRows(format: 'csv' | 'json', rows: readonly ClientRow[]): Promise<string> {
-  const chunks: string[] = [];
+/** The columns and format of `quorum clients --csv`/`--json`, a chunk of rows per turn of the event loop. */
+async function formatRows(format: ExportFormat, rows: readonly ClientExportRow[]): Promise<string> {
+  const f = formatter(CLIENT_EXPORT_FIELDS, format);
+  const chunks = [f.head()];
   for (let i = 0; i < rows.length; i += FORMAT_CHUNK) {
     if (i > 0) await nextTurn();
-    const flat = rows.slice(i, i + FORMAT_CHUNK).map(flatten);
     chunks.push(
-      format === 'csv' ? flat.map((r) => csvLine(FIELDS.map((f) => r[f]))).join('') : JSON.stringify(flat).slice(1, -1),
+      rows
+        .slice(i, i + FORMAT_CHUNK)
+        .map((r) => f.row(flattenClient(r)))
+        .join(''),
     );
   }
-  return format === 'csv' ? csvLine(FIELDS) + chunks.join('') : `[${chunks.join(',')}]\n`;
-}
-
-const FIELDS = [
-  'machineName',
-  'address',
-  'productName',
-  'licenseState',
-  'grantedByHost',
-  'isVm',
-  'firstSeen',
-  'lastSeen',
-  'requestCount',
-  'lastResult',
-  'cmid',
-] as const;
-
-function flatten(r: ClientRow): Record<(typeof FIELDS)[number], string | number | boolean> {
-  return {
-    machineName: r.machineName,
-    address: r.address,
-    productName: r.productName,
-    licenseState: LICENSE_STATE_NAMES[r.licenseState],
-    grantedByHost: r.lastResult === 'granted',
-    isVm: r.isVm,
-    firstSeen: new Date(r.firstSeen).toISOString(),
-    lastSeen: new Date(r.lastSeen).toISOString(),
-    requestCount: r.requestCount,
-    lastResult: r.lastResult,
-    cmid: r.cmid,
-  };
+  chunks.push(f.tail());
+  return chunks.join('');
 }
 
 export async function exportClientView(
   host: HostRuntime,
   format: 'csv' | 'json',
-  view: Pick<ClientWindowQuery, 'sort' | 'filter'>,
+  view: ClientView,
   now: number,
   maxRows: number = CLIENT_EXPORT_MAX_ROWS,
 ): Promise<ClientExport> {

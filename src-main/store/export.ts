@@ -5,9 +5,11 @@
  */
 import type { Database } from 'better-sqlite3';
 import { LICENSE_STATE_NAMES, type LicenseState } from '../../shared/domain/license-state.js';
-import { CLIENT_COLUMNS, toClientRow, type ClientDbRow } from './client-query.js';
+import { clientCursorOf, type ClientRow, type ClientWindowQuery } from '../../shared/domain/records.js';
+import { CLIENT_COLUMNS, ClientQueries, toClientRow, type ClientDbRow } from './client-query.js';
 import { csvLine } from './csv.js';
 import { REQUEST_LOG_COLUMNS, toRequestLogEntry } from './request-log.js';
+import { allRows, SyncSteps, type Steps } from './sql-steps.js';
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -24,7 +26,7 @@ function stateName(n: number): string {
 type Flat = Record<string, string | number | boolean>;
 
 /** Turns rows into the text of one export: a head, one piece per row, a tail. */
-function formatter(header: readonly string[], format: ExportFormat) {
+export function formatter(header: readonly string[], format: ExportFormat) {
   // JSON holds one row back: only the next row tells whether it needs a trailing comma.
   let held: string | undefined;
   return {
@@ -118,13 +120,12 @@ export const CLIENT_EXPORT_FIELDS = [
   'cmid',
 ] as const;
 
-type ClientExportRow = ClientDbRow & { addresses: string };
+/** A client as exported: its row, and every address it has come from. */
+export type ClientExportRow = ClientRow & { addresses: string };
 
-function flattenClient(r: ClientExportRow): Flat {
-  const c = toClientRow(r);
+export function flattenClient(c: ClientExportRow): Flat {
   return {
     ...c,
-    addresses: r.addresses,
     licenseStateName: stateName(c.licenseState),
     firstSeen: iso(c.firstSeen),
     lastSeen: iso(c.lastSeen),
@@ -135,24 +136,57 @@ function flattenClient(r: ClientExportRow): Flat {
 export function exportClients(db: Database, format: ExportFormat, out: (chunk: string) => void): number {
   const rows = db
     .prepare(`SELECT ${CLIENT_COLUMNS}, addresses FROM clients ORDER BY machine_name, cmid`)
-    .iterate() as Iterable<ClientExportRow>;
-  return stream(rows, (raw) => flattenClient(raw as ClientExportRow), CLIENT_EXPORT_FIELDS, format, out);
+    .iterate() as Iterable<ClientDbRow & { addresses: string }>;
+  const flatten = (raw: unknown) => {
+    const r = raw as ClientDbRow & { addresses: string };
+    return flattenClient({ ...toClientRow(r), addresses: r.addresses });
+  };
+  return stream(rows, flatten, CLIENT_EXPORT_FIELDS, format, out);
 }
 
-/** As exportClients, in pages that wait for `out` (see streamPages). */
+/** What a view of the client table is, for an export: its filter and its order. */
+export type ClientView = Pick<ClientWindowQuery, 'sort' | 'filter'>;
+
+/** Every client, by machine name: an export without a view. */
+export const EVERY_CLIENT: ClientView = { sort: { column: 'machineName', direction: 'asc' }, filter: {} };
+
+const views = new ClientQueries();
+
+/**
+ * Up to `limit` rows of a view after `after` (from its start without one), read as the console's
+ * windows are, with each client's addresses: one page of an export. Pages are keyset windows, so
+ * the last costs what the first does; they are not counted.
+ */
+export function* clientExportPage(
+  view: ClientView,
+  now: number,
+  limit: number,
+  after?: ClientRow,
+): Steps<ClientExportRow[]> {
+  const cursor = after && clientCursorOf(after, view.sort.column);
+  const window = yield* views.windowSteps({ ...view, offset: 0, limit, ...(cursor ? { after: cursor } : {}) }, now, {
+    count: false,
+  });
+  if (window.rows.length === 0) return [];
+  const found = yield* allRows<{ cmid: string; addresses: string }>(
+    'SELECT c.cmid, c.addresses FROM json_each(?) AS j CROSS JOIN clients AS c ON c.cmid = j.value',
+    [JSON.stringify(window.rows.map((r) => r.cmid))],
+  );
+  const addresses = new Map(found.map((f) => [f.cmid, f.addresses]));
+  return window.rows.map((r) => ({ ...r, addresses: addresses.get(r.cmid) ?? r.address }));
+}
+
+/** A view of the client table (every client by default) in pages that wait for `out` (see streamPages). */
 export function exportClientsPaged(
   db: Database,
   format: ExportFormat,
   out: (chunk: string) => void | Promise<void>,
+  view: ClientView = EVERY_CLIENT,
+  now: number = Date.now(),
 ): Promise<number> {
-  const select = `SELECT ${CLIENT_COLUMNS}, addresses FROM clients`;
-  // (machine_name, cmid) is the order of clients_by_machine_name, so each page is one index seek.
-  const first = db.prepare(`${select} ORDER BY machine_name, cmid LIMIT ${CHUNK_ROWS}`);
-  const next = db.prepare(
-    `${select} WHERE (machine_name, cmid) > (?, ?) ORDER BY machine_name, cmid LIMIT ${CHUNK_ROWS}`,
-  );
+  const steps = new SyncSteps(db);
   return streamPages<ClientExportRow>(
-    (after) => (after ? next.all(after.machine_name, after.cmid) : first.all()) as ClientExportRow[],
+    (after) => steps.run(clientExportPage(view, now, CHUNK_ROWS, after)),
     flattenClient,
     CLIENT_EXPORT_FIELDS,
     format,

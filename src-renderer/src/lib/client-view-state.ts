@@ -10,14 +10,10 @@ import {
   type RequestResult,
 } from '../../../shared/domain/records.js';
 import { isLicenseState } from '../../../shared/domain/license-state.js';
+import { SEEN_WITHIN } from '../../../shared/domain/client-filters.js';
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
-export const SEEN_WITHIN: { value: string; label: string; ms: number }[] = [
-  { value: '1h', label: 'the last hour', ms: 3_600_000 },
-  { value: '1d', label: 'the last day', ms: 86_400_000 },
-  { value: '7d', label: 'the last 7 days', ms: 7 * 86_400_000 },
-  { value: '30d', label: 'the last 30 days', ms: 30 * 86_400_000 },
-];
+export { SEEN_WITHIN };
 
 export interface ClientViewState {
   text: string;

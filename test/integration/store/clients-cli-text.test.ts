@@ -107,9 +107,14 @@ describe('quorum clients --text', () => {
     expect(start.out.trim().split('\n').at(-1)).toMatch(/^At least 10,000 clients/);
   });
 
-  it('refuses --text with an export', async () => {
-    const r = await run('clients', '--data-dir', tmp.dir, '--csv', '--text', 'seed');
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--product and --text apply to the table/);
+  it('exports the clients a text finds, every one, past the cap the table counts to', async () => {
+    const r = await run('clients', '--data-dir', tmp.dir, '--json', '--text', 'seed-0100');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out) as { machineName: string }[];
+    expect(rows.map((x) => x.machineName)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `seed-${String(10_000 + i).padStart(6, '0')}`),
+    );
+    const all = await run('clients', '--data-dir', tmp.dir, '--csv', '--text', 'SEED-');
+    expect(all.out.split('\r\n').filter((l) => l !== '')).toHaveLength(N + 1);
   });
 });
