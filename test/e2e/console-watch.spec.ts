@@ -131,8 +131,22 @@ test('the client table: filters, details drawer with history, export, and the vi
   // The host refused them: the row says so, not only what the client reported.
   await expect(page.getByTestId('client-row').first()).toContainText('refused: not covered by the key');
 
-  await page.getByLabel('Filter clients').fill('pc-27');
+  // Typed a key at a time, the text is asked for once typing pauses, not once per key.
+  const windowsAsked: string[] = [];
+  page.on('websocket', (ws) =>
+    ws.on(
+      'framesent',
+      (f) => void (String(f.payload).includes('"clients:window"') && windowsAsked.push(String(f.payload))),
+    ),
+  );
+  await page.reload();
+  await expect(page.getByTestId('client-row').first()).toBeVisible();
+  windowsAsked.length = 0;
+  await page.getByLabel('Filter clients').fill('');
+  await page.getByLabel('Filter clients').pressSequentially('pc-27', { delay: 30 });
   await expect(page.getByTestId('client-row')).toHaveCount(1);
+  expect(windowsAsked.filter((f) => f.includes('"text":"pc-27"'))).toHaveLength(1);
+  expect(windowsAsked.filter((f) => /"text":"(p|pc|pc-|pc-2)"/.test(f))).toEqual([]);
   await expect(page.getByTestId('client-row')).toContainText('activated');
   await page.getByRole('button', { name: 'pc-27' }).click();
   const drawer = page.getByRole('dialog', { name: 'pc-27' });
