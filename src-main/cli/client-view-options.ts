@@ -6,6 +6,7 @@ import {
   CLIENT_SORT_COLUMNS,
   REQUEST_RESULTS,
   SEEN_WITHIN,
+  SORT_WORDS,
   licenseStateNamed,
   licenseStateWords,
   type ClientSortColumn,
@@ -26,9 +27,6 @@ export const VIEW_OPTIONS = {
 } as const;
 
 export type ViewValues = Partial<Record<keyof typeof VIEW_OPTIONS, string>>;
-
-const kebab = (column: string) => column.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-export const SORT_WORDS = CLIENT_SORT_COLUMNS.map(kebab);
 
 /** A list of words after `lead`, wrapped under the option descriptions' column. */
 function listed(lead: string, words: readonly string[]): string {
