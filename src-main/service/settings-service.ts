@@ -92,9 +92,9 @@ export function createSettingsService(
         storeSettingChange(target, change);
         host.refresh();
         const s = readSettings(target).find((x) => x.name === change.name)!;
-        return s.applies === 'at-once'
-          ? `The host uses ${s.value} ${s.unit} now; clients learn it with their next reply.`
-          : `Stored: ${s.value} ${s.unit}, applied when the host next starts.`;
+        if (s.applies !== 'at-once') return `Stored: ${s.value} ${s.unit}, applied when the host next starts.`;
+        const learn = s.unit === 'minutes' ? '; clients learn it with their next reply' : '';
+        return `The host uses ${s.value} ${s.unit} now${learn}.`;
       }
     }
   }

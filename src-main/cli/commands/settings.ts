@@ -6,8 +6,15 @@ import { CliUsageError, parseCommandArgs, printJson, type Command } from '../cli
 import { ensureDataDir, resolveDataDir } from '../data-dir.js';
 
 const NAMES = [...HOST_SETTINGS, ...NETWORK_SETTING_HELP]
-  .map((s) => `  ${s.name.padEnd(22)} ${s.unit.padEnd(8)} ${s.summary}`)
+  .map((s) => `  ${s.name.padEnd(33)} ${s.unit.padEnd(12)} ${s.summary}`)
   .join('\n');
+
+const NAME_WIDTH = Math.max(...[...HOST_SETTINGS, ...NETWORK_SETTING_HELP].map((s) => s.name.length)) + 1;
+
+/** "120 minutes", "1688", "any": a quantity with its unit, a port or a list as it is. */
+function valueText(s: SettingView): string {
+  return typeof s.value === 'number' && s.name !== 'port' ? `${s.text} ${s.unit}` : s.text;
+}
 
 function line(s: SettingView): string {
   // A bad interval stops the host at start; any other bad stored value is skipped with a warning.
@@ -20,7 +27,7 @@ function line(s: SettingView): string {
       : s.isDefault
         ? '(default)'
         : '';
-  return `${s.name.padEnd(22)} ${`${s.text} ${s.unit}`.trim().padEnd(18)} ${note}`.trimEnd();
+  return `${s.name.padEnd(NAME_WIDTH)} ${valueText(s).padEnd(18)} ${note}`.trimEnd();
 }
 
 export const settingsList: Command = {
@@ -88,7 +95,7 @@ Examples:
       else {
         const when =
           s.applies === 'at-once' && typeof s.value === 'number' ? '' : ' (applied when the host next starts)';
-        io.out(`${name} is now ${`${s.text} ${s.unit}`.trim()}${when}.`);
+        io.out(`${name} is now ${valueText(s)}${when}.`);
       }
       return 0;
     } finally {

@@ -73,6 +73,29 @@ describe('host settings', () => {
     expect(decodeSignedResponse(reply).response).toMatchObject({ activationIntervalMin: 45, renewalIntervalMin: 1440 });
   });
 
+  it('changes the limits per client address, says when each applies, and lists them', async () => {
+    const dataDir = tempDataDir();
+    const set = (name: string, value: string) => cli(['settings', 'set', name, value, '--data-dir', dataDir]);
+    expect(await set('connections-per-address', '10')).toEqual({
+      code: 0,
+      text: 'connections-per-address is now 10 connections (applied when the host next starts).',
+    });
+    expect(await set('calls-per-address-per-second', '200')).toMatchObject({ code: 0 });
+    expect(await set('new-clients-per-address-per-hour', '5000')).toEqual({
+      code: 0,
+      text: 'new-clients-per-address-per-hour is now 5000 clients.',
+    });
+    const list = (await cli(['settings', '--data-dir', dataDir])).text;
+    expect(list).toMatch(/^new-clients-per-address-per-hour\s+5000 clients$/m);
+    expect(list).toMatch(/^connections-per-address\s+10 connections$/m);
+    expect(list).toMatch(/^calls-per-address-per-second\s+200 calls$/m);
+    expect(list).toMatch(/^port\s+1688\s+\(default\)$/m);
+    expect(await set('connections-per-address', 'default')).toMatchObject({ code: 0 });
+    expect((await cli(['settings', '--data-dir', dataDir])).text).toMatch(
+      /^connections-per-address\s+128 connections\s+\(default\)$/m,
+    );
+  });
+
   it('lists the settings and says in one line what is wrong with a bad value', async () => {
     const dataDir = tempDataDir();
     expect((await cli(['settings', 'set', 'request-log-max-age', '30', '--data-dir', dataDir])).text).toContain(
