@@ -16,6 +16,15 @@ function valueText(s: SettingView): string {
   return typeof s.value === 'number' && s.name !== 'port' ? `${s.text} ${s.unit}` : s.text;
 }
 
+/**
+ * When a change made here reaches a running host: the host re-reads the intervals and the
+ * new-machine allowance within seconds; everything else it reads when it next starts (the
+ * console's Settings page, which goes through the host, applies more at once).
+ */
+function fromCommandLine(s: SettingView): SettingView {
+  return { ...s, applies: s.applies === 'at-once' && typeof s.value === 'number' ? 'at-once' : 'next-start' };
+}
+
 function line(s: SettingView): string {
   // A bad interval stops the host at start; any other bad stored value is skipped with a warning.
   const fix = `quorum settings set ${s.name} VALUE replaces it`;
@@ -45,7 +54,7 @@ ${NAMES}`,
     const dataDir = resolveDataDir(values['data-dir']);
     const store = openStore({ file: databasePath(dataDir), readonly: true });
     try {
-      const settings = readSettings({ store, dataDir });
+      const settings = readSettings({ store, dataDir }).map(fromCommandLine);
       if (values.json) printJson(io, settings);
       else for (const s of settings) io.out(line(s));
       return 0;
@@ -90,11 +99,10 @@ Examples:
     const dataDir = ensureDataDir(resolveDataDir(values['data-dir']));
     const store = openStore({ file: databasePath(dataDir) });
     try {
-      const s = changeSetting({ store, dataDir }, name, value);
+      const s = fromCommandLine(changeSetting({ store, dataDir }, name, value));
       if (values.json) printJson(io, { ok: true, ...s });
       else {
-        const when =
-          s.applies === 'at-once' && typeof s.value === 'number' ? '' : ' (applied when the host next starts)';
+        const when = s.applies === 'at-once' ? '' : ' (applied when the host next starts)';
         io.out(`${name} is now ${valueText(s)}${when}.`);
       }
       return 0;

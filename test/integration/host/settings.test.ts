@@ -90,6 +90,19 @@ describe('host settings', () => {
     expect(list).toMatch(/^connections-per-address\s+10 connections$/m);
     expect(list).toMatch(/^calls-per-address-per-second\s+200 calls$/m);
     expect(list).toMatch(/^port\s+1688\s+\(default\)$/m);
+    // What a change made here does to a running host, which re-reads only some settings.
+    const json = JSON.parse((await cli(['settings', '--json', '--data-dir', dataDir])).text) as {
+      name: string;
+      applies: string;
+    }[];
+    expect(Object.fromEntries(json.map((x) => [x.name, x.applies]))).toMatchObject({
+      'activation-interval': 'at-once',
+      'new-clients-per-address-per-hour': 'at-once',
+      'connections-per-address': 'next-start',
+      'allowed-ranges': 'next-start',
+      'site-token': 'next-start',
+      port: 'next-start',
+    });
     expect(await set('connections-per-address', 'default')).toMatchObject({ code: 0 });
     expect((await cli(['settings', '--data-dir', dataDir])).text).toMatch(
       /^connections-per-address\s+128 connections\s+\(default\)$/m,
