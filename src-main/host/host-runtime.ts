@@ -160,7 +160,7 @@ function describeListenError(e: unknown, listen: ListenAddress[]): QuorumError {
     return new QuorumError(
       'HOST_ADDRESS_UNAVAILABLE',
       `No interface of this machine has the address in ${where}.`,
-      'Check --listen.',
+      "Check --listen, or the stored addresses: quorum settings set listen-addresses all (or this machine's addresses).",
     );
   }
   return e instanceof QuorumError

@@ -32,7 +32,8 @@ Options:
   --site-token-file FILE
                      require every request to carry an HMAC with the token in FILE
                      (clients: quorum client activate --site-token ...); or set QUORUM_SITE_TOKEN
-  --console ADDR     where the web console listens (default ${DEFAULT_CONSOLE}); "off" disables it.
+  --console ADDR     where the web console listens (default ${DEFAULT_CONSOLE}): ADDR, ADDR:PORT, or a
+                     port alone on 127.0.0.1; "off" disables it.
                      Its URL, with the access token, is printed on start.
   --console-name NAME
                      a host name the console answers to, repeatable (it always answers to its
@@ -93,7 +94,7 @@ export const serve: Command = {
       ? values.listen.map((s) => parseListenSpec(s, port, '--listen'))
       : (stored.addresses ?? []).map((host) => ({ host, port }));
     const consoleSpec = values.console ?? DEFAULT_CONSOLE;
-    const consoleAt = consoleSpec === 'off' ? null : parseListenSpec(consoleSpec, 8690, '--console');
+    const consoleAt = consoleSpec === 'off' ? null : parseListenSpec(consoleSpec, 8690, '--console', '127.0.0.1');
     const staticDir = consoleAt ? rendererDir() : '';
     const log = logLine(io);
     const admission = admissionOptions(values.allow, values['site-token-file'], stored);
