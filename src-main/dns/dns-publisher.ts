@@ -252,6 +252,30 @@ export async function addZone(ctx: DnsContext, input: AddZoneInput): Promise<Zon
   return entry;
 }
 
+/**
+ * Adds the zone, or replaces its settings, and publishes it with them when `facts` are given (null:
+ * publishing is off, or there is no host key). A zone whose records are published keeps its
+ * previous settings and key when publishing with the new ones fails: those still name the server
+ * that holds its records, so the host's refresh and `quorum dns withdraw` keep working.
+ */
+export async function addAndPublishZone(
+  ctx: DnsContext,
+  input: AddZoneInput,
+  facts: HostFacts | null,
+): Promise<{ entry: ZoneEntry; result: ZoneResult | null }> {
+  const previous = readZones(ctx.store).find((z) => z.zone === normaliseZone(input.zone));
+  const published = previous !== undefined && readZoneState(ctx.store, previous.zone).published !== null;
+  const previousKey = published ? await loadZoneKey(ctx.dataDir, previous.zone, ctx.secrets).catch(() => null) : null;
+  const entry = await addZone(ctx, input);
+  if (!facts) return { entry, result: null };
+  const result = await publishZone(ctx, entry, facts);
+  if (result.ok || !previous || !previousKey) return { entry, result };
+  upsertZone(ctx.store, previous);
+  await saveZoneKey(ctx.dataDir, previous.zone, previousKey, ctx.secrets);
+  const kept = `${previous.zone} keeps its previous settings (server ${previous.server}), where its records are.`;
+  return { entry: previous, result: { ...result, hint: `${result.hint ? `${result.hint} ` : ''}${kept}` } };
+}
+
 export function findZone(ctx: DnsContext, zone: string): ZoneEntry {
   const name = normaliseZone(zone);
   const entry = readZones(ctx.store).find((z) => z.zone === name);

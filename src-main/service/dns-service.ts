@@ -10,7 +10,7 @@ import { QuorumError } from '../../shared/domain/errors.js';
 import type { HostRuntime } from '../host/host-runtime.js';
 import { checkDns } from '../dns/dns-check.js';
 import {
-  addZone,
+  addAndPublishZone,
   handRecordsFor,
   findZone,
   forgetZone,
@@ -50,8 +50,8 @@ export function createDnsService(host: HostRuntime, raise: (e: RaisedEvent) => v
     'dns:add-zone': async (input) => {
       const key = parseTsigKeyFile(input.keyText, 'The TSIG key given');
       return host.dns.exclusive(async () => {
-        const entry = await addZone(ctx(), { ...input, key, target: input.target || undefined });
-        return notPublishing() === null ? publishZone(ctx(), entry, host.dns.facts()) : null;
+        const facts = notPublishing() === null ? host.dns.facts() : null;
+        return (await addAndPublishZone(ctx(), { ...input, key, target: input.target || undefined }, facts)).result;
       });
     },
     'dns:publish-now': async ({ zone }) =>

@@ -1,4 +1,4 @@
-import { addZone, publishZone } from '../../dns/dns-publisher.js';
+import { addAndPublishZone } from '../../dns/dns-publisher.js';
 import { publishingEnabled } from '../../dns/publish-list.js';
 import { readKeyFileArgument } from '../../dns/tsig-key-store.js';
 import { CliUsageError, intOption, parseCommandArgs, printJson, type Command } from '../cli-kit.js';
@@ -12,7 +12,8 @@ Adds the zone to this host's publish list and publishes the host's SRV record th
 RFC 2136 dynamic update signed with the TSIG key (HMAC-SHA256). The running host keeps it
 fresh: it publishes again on start, every 24 hours and when its port or addresses change, and
 withdraws it when publishing is turned off or the host key is uninstalled. Running the command
-again for the same zone replaces its settings. Only the records this host published are ever
+again for the same zone replaces its settings, unless publishing with the new ones fails: a zone
+already published then keeps the ones that hold its records. Only the records this host published are ever
 changed or removed; other hosts' records are left as they are.
 
 Options:
@@ -68,26 +69,32 @@ export const dnsPublish: Command = {
     const timeoutMs = intOption('timeout', values.timeout, 100, 60_000);
     return withDnsContext(values['data-dir'], async (base) => {
       const ctx = { ...base, timeoutMs };
-      const entry = await addZone(ctx, {
-        zone: values.zone!,
-        server: values.server!,
-        key,
-        priority: intOption('priority', values.priority, 0, 65535),
-        weight: intOption('weight', values.weight, 0, 65535),
-        ttl: intOption('ttl', values.ttl, 30, 86_400),
-        target: values.target,
-        addresses: addressArgs[0] === 'auto' ? 'auto' : addressArgs,
-      });
       const facts = cliHostFacts(ctx.store, port);
-      if (!publishingEnabled(ctx.store) || !facts.hostKeyInstalled) {
-        const why = !publishingEnabled(ctx.store)
-          ? 'publishing is off (quorum dns on turns it on)'
-          : 'no host key is installed (quorum key install KEY), and a host without one is not published';
+      const why = !publishingEnabled(ctx.store)
+        ? 'publishing is off (quorum dns on turns it on)'
+        : !facts.hostKeyInstalled
+          ? 'no host key is installed (quorum key install KEY), and a host without one is not published'
+          : null;
+      const { entry, result } = await addAndPublishZone(
+        ctx,
+        {
+          zone: values.zone!,
+          server: values.server!,
+          key,
+          priority: intOption('priority', values.priority, 0, 65535),
+          weight: intOption('weight', values.weight, 0, 65535),
+          ttl: intOption('ttl', values.ttl, 30, 86_400),
+          target: values.target,
+          addresses: addressArgs[0] === 'auto' ? 'auto' : addressArgs,
+        },
+        why === null ? facts : null,
+      );
+      if (!result) {
         if (values.json) printJson(io, { zone: entry.zone, ok: true, published: false, why });
         else io.out(`Added ${entry.zone} to the publish list; not published now: ${why}.`);
         return 0;
       }
-      return reportZoneResult(io, entry.zone, await publishZone(ctx, entry, facts), values.json === true);
+      return reportZoneResult(io, entry.zone, result, values.json === true);
     });
   },
 };

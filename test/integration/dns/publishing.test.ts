@@ -143,6 +143,27 @@ describe('quorum dns publish against BIND9', () => {
     await host.close();
   });
 
+  it("keeps a published zone's settings when publishing with new ones fails, so it can still be withdrawn", async () => {
+    const dataDir = activatedDir();
+    const args = publishTo(bind, dataDir, 'host3.office.test', ['--address', '127.0.0.1', '--port', '1688']);
+    succeeded(await quorumCli(args));
+    const ours = '0 100 1688 host3.office.test.';
+    expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toEqual([ours, FOREIGN]);
+
+    // The same zone again, with a mistyped server: it fails, and says what it kept.
+    const typo = await quorumCli([...args.map((a) => (a === bind.server ? '127.0.0.1:9' : a)), '--timeout', '300']);
+    expect(typo.code).toBe(1);
+    expect(typo.err).toContain('DNS_UPDATE_TIMEOUT');
+    expect(typo.err).toContain(`office.test keeps its previous settings (server ${bind.server})`);
+    const list = JSON.parse((await quorumCli(['dns', 'list', '--json', '--data-dir', dataDir])).out) as {
+      zones: { entry: { server: string } }[];
+    };
+    expect(list.zones.map((z) => z.entry.server)).toEqual([bind.server]);
+
+    succeeded(await quorumCli(['dns', 'withdraw', '--zone', 'office.test', '--data-dir', dataDir]));
+    expect(await bind.dig('_quorum._tcp.office.test', 'SRV')).toEqual([FOREIGN]);
+  });
+
   it('reports a server that does not answer as a timeout naming the firewall', async () => {
     const dataDir = activatedDir();
     const r = await quorumCli([
