@@ -39,6 +39,8 @@ export function acquireHostLock(dataDir: string, now: () => number = Date.now): 
     );
   }
   try {
+    // Its one row is worth no journal file (which would be made with the process's umask).
+    db.pragma('journal_mode = MEMORY');
     db.pragma('locking_mode = EXCLUSIVE');
     // The first write takes the exclusive lock; in this locking mode it is kept after the commit.
     db.exec(
