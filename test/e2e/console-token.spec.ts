@@ -18,6 +18,8 @@ test('without the token the console says it is missing and where to find the URL
   await expect(page.getByTestId('connection')).toHaveText('Refused');
   await expect(page.getByTestId('refused')).toContainText('The console token is missing');
   await expect(page.getByTestId('refused')).toContainText('quorum serve');
+  // Nothing under it waits for a status that will never come.
+  await expect(page.getByText('Loading host status…')).toHaveCount(0);
 });
 
 test('with a wrong token the console says it is wrong', async ({ page }) => {
