@@ -28,6 +28,28 @@ export function overview(): string {
   ].join('\n');
 }
 
+/** Edits (insert, delete, replace, swap two neighbours) between two words. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The first word of a command a mistyped word is closest to, within two edits. */
+function nearestCommand(word: string): string | undefined {
+  const names = [...new Set(COMMANDS.map((c) => c.path[0]!))];
+  const scored = names.map((n) => ({ n, d: editDistance(word.toLowerCase(), n) })).sort((x, y) => x.d - y.d);
+  return scored[0] && scored[0].d <= 2 && scored[0].d < word.length ? scored[0].n : undefined;
+}
+
 /** `quorum key --help`: the commands of one group, as the overview lists them. */
 function groupOverview(word: string, group: Command[]): string {
   const width = Math.max(...group.map((c) => c.path.join(' ').length));
@@ -62,7 +84,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         `quorum: "${argv.slice(0, 2).join(' ')}" is not a command. Try: ${group.map((c) => `quorum ${c.path.join(' ')}`).join(', ')}.`,
       );
     } else {
-      io.err(`quorum: unknown command "${argv[0]}". Run "quorum --help" for the list.`);
+      const near = nearestCommand(argv[0] ?? '');
+      const guess = near ? ` Did you mean "quorum ${near}"?` : '';
+      io.err(`quorum: unknown command "${argv[0]}".${guess} Run "quorum --help" for the list. (USAGE)`);
     }
     return 2;
   }

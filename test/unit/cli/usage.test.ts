@@ -25,6 +25,16 @@ describe('quorum command lines', () => {
     expect(r.err).toContain('"key bogus" is not a command. Try: quorum key install');
   });
 
+  it('names the command a mistyped one is closest to, and its code', async () => {
+    const typo = await run(['clinets']);
+    expect(typo.code).toBe(2);
+    expect(typo.err.trim()).toBe(
+      'quorum: unknown command "clinets". Did you mean "quorum clients"? Run "quorum --help" for the list. (USAGE)',
+    );
+    const far = await run(['zzzzzz']);
+    expect(far.err.trim()).toBe('quorum: unknown command "zzzzzz". Run "quorum --help" for the list. (USAGE)');
+  });
+
   it.each([
     [['status', '--data-dir'], '--data-dir needs a value.'],
     [['client', 'activate', '--host', '--state', 'x'], '--host needs a value.'],
