@@ -254,6 +254,15 @@ export function decodePdu(bytes: Uint8Array): Pdu {
   if (bytes.byteLength < HEADER_LENGTH) throw malformed(`A PDU needs 16 header bytes; got ${bytes.byteLength}.`);
   const header = decodeHeader(bytes);
   if (!isSupportedRpcVersion(header.versionMajor, header.versionMinor)) {
+    // A web server (the console's port, say) answers in text: say so rather than quote "version 72.84".
+    const text = String.fromCharCode(...bytes.subarray(0, 8));
+    if (/^(HTTP\/|GET |POST |PUT |HEAD )/.test(text)) {
+      throw new QuorumError(
+        'PROTOCOL_VERSION',
+        `This is HTTP ("${text.split(' ')[0]}..."), not DCE/RPC: the address is a web server's, not a Quorum host's activation port.`,
+        'Check the port: the activation port is 1688 unless the host was set otherwise; the console has its own.',
+      );
+    }
     throw new QuorumError(
       'PROTOCOL_VERSION',
       `DCE/RPC version ${header.versionMajor}.${header.versionMinor} is not supported; QAP uses 5.0.`,

@@ -152,3 +152,20 @@ describe('DCE/RPC PDU codec', () => {
     expect(b2.next()?.byteLength).toBe(16);
   });
 });
+
+describe('text where a PDU belongs', () => {
+  it('says an HTTP answer or request is HTTP, not an unknown DCE/RPC version', () => {
+    for (const text of ['HTTP/1.1 400 Bad Request\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\n\r\n']) {
+      const bytes = new TextEncoder().encode(text);
+      expect(() => decodePdu(bytes)).toThrow(
+        expect.objectContaining({
+          code: 'PROTOCOL_VERSION',
+          message: expect.stringMatching(/^This is HTTP .*not DCE\/RPC/),
+        }),
+      );
+    }
+    // Other bytes keep the version in the message.
+    const other = new Uint8Array(24).fill(9);
+    expect(() => decodePdu(other)).toThrow(/DCE\/RPC version 9\.9 is not supported/);
+  });
+});
