@@ -132,6 +132,7 @@ export async function runDesktopApp(o: DesktopOptions = {}): Promise<DesktopApp 
         dataDir,
         log: hostLogLines(logger),
         admission: storedAdmission(stored),
+        followStoredAdmission: true,
         secrets: secrets.sealer,
         ...o.host,
       };

@@ -102,3 +102,9 @@ export function createAdmission(options: AdmissionOptions): Admission {
     },
   };
 }
+
+/** An admission in the words of the host's log: "clients from 10.0.0.0/8 only; no site token needed". */
+export function describeAdmission(a: { siteToken?: string; allowedRanges?: string[] }): string {
+  const from = a.allowedRanges?.length ? `clients from ${a.allowedRanges.join(', ')} only` : 'clients from any address';
+  return `${from}; ${a.siteToken ? 'requests must carry the site token' : 'no site token needed'}`;
+}

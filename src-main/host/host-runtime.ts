@@ -22,7 +22,8 @@ import {
 } from '../rpc/listener.js';
 import { createActivationHandler } from './activation-handler.js';
 import { loadOrCreateHostIdentity, type HostIdentity } from './identity.js';
-import { createAdmission, type Admission } from './admission.js';
+import { createAdmission, describeAdmission, type Admission } from './admission.js';
+import { readNetworkSettings, storedAdmission } from './network-settings.js';
 import { createNewClientGuard } from './new-client-guard.js';
 import { readHostSettings, storedRpcLimits } from './host-settings.js';
 import { acquireHostLock } from './host-lock.js';
@@ -46,6 +47,11 @@ export interface HostOptions {
   log?: (line: string) => void;
   /** Optional client admission: a site token and/or allowed address ranges (docs/protocol.md, "Admission"). */
   admission?: { siteToken?: string; allowedRanges?: string[] };
+  /**
+   * The admission is the stored one (no flag set it for this run): re-read it at each housekeeping,
+   * so `quorum settings set allowed-ranges` or `site-token` reaches the running host within seconds.
+   */
+  followStoredAdmission?: boolean;
   /** How often expired CMIDs are swept and the key state re-read (ms). */
   housekeepingMs?: number;
   /** DNS publishing (src-main/dns): how often the publish list is synced, and this machine's addresses. */
@@ -249,7 +255,16 @@ export async function startHost(options: HostOptions): Promise<HostRuntime> {
     listener = await listen(options.listen);
 
     let settingsProblem: string | null = null;
+    const followStoredAdmission = () => {
+      const next = storedAdmission(readNetworkSettings(store, dataDir));
+      const now = admissionOptions ?? {};
+      const same = (a: typeof next) => `${a.siteToken ?? ''} ${(a.allowedRanges ?? []).join(',')}`;
+      if (same(next) === same(now)) return;
+      setAdmission(next);
+      log(`admission changed: ${describeAdmission(next)}`);
+    };
     const refresh = () => {
+      if (options.followStoredAdmission) followStoredAdmission();
       const problem = applyStoredIntervals(engine, store, log);
       newClients.setLimit(readNewClientsLimit(store));
       if (problem && problem !== settingsProblem) log(`settings not applied: ${problem}`);

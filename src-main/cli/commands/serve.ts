@@ -98,11 +98,14 @@ export const serve: Command = {
     const staticDir = consoleAt ? rendererDir() : '';
     const log = logLine(io);
     const admission = admissionOptions(values.allow, values['site-token-file'], stored);
+    // Flags and QUORUM_SITE_TOKEN set the admission for this run; otherwise settings changed meanwhile apply.
+    const followStoredAdmission =
+      !values.allow?.length && !values['site-token-file'] && process.env.QUORUM_SITE_TOKEN === undefined;
 
     const host =
       listen.length > 0
-        ? await startHost({ dataDir, listen, log, admission })
-        : await startHostOnAllAddresses({ dataDir, log, admission }, port);
+        ? await startHost({ dataDir, listen, log, admission, followStoredAdmission })
+        : await startHostOnAllAddresses({ dataDir, log, admission, followStoredAdmission }, port);
     const service = createConsoleService(host);
     let consoleServer: ConsoleServer | undefined;
     try {

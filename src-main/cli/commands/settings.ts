@@ -17,12 +17,13 @@ function valueText(s: SettingView): string {
 }
 
 /**
- * When a change made here reaches a running host: the host re-reads the intervals and the
- * new-machine allowance within seconds; everything else it reads when it next starts (the
- * console's Settings page, which goes through the host, applies more at once).
+ * When a change made here reaches a running host: it re-reads the intervals, the new-machine
+ * allowance and its admission within seconds (the admission unless a flag of `quorum serve` set
+ * it); the port, addresses and listener limits when it next starts (the console's Settings page
+ * restarts the listener for the port and addresses).
  */
 function fromCommandLine(s: SettingView): SettingView {
-  return { ...s, applies: s.applies === 'at-once' && typeof s.value === 'number' ? 'at-once' : 'next-start' };
+  return { ...s, applies: s.applies === 'at-once' ? 'at-once' : 'next-start' };
 }
 
 function line(s: SettingView): string {
@@ -70,8 +71,9 @@ export const settingsSet: Command = {
   help: `Usage: quorum settings set NAME VALUE [--data-dir DIR] [--json]
 
 Checks and stores a host setting; VALUE "default" restores the default. A running host applies
-the intervals within a few seconds (clients learn them with their next reply); the other settings
-apply when the host next starts. The console's Settings page applies every change at once (the
+the intervals (clients learn them with their next reply), the new-machine allowance, the allowed
+ranges and the site token within a few seconds (the last two unless quorum serve --allow or
+--site-token-file set them for its run); the other settings apply when the host next starts. The console's Settings page applies every change at once (the
 port and addresses by restarting the listener).
 
 Lists (allowed-ranges, listen-addresses) are separated by commas or spaces; "any" / "all" clear
@@ -102,7 +104,12 @@ Examples:
       const s = fromCommandLine(changeSetting({ store, dataDir }, name, value));
       if (values.json) printJson(io, { ok: true, ...s });
       else {
-        const when = s.applies === 'at-once' ? '' : ' (applied when the host next starts)';
+        const when =
+          s.applies !== 'at-once'
+            ? ' (applied when the host next starts)'
+            : typeof s.value === 'number'
+              ? ''
+              : ' (a running host applies it within seconds, unless quorum serve --allow or --site-token-file set it)';
         io.out(`${name} is now ${valueText(s)}${when}.`);
       }
       return 0;

@@ -99,8 +99,8 @@ describe('host settings', () => {
       'activation-interval': 'at-once',
       'new-clients-per-address-per-hour': 'at-once',
       'connections-per-address': 'next-start',
-      'allowed-ranges': 'next-start',
-      'site-token': 'next-start',
+      'allowed-ranges': 'at-once',
+      'site-token': 'at-once',
       port: 'next-start',
     });
     expect(await set('connections-per-address', 'default')).toMatchObject({ code: 0 });

@@ -142,6 +142,41 @@ describe('settings through the running host', () => {
 });
 
 describe('network settings from the command line', () => {
+  it('reach a running host that follows the stored admission within its housekeeping, and one set by flags not', async () => {
+    const dataDir = tempDataDir();
+    activateDataDir(dataDir);
+    const lines: string[] = [];
+    const start = (follow: boolean) =>
+      startHost({
+        dataDir,
+        listen: [{ host: '127.0.0.1', port: 0 }],
+        housekeepingMs: 20,
+        followStoredAdmission: follow,
+        log: (l) => lines.push(l),
+      });
+    const refusedAfter = async (host: HostRuntime, change: string[]) => {
+      expect((await runQuorum('settings', 'set', ...change, '--data-dir', dataDir)).code).toBe(0);
+      await new Promise((r) => setTimeout(r, 200)); // ten housekeeping periods
+      const before = host.engine.status().counters.all.failed;
+      await activate(host.addresses()[0]!.port);
+      return host.engine.status().counters.all.failed > before;
+    };
+    let host = await start(true);
+    try {
+      expect(await refusedAfter(host, ['allowed-ranges', '192.0.2.0/24'])).toBe(true);
+      expect(lines).toContain('admission changed: clients from 192.0.2.0/24 only; no site token needed');
+      expect(await refusedAfter(host, ['allowed-ranges', 'any'])).toBe(false);
+    } finally {
+      await host.close();
+    }
+    host = await start(false);
+    try {
+      expect(await refusedAfter(host, ['allowed-ranges', '192.0.2.0/24'])).toBe(false);
+    } finally {
+      await host.close();
+    }
+  });
+
   it('are checked, stored, listed, and used by the next quorum serve', async () => {
     const dataDir = tempDataDir();
     activateDataDir(dataDir);
