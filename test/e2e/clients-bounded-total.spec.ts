@@ -40,6 +40,8 @@ test('a text in very many clients shows "10,000+ clients" and still pages', asyn
   await expect(page.getByTestId('clients-total')).toHaveText(`${cap}+ clients`);
   // Two characters are found at the start of a name, address or CMID: here every name's, listed up to the cap.
   await page.getByLabel('Filter clients').fill('Se');
+  // The text is asked for once typing pauses: it is in the address then (it finds the same clients as "seed-").
+  await expect(page).toHaveURL(/[?&]text=Se(&|$)/);
   await expect(page.getByTestId('clients-total')).toHaveText(`${cap}+ clients`);
   const rows = page.getByTestId('client-row');
   // Most recently seen first.

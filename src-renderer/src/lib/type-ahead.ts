@@ -11,6 +11,10 @@ export const TYPE_AHEAD_MS = 200;
 export function debounced<T>(fn: (value: T) => void, ms = TYPE_AHEAD_MS) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pending: { value: T } | undefined;
+  const cancel = () => {
+    clearTimeout(timer);
+    pending = undefined;
+  };
   const run = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -25,9 +29,12 @@ export function debounced<T>(fn: (value: T) => void, ms = TYPE_AHEAD_MS) {
       timer = setTimeout(run, ms);
     },
     flush: run,
-    cancel(): void {
-      clearTimeout(timer);
-      pending = undefined;
+    cancel,
+    /** The value waiting to be run, if any, taken instead (another change carries it now). */
+    take(): T | undefined {
+      const p = pending;
+      cancel();
+      return p?.value;
     },
   };
 }

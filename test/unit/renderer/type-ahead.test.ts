@@ -35,6 +35,17 @@ describe('type-ahead', () => {
     expect(asked).toEqual(['srv']);
   });
 
+  it('gives the text still being typed to another change, and then does not run it', () => {
+    vi.useFakeTimers();
+    const asked: string[] = [];
+    const typed = debounced((t: string) => asked.push(t));
+    typed.call('Se');
+    expect(typed.take()).toBe('Se');
+    expect(typed.take()).toBeUndefined();
+    vi.advanceTimersByTime(TYPE_AHEAD_MS * 2);
+    expect(asked).toEqual([]);
+  });
+
   it('drops an answer that arrives after a newer one was shown, and takes answers in order', () => {
     const answers = answerOrder();
     const slow = answers.next();
