@@ -82,6 +82,17 @@ function unreachable(url: URL, e: unknown): QuorumError {
       'If the vendor uses a private CA, pass its certificate with --authority-ca FILE; or activate offline: quorum key activate --offline.',
     );
   }
+  if (
+    url.protocol === 'https:' &&
+    (code === 'ECONNRESET' || /wrong version number|packet length too long/i.test(String(e)))
+  ) {
+    // What a plain-HTTP server does with a TLS handshake: answers 400 in clear text and hangs up.
+    return new QuorumError(
+      'AUTHORITY_UNREACHABLE',
+      `The authority at ${url.origin} closed the connection during the TLS handshake (${code || 'not TLS'}).`,
+      `An authority started without --tls-cert speaks plain HTTP: use http://${url.host}. ${OFFLINE_HINT}`,
+    );
+  }
   const what =
     code === 'ETIMEDOUT'
       ? 'did not answer in time'

@@ -178,6 +178,15 @@ describe('quorum authority serve: online activation over the network', () => {
     expect(e.hint).toContain('quorum key activate --offline');
   });
 
+  it('says https:// to an authority that speaks plain HTTP, and that http:// is the fix', async () => {
+    const a = await authority();
+    const h = host(a.key);
+    const e = await refusal(activateWithRemoteAuthority(h, clock, { url: a.url.replace(/^http:/, 'https:') }));
+    expect(e.code).toBe('AUTHORITY_UNREACHABLE');
+    expect(e.message).toMatch(/closed the connection during the TLS handshake/);
+    expect(e.hint).toContain(`use ${a.url}.`);
+  });
+
   it('confirms an installation ID over the API, as the telephone path does', async () => {
     const a = await authority();
     const h = host(a.key);
