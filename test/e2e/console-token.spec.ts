@@ -1,6 +1,7 @@
 // A person who opens the console without its token (typing 127.0.0.1:8690), or with an old one, is
 // told why and what to open instead; before, the page said "Disconnected, retrying…" for ever.
 import { expect, test } from '@playwright/test';
+import { expectAccessible } from '../support/console-checks.js';
 import { activatedDataDir, serve, type ServedHost } from '../support/quorum-cli.js';
 
 let host: ServedHost;
@@ -20,6 +21,7 @@ test('without the token the console says it is missing and where to find the URL
   await expect(page.getByTestId('refused')).toContainText('quorum serve');
   // Nothing under it waits for a status that will never come.
   await expect(page.getByText('Loading host status…')).toHaveCount(0);
+  await expectAccessible(page);
 });
 
 test('with a wrong token the console says it is wrong', async ({ page }) => {
