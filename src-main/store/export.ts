@@ -6,7 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { LICENSE_STATE_NAMES, type LicenseState } from '../../shared/domain/license-state.js';
 import { clientCursorOf, type ClientRow, type ClientWindowQuery } from '../../shared/domain/records.js';
-import { CLIENT_COLUMNS, ClientQueries, toClientRow, type ClientDbRow } from './client-query.js';
+import { ClientQueries } from './client-query.js';
 import { csvLine } from './csv.js';
 import { REQUEST_LOG_COLUMNS, toRequestLogEntry } from './request-log.js';
 import { allRows, SyncSteps, type Steps } from './sql-steps.js';
@@ -132,18 +132,6 @@ export function flattenClient(c: ClientExportRow): Flat {
   };
 }
 
-/** Returns the number of rows written. */
-export function exportClients(db: Database, format: ExportFormat, out: (chunk: string) => void): number {
-  const rows = db
-    .prepare(`SELECT ${CLIENT_COLUMNS}, addresses FROM clients ORDER BY machine_name, cmid`)
-    .iterate() as Iterable<ClientDbRow & { addresses: string }>;
-  const flatten = (raw: unknown) => {
-    const r = raw as ClientDbRow & { addresses: string };
-    return flattenClient({ ...toClientRow(r), addresses: r.addresses });
-  };
-  return stream(rows, flatten, CLIENT_EXPORT_FIELDS, format, out);
-}
-
 /** What a view of the client table is, for an export: its filter and its order. */
 export type ClientView = Pick<ClientWindowQuery, 'sort' | 'filter'>;
 
@@ -174,6 +162,26 @@ export function* clientExportPage(
   );
   const addresses = new Map(found.map((f) => [f.cmid, f.addresses]));
   return window.rows.map((r) => ({ ...r, addresses: addresses.get(r.cmid) ?? r.address }));
+}
+
+/** The rows of a view, page after page, on this thread's connection. */
+function* viewPages(db: Database, view: ClientView, now: number): Generator<ClientExportRow> {
+  const steps = new SyncSteps(db);
+  let last: ClientExportRow | undefined;
+  for (;;) {
+    const rows = steps.run(clientExportPage(view, now, CHUNK_ROWS, last));
+    yield* rows;
+    if (rows.length < CHUNK_ROWS) return;
+    last = rows.at(-1);
+  }
+}
+
+/** Every client by machine name, in one read transaction (one snapshot). Returns the number of rows written. */
+export function exportClients(db: Database, format: ExportFormat, out: (chunk: string) => void): number {
+  const rows = viewPages(db, EVERY_CLIENT, Date.now());
+  return db.transaction(() =>
+    stream(rows, (raw) => flattenClient(raw as ClientExportRow), CLIENT_EXPORT_FIELDS, format, out),
+  )();
 }
 
 /** A view of the client table (every client by default) in pages that wait for `out` (see streamPages). */

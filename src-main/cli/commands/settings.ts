@@ -5,11 +5,9 @@ import { databasePath, openStore } from '../../store/open-store.js';
 import { CliUsageError, parseCommandArgs, printJson, type Command } from '../cli-kit.js';
 import { ensureDataDir, resolveDataDir } from '../data-dir.js';
 
-const NAMES = [...HOST_SETTINGS, ...NETWORK_SETTING_HELP]
-  .map((s) => `  ${s.name.padEnd(33)} ${s.unit.padEnd(12)} ${s.summary}`)
-  .join('\n');
-
-const NAME_WIDTH = Math.max(...[...HOST_SETTINGS, ...NETWORK_SETTING_HELP].map((s) => s.name.length)) + 1;
+const SPECS = [...HOST_SETTINGS, ...NETWORK_SETTING_HELP];
+const NAME_WIDTH = Math.max(...SPECS.map((s) => s.name.length)) + 1;
+const NAMES = SPECS.map((s) => `  ${s.name.padEnd(NAME_WIDTH)} ${s.unit.padEnd(12)} ${s.summary}`).join('\n');
 
 /** "120 minutes", "1688", "any": a quantity with its unit, a port or a list as it is. */
 function valueText(s: SettingView): string {
